@@ -1,0 +1,1 @@
+"""Shared helpers: safe I/O, step runner, provenance records."""

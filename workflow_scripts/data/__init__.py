@@ -1,0 +1,1 @@
+"""Data acquisition: demo site, crawl, anonymisation, cleaning, labelling, splits."""

@@ -1,0 +1,1 @@
+"""Scrapy project that crawls counselling Q&A sites from declarative profiles."""

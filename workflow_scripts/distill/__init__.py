@@ -1,0 +1,1 @@
+"""Chain-of-Empathy distillation from a teacher model, and the review gate."""

@@ -1,0 +1,1 @@
+"""Training: demo base model, SFT, reward model, GRPO."""
