@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A real single-node Slurm for tests (facts: shared/notes/slurm-local.md). Needs root.
+#   local-slurm.sh install        apt-get the daemons if missing
+#   local-slurm.sh up DIR         write DIR/slurm.conf, start munge (if needed), slurmctld, slurmd
+#   local-slurm.sh down DIR       stop the daemons this script started (by their pid files)
+# Clients find the cluster through SLURM_CONF=DIR/slurm.conf; /etc/slurm is left alone.
+set -euo pipefail
+cmd=${1:?usage: local-slurm.sh install|up DIR|down DIR}
+
+case "$cmd" in
+install)
+    if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            slurmctld slurmd slurm-client munge >/dev/null
+    fi
+    ;;
+up)
+    dir=$(realpath -m "${2:?DIR}")
+    mkdir -p "$dir/state" "$dir/spool"
+    host=$(hostname -s)
+    getent hosts "$host" >/dev/null || echo "127.0.0.1 $host" >>/etc/hosts
+    cpus=$(nproc)
+    mem=$(($(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo) - 1024))
+    cat >"$dir/slurm.conf" <<CONF
+ClusterName=ci
+SlurmctldHost=$host
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPidFile=$dir/slurmctld.pid
+SlurmdPidFile=$dir/slurmd.pid
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool
+SlurmctldLogFile=$dir/slurmctld.log
+SlurmdLogFile=$dir/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+MpiDefault=none
+ReturnToService=2
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=1000
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+CONF
+    export SLURM_CONF="$dir/slurm.conf"
+    if ! pgrep -x munged >/dev/null; then
+        mkdir -p /run/munge
+        chown munge: /run/munge
+        runuser -u munge -- /usr/sbin/munged
+        touch "$dir/munged.started"
+    fi
+    slurmctld -f "$SLURM_CONF"
+    slurmd -f "$SLURM_CONF"
+    for _ in $(seq 1 30); do
+        if sinfo -h -o %T 2>/dev/null | grep -q idle; then
+            exit 0
+        fi
+        sleep 1
+    done
+    echo "local Slurm did not come up; see $dir/slurmctld.log and $dir/slurmd.log" >&2
+    exit 1
+    ;;
+down)
+    dir=$(realpath -m "${2:?DIR}")
+    for daemon in slurmd slurmctld; do
+        if [ -f "$dir/$daemon.pid" ]; then
+            kill "$(cat "$dir/$daemon.pid")" 2>/dev/null || true
+        fi
+    done
+    if [ -f "$dir/munged.started" ]; then
+        kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+        rm -f "$dir/munged.started"
+    fi
+    ;;
+*)
+    echo "unknown command: $cmd" >&2
+    exit 2
+    ;;
+esac
