@@ -1,0 +1,398 @@
+"""Asking a teacher for CoE chains: the client, the reply cache, retries, validation, accounting.
+
+Distillation costs money and hours, so every reply is stored on disk under the sha256 of the
+full request (model, messages, params) before anything else happens: a rerun or a killed run
+never pays twice for a finished reply. Transport failures (429, 5xx, timeouts, malformed
+bodies) are retried with exponential backoff and jitter; replies that do not validate as CoE
+are asked again up to N times (each attempt cached under its own key), then the item is
+recorded as rejected with its reason. The API key is read from the environment at call time
+and never written anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from workflow_scripts import coe
+from workflow_scripts.common.io import InputError, write_json
+
+log = logging.getLogger(__name__)
+Messages = list[dict[str, str]]
+
+
+class TransientError(Exception):
+    """A failure worth retrying after a pause: rate limit, server error, timeout, malformed body."""
+
+
+class RequestRejected(Exception):
+    """The API refused this one request (HTTP 400/422, e.g. a content filter): reject the item."""
+
+
+class TeacherError(InputError):
+    """The teacher cannot be used at all (no key, bad model, retries exhausted): stop the step."""
+
+
+@dataclass
+class Reply:
+    """What the teacher said; ``reasoning_content`` is DeepSeek-R1's visible reasoning, if any."""
+
+    content: str
+    reasoning_content: str | None = None
+    model: str = ""
+    finish_reason: str | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+
+
+class Teacher(Protocol):
+    """Anything that answers chat messages: the API client or the offline demo teacher."""
+
+    kind: str  # "api" or "demo"
+    label: str  # recorded with every chain
+    model_id: str  # part of the cache key
+
+    def complete(self, messages: Messages, params: dict[str, Any]) -> Reply: ...
+
+
+class OpenAITeacher:
+    """A chat-completions teacher over any OpenAI-compatible API (DeepSeek, vLLM, OpenAI...)."""
+
+    kind = "api"
+
+    def __init__(self, base_url: str, model: str, api_key_env: str, timeout_s: float):
+        key = os.environ.get(api_key_env, "")
+        if not key:
+            raise TeacherError(
+                f"the environment variable {api_key_env} holding the teacher's API key is not set; "
+                f"export {api_key_env}=... (never put the key in a config file) and rerun"
+            )
+        import openai  # imported here so the demo path needs no network client
+
+        self._openai = openai
+        # max_retries=0: our own loop retries, so every attempt is counted and backed off the same way.
+        self._client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout_s)
+        self.base_url = base_url
+        self.api_key_env = api_key_env
+        self.model_id = model
+        self.label = f"{model} @ {base_url}"
+
+    def complete(self, messages: Messages, params: dict[str, Any]) -> Reply:
+        """One request; failures are sorted into transient, per-item and fatal."""
+        err = self._openai
+        try:
+            result = self._client.chat.completions.create(model=self.model_id, messages=messages, **params)
+        except (err.RateLimitError, err.InternalServerError, err.APITimeoutError, err.APIConnectionError) as exc:
+            raise TransientError(f"{type(exc).__name__}: {_short(exc)}") from exc
+        except (err.AuthenticationError, err.PermissionDeniedError, err.NotFoundError) as exc:
+            raise TeacherError(
+                f"{self.base_url} refused the request ({exc.status_code}: {_short(exc)}); "
+                f"check the model name and the key in ${self.api_key_env}"
+            ) from exc
+        except (err.BadRequestError, err.UnprocessableEntityError) as exc:
+            raise RequestRejected(f"HTTP {exc.status_code}: {_short(exc)}") from exc
+        except err.APIStatusError as exc:
+            if exc.status_code in (408, 409) or exc.status_code >= 500:
+                raise TransientError(f"HTTP {exc.status_code}: {_short(exc)}") from exc
+            raise TeacherError(f"{self.base_url} answered HTTP {exc.status_code}: {_short(exc)}") from exc
+        except (json.JSONDecodeError, err.APIResponseValidationError) as exc:
+            raise TransientError(f"malformed reply body: {_short(exc)}") from exc
+        choices = getattr(result, "choices", None) or []
+        message = choices[0].message if choices else None
+        if message is None or not isinstance(message.content, str):
+            raise TransientError("malformed reply: no choices[0].message.content")
+        usage = getattr(result, "usage", None)
+        counts: dict[str, int] = {}
+        if usage is not None:
+            counts = {"prompt_tokens": usage.prompt_tokens or 0, "completion_tokens": usage.completion_tokens or 0}
+            details = getattr(usage, "completion_tokens_details", None)
+            if details is not None and getattr(details, "reasoning_tokens", None):
+                counts["reasoning_tokens"] = details.reasoning_tokens
+            hit = (usage.model_extra or {}).get("prompt_cache_hit_tokens")
+            if isinstance(hit, int):
+                counts["prompt_cache_hit_tokens"] = hit
+        reasoning = getattr(message, "reasoning_content", None)
+        return Reply(
+            content=message.content,
+            reasoning_content=reasoning if isinstance(reasoning, str) else None,
+            model=str(getattr(result, "model", "") or self.model_id),
+            finish_reason=choices[0].finish_reason,
+            usage=counts,
+        )
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+# --- cache -------------------------------------------------------------------------------------
+
+
+def request_key(request: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of a request: same request, same key, on any machine."""
+    canonical = json.dumps(request, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class ReplyCache:
+    """Content-addressed replies on disk: ``<dir>/<key[:2]>/<key>.json``, written atomically."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Reply | None:
+        path = self.path(key)
+        if not path.exists():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            return Reply(**entry["reply"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            log.warning("ignoring unreadable cache entry %s (%s); asking again", path, err)
+            return None
+
+    def put(self, key: str, request: dict[str, Any], reply: Reply) -> None:
+        entry = {"key": key, "request": request, "reply": asdict(reply), "cached_at": _now()}
+        write_json(self.path(key), entry)
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+# --- validation --------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_TAG = re.compile(r"</?[A-Za-z0-9_]+>")
+
+
+def chinese_share(text: str) -> float:
+    """Share of CJK characters among letters (CJK + Latin), tags ignored; 0 for no letters."""
+    text = _TAG.sub("", text)
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a usable chain looks like; from ``distill.validation`` in the config."""
+
+    min_level_chars: int
+    max_level_chars: int
+    min_answer_chars: int
+    max_answer_chars: int
+    min_chinese_share: float
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Bounds:
+        return cls(**{name: settings[name] for name in cls.__dataclass_fields__})
+
+
+def validate_reply(content: str, bounds: Bounds) -> tuple[coe.CoE | None, str | None]:
+    """Parse a reply as CoE and check it; return (chain, None) or (None, reason)."""
+    parsed = coe.parse_coe(content)
+    if parsed is None:
+        missing = [tag for tag in (*coe.LEVELS, "answer") if f"<{tag}>" not in content or f"</{tag}>" not in content]
+        detail = f"missing or unclosed tags {missing}" if missing else "tags out of order, empty, or text outside them"
+        return None, f"format: {detail}"
+    for level in coe.LEVELS:
+        size = len(parsed.levels[level])
+        if not bounds.min_level_chars <= size <= bounds.max_level_chars:
+            return None, f"length: {level} has {size} chars, bounds {bounds.min_level_chars}-{bounds.max_level_chars}"
+    size = len(parsed.answer)
+    if not bounds.min_answer_chars <= size <= bounds.max_answer_chars:
+        return None, f"length: answer has {size} chars, bounds {bounds.min_answer_chars}-{bounds.max_answer_chars}"
+    share = chinese_share(content)
+    if share < bounds.min_chinese_share:
+        return None, f"language: Chinese share {share:.2f} < {bounds.min_chinese_share}"
+    return parsed, None
+
+
+# --- the distillation loop ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Transport retries (backoff with jitter) and validation retries; from ``distill.api``/``validation``."""
+
+    max_retries: int
+    backoff_base_s: float
+    backoff_max_s: float
+    max_invalid_retries: int
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with full jitter: uniform in [0, min(max, base * 2**attempt)]."""
+        return rng.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2**attempt))
+
+
+@dataclass
+class Usage:
+    """Per-run accounting: requests paid for versus replayed from the cache, tokens, retries."""
+
+    calls_made: int = 0
+    calls_cached: int = 0
+    transient_retries: int = 0
+    invalid_replies: int = 0
+    tokens: dict[str, int] = field(default_factory=dict)
+    cached_tokens: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, reply: Reply, cached: bool) -> None:
+        with self._lock:
+            if cached:
+                self.calls_cached += 1
+            else:
+                self.calls_made += 1
+            target = self.cached_tokens if cached else self.tokens
+            for name, count in reply.usage.items():
+                target[name] = target.get(name, 0) + int(count)
+
+    def bump(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def report(self, prices: dict[str, Any]) -> dict[str, Any]:
+        """The usage.json body: counts plus cost at the configured prices per 1M tokens."""
+
+        def cost(tokens: dict[str, int]) -> float:
+            return round(
+                tokens.get("prompt_tokens", 0) * float(prices["input"]) / 1e6
+                + tokens.get("completion_tokens", 0) * float(prices["output"]) / 1e6,
+                8,
+            )
+
+        return {
+            "calls_made": self.calls_made,
+            "calls_cached": self.calls_cached,
+            "transient_retries": self.transient_retries,
+            "invalid_replies": self.invalid_replies,
+            "tokens_this_run": dict(sorted(self.tokens.items())),
+            "tokens_replayed_from_cache": dict(sorted(self.cached_tokens.items())),
+            "cost": {
+                "currency": prices["currency"],
+                "this_run": cost(self.tokens),
+                "replayed_from_cache": cost(self.cached_tokens),
+            },
+        }
+
+
+@dataclass
+class Outcome:
+    """One item's result: the valid chain, or why it was rejected, plus its cache keys."""
+
+    chain: coe.CoE | None
+    reply: Reply | None
+    reason: str | None
+    attempts: int
+    cache_keys: list[str]
+    failed: bool = False  # transport retries exhausted: not a verdict on the item, rerun to resume
+
+
+class Distiller:
+    """Runs items through a teacher with caching, retries and validation, in a bounded thread pool."""
+
+    def __init__(
+        self,
+        teacher: Teacher,
+        cache: ReplyCache,
+        params: dict[str, Any],
+        bounds: Bounds,
+        policy: RetryPolicy,
+        concurrency: int = 1,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.teacher, self.cache, self.params = teacher, cache, params
+        self.bounds, self.policy, self.concurrency = bounds, policy, max(1, concurrency)
+        self.usage = Usage()
+        self._sleep = sleep
+        self._rng = random.Random()  # jitter only; never shapes an artifact
+
+    def request(self, messages: Messages, attempt: int) -> dict[str, Any]:
+        """The full request that keys the cache; later validation attempts get their own key."""
+        request: dict[str, Any] = {"model": self.teacher.model_id, "messages": messages, "params": self.params}
+        if attempt:
+            request["attempt"] = attempt
+        return request
+
+    def _ask(self, messages: Messages) -> Reply:
+        for attempt in range(self.policy.max_retries + 1):
+            try:
+                return self.teacher.complete(messages, self.params)
+            except TransientError as exc:
+                if attempt == self.policy.max_retries:
+                    raise
+                pause = self.policy.delay(attempt, self._rng)
+                self.usage.bump("transient_retries")
+                log.info("transient failure (%s); retry %d in %.2fs", exc, attempt + 1, pause)
+                self._sleep(pause)
+        raise AssertionError("unreachable")
+
+    def distill_one(self, messages: Messages) -> Outcome:
+        """Ask until a reply validates or the invalid-reply budget is spent."""
+        keys: list[str] = []
+        reasons: list[str] = []
+        reply: Reply | None = None
+        for attempt in range(self.policy.max_invalid_retries + 1):
+            request = self.request(messages, attempt)
+            key = request_key(request)
+            keys.append(key)
+            reply = self.cache.get(key)
+            if reply is not None:
+                self.usage.add(reply, cached=True)
+            else:
+                try:
+                    reply = self._ask(messages)
+                except RequestRejected as exc:
+                    return Outcome(None, None, f"api: {exc}", attempt + 1, keys)
+                except TransientError as exc:
+                    return Outcome(None, None, f"transport: {exc}", attempt + 1, keys, failed=True)
+                self.cache.put(key, request, reply)
+                self.usage.add(reply, cached=False)
+            chain, reason = validate_reply(reply.content, self.bounds)
+            if chain is not None:
+                return Outcome(chain, reply, None, attempt + 1, keys)
+            self.usage.bump("invalid_replies")
+            reasons.append(f"attempt {attempt + 1}: {reason}")
+        return Outcome(None, reply, "; ".join(reasons), len(keys), keys)
+
+    def run(self, batches: Sequence[Messages]) -> list[Outcome]:
+        """Distill every item, ``concurrency`` at a time, logging progress about every 10%."""
+        outcomes: list[Outcome | None] = [None] * len(batches)
+        step = max(1, len(batches) // 10)
+        done = 0
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            futures = {pool.submit(self.distill_one, messages): i for i, messages in enumerate(batches)}
+            for future in as_completed(futures):
+                try:
+                    outcomes[futures[future]] = future.result()
+                except BaseException:
+                    for pending in futures:  # a fatal error (bad key, bad model) stops queued items too
+                        pending.cancel()
+                    raise
+                done += 1
+                if done % step == 0 or done == len(batches):
+                    log.info(
+                        "progress %d/%d items (%.0fs): %d requests made, %d replayed from cache",
+                        done,
+                        len(batches),
+                        time.monotonic() - started,
+                        self.usage.calls_made,
+                        self.usage.calls_cached,
+                    )
+        return [o for o in outcomes if o is not None]
