@@ -1,0 +1,235 @@
+"""SFT: conversational data, a tiny TRL run, kill + resume from the last checkpoint, format adherence."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from _train_fixtures import approved_row, make_posts, write_fixtures
+from test_base_model import TINY
+
+from workflow_scripts import coe
+from workflow_scripts.common.provenance import sidecar_path
+from workflow_scripts.train import base_model, chat, sft
+
+ROOT = Path(__file__).resolve().parents[1]
+SFT_TINY = {
+    "system_prompt": True,
+    "finetuning": "full",
+    "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": ["q_proj", "v_proj"]},
+    "epochs": 1,
+    "max_steps": 6,
+    "per_device_train_batch_size": 4,
+    "gradient_accumulation_steps": 1,
+    "learning_rate": 0.002,
+    "lr_scheduler_type": "linear",
+    "warmup_ratio": 0.0,
+    "weight_decay": 0.0,
+    "max_length": 512,
+    "logging_steps": 1,
+    "save_steps": 2,
+    "bf16": True,
+    "gradient_checkpointing": True,
+    "deepspeed": "resources/deepspeed/zero3.json",
+    "eval": {"max_prompts": 2, "max_new_tokens": 8, "batch_size": 2},
+}
+GOOD = coe.format_coe({lvl: f"{lvl}分析" for lvl in coe.LEVELS}, "你好，谢谢你愿意说出来。")
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sft")
+    paths = write_fixtures(root)
+    base = root / "models" / "base"
+    base_model.build_base(str(paths["train"]), str(base), TINY, 0, {})
+    return {**{k: str(v) for k, v in paths.items()}, "base": str(base), "root": root}
+
+
+def _argv(inputs, out, variant="sft", **overrides):
+    params = {"seed": 7, "sft": {**SFT_TINY, **overrides}}
+    return [
+        "--approved", inputs["approved"], "--base", inputs["base"], "--val", inputs["val"],
+        "--variant", variant, "--output", str(out), "--params", json.dumps(params),
+    ]  # fmt: skip
+
+
+def test_format_adherence_on_known_strings():
+    texts = [GOOD, GOOD.replace("<L3>", "<L5>"), "<answer>只有回答</answer>", "随便说说", GOOD + "多余"]
+    assert chat.format_adherence(texts, "coe") == pytest.approx(1 / 5)
+    assert chat.format_adherence(texts, "answer_only") == pytest.approx(1 / 5)
+    assert chat.format_adherence([], "coe") == 0.0
+    with pytest.raises(ValueError, match="unknown variant"):
+        chat.format_adherence([GOOD], "cot")
+
+
+def test_dataset_variants_share_the_prompt_but_not_the_target():
+    row = approved_row(make_posts(1)[0])
+    with_coe = sft.build_dataset([row], "coe", system_prompt=True)[0]
+    answer_only = sft.build_dataset([row], "answer_only", system_prompt=False)[0]
+    assert [m["role"] for m in with_coe["messages"]] == ["system", "user", "assistant"]
+    assert with_coe["messages"][2]["content"] == row["completion"]
+    assert with_coe["chat_template_kwargs"] == {"enable_thinking": False}
+    assert [m["role"] for m in answer_only["messages"]] == ["user", "assistant"]
+    assert answer_only["messages"][1]["content"] == coe.format_answer_only(row["final_answer"])
+    assert with_coe["messages"][1] == answer_only["messages"][0]
+
+
+def test_config_enables_gpu_features_only_with_cuda(tmp_path):
+    cpu = sft.make_config(SFT_TINY, tmp_path, 1, cuda=False)
+    assert cpu.use_cpu and not cpu.bf16 and not cpu.activation_checkpointing and cpu.deepspeed is None
+    assert cpu.assistant_only_loss and cpu.save_steps == 2 and cpu.seed == 1
+    with pytest.raises(sft.InputError, match="does not exist"):
+        sft.resolve_deepspeed("resources/deepspeed/zero9.json")
+    for stage in ("zero2", "zero3"):
+        ds = json.loads(Path(sft.resolve_deepspeed(f"resources/deepspeed/{stage}.json")).read_text())
+        assert ds["zero_optimization"]["stage"] == int(stage[-1]) and ds["bf16"]["enabled"] == "auto"
+
+
+def test_checkpoints_of_another_run_are_not_resumed(tmp_path):
+    ckpt = tmp_path / "m.checkpoints"
+    (ckpt / "checkpoint-4").mkdir(parents=True)
+    (ckpt / "checkpoint-4" / "trainer_state.json").write_text("{}")
+    assert sft.last_checkpoint(ckpt, "run-a") is None  # no fingerprint: unknown origin, wiped
+    (ckpt / "checkpoint-2").mkdir()
+    (ckpt / "checkpoint-2" / "trainer_state.json").write_text("{}")
+    (ckpt / "checkpoint-6").mkdir()  # killed while saving: no trainer state
+    assert sft.last_checkpoint(ckpt, "run-a") == str(ckpt / "checkpoint-2")
+    assert not (ckpt / "checkpoint-6").exists()
+    assert sft.last_checkpoint(ckpt, "run-b") is None and not (ckpt / "checkpoint-2").exists()
+
+
+def test_tiny_sft_writes_model_loss_curve_and_eval(inputs):
+    from transformers import AutoModelForCausalLM
+
+    out = inputs["root"] / "models" / "sft"
+    sft.main(_argv(inputs, out))
+    assert AutoModelForCausalLM.from_pretrained(out).config.model_type == "qwen3"
+    assert (out / "chat_template.jinja").read_text(encoding="utf-8") == chat.load_template("qwen3")
+    with open(out / "loss.csv", encoding="utf-8") as handle:
+        assert [int(r["step"]) for r in csv.DictReader(handle)] == [1, 2, 3, 4, 5, 6]
+    report = json.loads((out / "eval.json").read_text(encoding="utf-8"))
+    assert report["n_prompts"] == 2 and 0.0 <= report["format_adherence"] <= 1.0
+    facts = json.loads(sidecar_path(out).read_text(encoding="utf-8"))["facts"]
+    assert facts["global_step"] == 6 and facts["device"] == "cpu" and facts["resumed_from_step"] is None
+    assert not sft.checkpoint_dir(out).exists() and not sft.partial_dir(out).exists()
+
+
+def test_lora_nocoe_variant_saves_a_merged_model(inputs):
+    out = inputs["root"] / "models" / "sft_nocoe"
+    sft.main(_argv(inputs, out, variant="sft_nocoe", finetuning="lora", max_steps=2, learning_rate=0.01))
+    assert not (out / "adapter_config.json").exists() and (out / "model.safetensors").exists()
+    facts = json.loads(sidecar_path(out).read_text(encoding="utf-8"))["facts"]
+    assert facts["variant"] == "answer_only" and facts["finetuning"] == "lora"
+
+
+KILLER = """
+import json, os, signal, sys
+from transformers import TrainerCallback
+from workflow_scripts.train import sft
+
+class KillAfterFirstCheckpoint(TrainerCallback):
+    def on_save(self, args, state, control, **kwargs):
+        print(f"saved step {state.global_step}; SIGKILL", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+args = json.loads(sys.argv[1])
+sft.train_sft(**args, facts={}, callbacks=[KillAfterFirstCheckpoint()])
+"""
+
+
+def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
+    out = inputs["root"] / "models" / "killed"
+    params = {"seed": 7, "sft": SFT_TINY}
+    call = {
+        "approved": inputs["approved"], "base_dir": inputs["base"], "val": inputs["val"],
+        "output": str(out), "variant": "coe", "params": params,
+    }  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, json.dumps(call)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == -9, proc.stderr[-2000:]
+    assert "saved step 2; SIGKILL" in proc.stdout
+    assert not out.exists()
+    ckpt = sft.checkpoint_dir(out)
+    assert (ckpt / "checkpoint-2" / "trainer_state.json").exists()
+    assert time.monotonic() - started < 300
+
+    sft.main(_argv(inputs, out, variant="sft"))
+    facts = json.loads(sidecar_path(out).read_text(encoding="utf-8"))["facts"]
+    assert facts["resumed_from_step"] == 2 and facts["global_step"] == 6
+    with open(out / "loss.csv", encoding="utf-8") as handle:
+        assert [int(r["step"]) for r in csv.DictReader(handle)] == [1, 2, 3, 4, 5, 6]  # steps 1-2 from before the kill
+
+
+def _workdir(tmp_path, inputs):
+    """A workflow dir on fixture files: code and config linked, fixtures where the contracts put them.
+
+    Its Snakefile, config and schema hold only the common and training parts (taken from the real
+    files), so the test does not depend on the stages upstream of the fixtures.
+    """
+    for name in ("workflow_scripts", "resources", "envs"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "rules").mkdir()  # copies: a linked rules/ would resolve ../config to the real one
+    for name in ("common.smk", "train.smk"):
+        (tmp_path / "rules" / name).write_bytes((ROOT / "rules" / name).read_bytes())
+    keys = ("seed", "base_model", "sft")
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    schema = yaml.safe_load((ROOT / "config/schema/config.schema.yaml").read_text(encoding="utf-8"))
+    schema["properties"] = {k: schema["properties"][k] for k in keys}
+    schema["required"] = [k for k in schema.get("required", []) if k in keys]
+    (tmp_path / "config" / "schema").mkdir(parents=True)
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump({k: config[k] for k in keys}), encoding="utf-8")
+    (tmp_path / "config/schema/config.schema.yaml").write_text(yaml.safe_dump(schema), encoding="utf-8")
+    (tmp_path / "Snakefile").write_text(
+        'configfile: "config/config.yaml"\n\n\ninclude: "rules/common.smk"\ninclude: "rules/train.smk"\n',
+        encoding="utf-8",
+    )
+    results = tmp_path / "results"
+    (results / "splits").mkdir(parents=True)
+    (results / "distill").mkdir()
+    for key, dest in (("train", "splits/train.parquet"), ("val", "splits/val.parquet")):
+        (results / dest).write_bytes(Path(inputs[key]).read_bytes())
+    (results / "distill" / "approved.jsonl").write_bytes(Path(inputs["approved"]).read_bytes())
+    overrides = {"base_model": TINY, "sft": SFT_TINY}
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(overrides, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+def _snakemake(workdir, *args):
+    cmd = [str(Path(sys.executable).parent / "snakemake"), *args, "--cores", "2"]
+    cmd += ["--configfile", "config/config.yaml", "tiny.yaml"]  # nargs options last: targets come first
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    return subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_rules_dry_run_on_fixture_files(tmp_path, inputs):
+    proc = _snakemake(_workdir(tmp_path, inputs), "-n", "results/models/sft", "results/models/sft_nocoe")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = proc.stdout + proc.stderr
+    assert text.count("rule sft:") == 2 and "rule base_model:" in text
+    assert not (tmp_path / "results" / "models").exists()
+
+
+@pytest.mark.e2e
+def test_snakemake_sft_demo_size_reaches_format_adherence(tmp_path):
+    """The demo config (tiny Qwen3, 150 SFT steps) on 200 fixture posts: format adherence >= 0.9."""
+    paths = write_fixtures(tmp_path / "fx", n_train=200, n_val=20, n_approved=60)
+    (tmp_path / "wd").mkdir()
+    workdir = _workdir(tmp_path / "wd", {k: str(v) for k, v in paths.items()})
+    (workdir / "tiny.yaml").write_text("{}\n", encoding="utf-8")  # the demo config itself
+    proc = _snakemake(workdir, "results/models/sft")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads((workdir / "results/models/sft/eval.json").read_text(encoding="utf-8"))
+    assert report["format_adherence"] >= 0.9

@@ -1,0 +1,341 @@
+"""Stage 1: supervised fine-tuning on the approved CoE chains (TRL SFTTrainer), thinking off.
+
+One code path for both scales: on CPU (demo) plain fp32 training with ``use_cpu``; on CUDA
+bf16, gradient checkpointing and a DeepSpeed ZeRO JSON from config, relaunched under
+``torch.distributed.run`` when several GPUs are visible. Checkpoints go to a sibling
+``<output>.checkpoints/`` dir and a rerun after a kill resumes from the last complete one;
+the output dir appears only once the final model and its format-adherence eval are written.
+
+Variants (the rule's ``{sft_variant}`` wildcard): ``sft`` trains CoE + answer; ``sft_nocoe``
+trains the answer alone (the paper's w/o-CoE ablation, Table 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from workflow_scripts.common.cli import run_main, step_parser
+from workflow_scripts.common.io import InputError, read_jsonl, read_parquet, write_json
+from workflow_scripts.common.provenance import recorded_step, sha256_path
+from workflow_scripts.train import base_model, chat
+
+log = logging.getLogger(__name__)
+
+VARIANT_OF = {"sft": "coe", "sft_nocoe": "answer_only"}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FINGERPRINT_FILE = "fingerprint.json"
+_CKPT_RE = re.compile(r"checkpoint-(\d+)$")
+
+
+def checkpoint_dir(output: str | os.PathLike[str]) -> Path:
+    """Where intermediate checkpoints live: a sibling, so the output dir only exists when complete."""
+    return Path(str(output).rstrip("/") + ".checkpoints")
+
+
+def partial_dir(output: str | os.PathLike[str]) -> Path:
+    """Where the final model is assembled before it is renamed onto the output dir."""
+    return Path(str(output).rstrip("/") + ".partial")
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def build_dataset(rows: Sequence[dict], variant: str, system_prompt: bool) -> Any:
+    """A conversational dataset (``messages``) with Qwen3 thinking disabled per example."""
+    from datasets import Dataset
+
+    required = ("qid", "title", "description", "completion" if variant == "coe" else "final_answer")
+    records = []
+    for i, row in enumerate(rows, start=1):
+        missing = [key for key in required if not isinstance(row.get(key), str)]
+        if missing:
+            raise InputError(f"approved chain {i} ({row.get('qid')}): missing text fields {missing}")
+        records.append(
+            {
+                "messages": chat.conversation(row, variant, system_prompt),
+                "chat_template_kwargs": dict(chat.CHAT_TEMPLATE_KWARGS),
+            }
+        )
+    if not records:
+        raise InputError("no approved chains to train on; review the distillation sheet first")
+    return Dataset.from_list(records)
+
+
+def resolve_deepspeed(path: str | None) -> str | None:
+    """The DeepSpeed JSON (relative paths are relative to the workflow root), checked to exist."""
+    if not path:
+        return None
+    resolved = Path(path) if Path(path).is_absolute() else REPO_ROOT / path
+    if not resolved.is_file():
+        raise InputError(f"sft.deepspeed: {path} does not exist (see resources/deepspeed/)")
+    return str(resolved)
+
+
+def make_config(settings: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool) -> Any:
+    """SFTConfig from the ``sft`` settings; GPU-only features are switched on only with CUDA."""
+    from trl import SFTConfig
+
+    if not cuda and settings.get("deepspeed"):
+        log.warning("sft.deepspeed is set but no CUDA device is visible: training without DeepSpeed")
+    return SFTConfig(
+        output_dir=str(ckpt_dir),
+        num_train_epochs=settings["epochs"],
+        max_steps=settings["max_steps"] if settings.get("max_steps") else -1,
+        per_device_train_batch_size=settings["per_device_train_batch_size"],
+        gradient_accumulation_steps=settings["gradient_accumulation_steps"],
+        learning_rate=settings["learning_rate"],
+        lr_scheduler_type=settings["lr_scheduler_type"],
+        warmup_steps=settings["warmup_ratio"],
+        weight_decay=settings["weight_decay"],
+        max_length=settings["max_length"],
+        assistant_only_loss=True,
+        packing=False,
+        logging_steps=settings["logging_steps"],
+        logging_first_step=True,
+        save_strategy="steps",
+        save_steps=settings["save_steps"],
+        save_total_limit=2,
+        seed=seed,
+        data_seed=seed,
+        report_to="none",
+        use_cpu=not cuda,
+        bf16=bool(cuda and settings["bf16"]),
+        activation_checkpointing=bool(cuda and settings["gradient_checkpointing"]),
+        activation_checkpointing_kwargs={"use_reentrant": False},
+        deepspeed=resolve_deepspeed(settings.get("deepspeed")) if cuda else None,
+        model_init_kwargs={"dtype": "bfloat16" if cuda and settings["bf16"] else "float32"},
+        dataloader_num_workers=0,
+    )
+
+
+def peft_config(settings: dict[str, Any]) -> Any:
+    """A LoRA config when ``sft.finetuning`` is ``lora``; None for full fine-tuning."""
+    if settings["finetuning"] != "lora":
+        return None
+    from peft import LoraConfig
+
+    lora = settings["lora"]
+    return LoraConfig(
+        r=lora["r"],
+        lora_alpha=lora["alpha"],
+        lora_dropout=lora["dropout"],
+        target_modules=lora["target_modules"],
+        task_type="CAUSAL_LM",
+    )
+
+
+def fingerprint(params: dict[str, Any], inputs: Sequence[str], variant: str) -> str:
+    """Identity of a training run: checkpoints of another run (other data or settings) are not resumed."""
+    payload = {"params": params, "variant": variant, "inputs": [sha256_path(p) for p in inputs]}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def last_checkpoint(ckpt_dir: Path, fp: str, cleanup: bool = True) -> str | None:
+    """The newest complete checkpoint of this same run, or None (stale checkpoints are removed).
+
+    Only one process cleans up (``cleanup``); the other ranks wait for its fingerprint marker.
+    """
+    from transformers.trainer_utils import get_last_checkpoint
+
+    marker = ckpt_dir / FINGERPRINT_FILE
+    if not cleanup:
+        for _ in range(600):
+            if marker.exists() and json.loads(marker.read_text())["fingerprint"] == fp:
+                break
+            time.sleep(0.5)
+        last = get_last_checkpoint(str(ckpt_dir))
+        return last if last and (Path(last) / "trainer_state.json").exists() else None
+    if ckpt_dir.exists() and (not marker.exists() or json.loads(marker.read_text())["fingerprint"] != fp):
+        log.info("removing checkpoints of a different run in %s", ckpt_dir)
+        shutil.rmtree(ckpt_dir)
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    while (last := get_last_checkpoint(str(ckpt_dir))) is not None:
+        if (Path(last) / "trainer_state.json").exists():
+            break
+        log.warning("removing incomplete checkpoint %s (killed while saving)", last)
+        shutil.rmtree(last)
+    write_json(marker, {"fingerprint": fp})
+    return last
+
+
+def loss_rows(log_history: Sequence[dict]) -> list[dict]:
+    """The training-loss curve from the trainer's log history (resumed runs keep earlier entries)."""
+    return [
+        {"step": e["step"], "loss": e["loss"], "learning_rate": e.get("learning_rate")}
+        for e in log_history
+        if "loss" in e and "step" in e
+    ]
+
+
+def generate(model: Any, tokenizer: Any, prompts: Sequence[list[dict]], max_new_tokens: int, batch_size: int) -> list:
+    """Greedy completions (special tokens stripped) for chat prompts, in batches with left padding."""
+    import torch
+
+    tokenizer.padding_side = "left"
+    texts = []
+    for start in range(0, len(prompts), batch_size):
+        rendered = [chat.render_prompt(tokenizer, msgs) for msgs in prompts[start : start + batch_size]]
+        batch = tokenizer(rendered, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+        with torch.no_grad():
+            out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False)
+        new_tokens = out[:, batch["input_ids"].shape[1] :]
+        texts.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
+    return [t.strip() for t in texts]
+
+
+def evaluate_format(model_dir: str | os.PathLike[str], val_path: str, variant: str, settings: dict) -> dict:
+    """Format adherence on val: share of greedy generations from val prompts that parse."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    frame = read_parquet(val_path, required=["qid", "title", "description"]).sort_values("qid")
+    frame = frame.head(settings["eval"]["max_prompts"])
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    dtype = torch.bfloat16 if cuda_available() and settings["bf16"] else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype)
+    model.to("cuda" if cuda_available() else "cpu").eval()
+    prompts = [
+        chat.prompt_messages(row.title, row.description, variant, settings["system_prompt"])
+        for row in frame.itertuples(index=False)
+    ]
+    texts = generate(model, tokenizer, prompts, settings["eval"]["max_new_tokens"], settings["eval"]["batch_size"])
+    return {
+        "variant": variant,
+        "n_prompts": len(texts),
+        "format_adherence": round(chat.format_adherence(texts, variant), 4),
+        "max_new_tokens": settings["eval"]["max_new_tokens"],
+        "generations": [
+            {"qid": qid, "text": text, "well_formed": chat.is_well_formed(text, variant)}
+            for qid, text in zip(frame["qid"], texts, strict=True)
+        ],
+    }
+
+
+def _save_final(trainer: Any, settings: dict, base_path: str, target: Path) -> None:
+    """Save a plain (merged) model + tokenizer: downstream stages load it without PEFT."""
+    if settings["finetuning"] != "lora":
+        trainer.save_model(str(target))
+        return
+    adapter = target.with_name(target.name + ".adapter")
+    trainer.save_model(str(adapter))
+    if trainer.is_world_process_zero():
+        from peft import PeftModel
+        from transformers import AutoModelForCausalLM
+
+        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=trainer.model.dtype)
+        PeftModel.from_pretrained(base, str(adapter)).merge_and_unload().save_pretrained(str(target))
+        shutil.rmtree(adapter, ignore_errors=True)
+
+
+def train_sft(
+    approved: str,
+    base_dir: str,
+    val: str,
+    output: str,
+    variant: str,
+    params: dict[str, Any],
+    facts: dict[str, Any],
+    callbacks: Sequence[Any] = (),
+) -> None:
+    """Train, save the final model, evaluate format adherence, then move it onto ``output``."""
+    from transformers import AutoTokenizer
+    from trl import SFTTrainer
+
+    settings, seed = params["sft"], int(params.get("seed", 0))
+    cuda = cuda_available()
+    out, ckpt_dir, partial = Path(output), checkpoint_dir(output), partial_dir(output)
+    base_path = base_model.resolve_model_path(base_dir)
+    rows = read_jsonl(approved)
+    dataset = build_dataset(rows, variant, settings["system_prompt"])
+    rank0 = int(os.environ.get("RANK", "0")) == 0
+    resume = last_checkpoint(ckpt_dir, fingerprint(params, [approved, base_dir], variant), cleanup=rank0)
+    config = make_config(settings, ckpt_dir, seed, cuda)  # before the model: ZeRO-3 must see it first
+    tokenizer = AutoTokenizer.from_pretrained(base_path)
+    trainer = SFTTrainer(
+        model=base_path,
+        args=config,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=peft_config(settings),
+        callbacks=list(callbacks),
+    )
+    log.info("SFT %s on %d chains from %s; resume from %s", variant, len(dataset), base_path, resume)
+    result = trainer.train(resume_from_checkpoint=resume)
+    if trainer.is_world_process_zero():
+        shutil.rmtree(partial, ignore_errors=True)
+    _save_final(trainer, settings, base_path, partial)
+    if not trainer.is_world_process_zero():
+        return
+    tokenizer.save_pretrained(str(partial))
+    losses = loss_rows(trainer.state.log_history)
+    base_model.write_loss_csv(partial / "loss.csv", losses)
+    report = evaluate_format(partial, val, variant, settings)
+    write_json(partial / "eval.json", report)
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(partial, out)
+    shutil.rmtree(ckpt_dir, ignore_errors=True)
+    facts.update(
+        variant=variant,
+        chains=len(dataset),
+        device="cuda" if cuda else "cpu",
+        finetuning=settings["finetuning"],
+        global_step=trainer.state.global_step,
+        resumed_from_step=int(_CKPT_RE.search(resume).group(1)) if resume else None,
+        final_loss=losses[-1]["loss"] if losses else None,
+        train_seconds=round(result.metrics.get("train_runtime", 0.0), 2),
+        format_adherence=report["format_adherence"],
+        eval_prompts=report["n_prompts"],
+    )
+    line = f"format adherence ({variant}, {report['n_prompts']} val prompts): {report['format_adherence']:.3f}"
+    log.info(line)
+    print(line)
+
+
+def maybe_relaunch(argv: Sequence[str]) -> None:
+    """With several GPUs and no launcher yet, re-exec this step under torch.distributed.run (one rank per GPU)."""
+    if "LOCAL_RANK" in os.environ or not cuda_available():
+        return
+    import torch
+
+    n = torch.cuda.device_count()
+    if n > 1:
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
+        os.execv(sys.executable, [*cmd, "-m", "workflow_scripts.train.sft", *argv])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = step_parser(__doc__.splitlines()[0])
+    parser.add_argument("--approved", required=True, help="results/distill/approved.jsonl")
+    parser.add_argument("--base", required=True, help="base model dir (results/models/base)")
+    parser.add_argument("--val", required=True, help="results/splits/val.parquet (format-adherence prompts)")
+    parser.add_argument("--variant", required=True, choices=sorted(VARIANT_OF), help="sft or sft_nocoe")
+    parser.add_argument("--output", required=True, help="output model dir")
+    args = parser.parse_args(argv)
+    maybe_relaunch(list(sys.argv[1:] if argv is None else argv))
+    variant = VARIANT_OF[args.variant]
+    seed = int(args.params.get("seed", 0))
+    inputs = [args.approved, args.base, args.val]
+    if int(os.environ.get("RANK", "0")) != 0:
+        train_sft(args.approved, args.base, args.val, args.output, variant, args.params, {})
+        return
+    with recorded_step(args.rule, inputs, [args.output], args.params, seed) as facts:
+        train_sft(args.approved, args.base, args.val, args.output, variant, args.params, facts)
+    log.info("SFT facts: %s", facts)
+
+
+if __name__ == "__main__":
+    run_main(main)
