@@ -1,0 +1,81 @@
+"""Taxonomy shape and labelling: tags first, longest-match keywords, accuracy on the demo generator."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from workflow_scripts.common.io import InputError
+from workflow_scripts.data.label import KeywordScorer, load_tag_map, load_taxonomy, tag_label
+
+ROOT = Path(__file__).resolve().parents[1]
+TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(TAXONOMY)
+
+
+def test_taxonomy_contract(taxonomy):
+    assert len(taxonomy.topics) == 29 and taxonomy.n_subtopics == 182
+    assert [t.id for t in taxonomy.topics[:3]] == ["T01", "T02", "T03"]
+    assert [t.name for t in taxonomy.topics[:3]] == ["抑郁", "焦虑", "人际关系"]
+    assert {t.psyqa for t in taxonomy.topics} == {
+        "成长",
+        "情绪",
+        "恋爱",
+        "人际",
+        "行为",
+        "家庭",
+        "治疗",
+        "职业",
+        "婚姻",
+    }
+    every = []
+    for topic in taxonomy.topics:
+        assert 8 <= len(topic.keywords) <= 15, topic.id
+        every += topic.keywords
+        for sub in topic.subtopics:
+            assert 4 <= len(sub.keywords) <= 8, sub.id
+            every += sub.keywords
+    assert [k for k, n in Counter(every).items() if n > 1] == []
+
+
+def test_bad_taxonomy_names_the_entry(tmp_path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("topics:\n  - {id: T1, name: x, psyqa: 情绪, keywords: [a], subtopics: []}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"topics\[0\].*T1"):
+        load_taxonomy(bad)
+
+
+def test_tags_win_and_maps_reach_subtopics(taxonomy, tmp_path):
+    assert tag_label(["问答", "焦虑"], taxonomy, {}) == ("T02", None)
+    assert tag_label(["失眠多梦", "考研考公"], taxonomy, {"失眠多梦": "T10"}) == ("T10", None)
+    assert tag_label(["考研", "考研考公"], taxonomy, {"考研": "T07"}) == ("T07", "T07.03")
+    assert tag_label(["随便聊聊"], taxonomy, {}) == (None, None)
+    path = tmp_path / "site.yaml"
+    path.write_text("睡眠: T99\n", encoding="utf-8")
+    with pytest.raises(InputError, match="T99"):
+        load_tag_map(path, taxonomy)
+
+
+def test_longest_match_first(taxonomy):
+    scorer = KeywordScorer(taxonomy, title_weight=2.0)
+    assert scorer.hits("考试焦虑") == ["考试焦虑"]  # not also 焦虑 (T02)
+    topics, subs = scorer.score("考试焦虑怎么办", "一考试就考前紧张")
+    assert topics.most_common(1)[0][0] == "T07" and subs["T07.01"] == 3.0
+
+
+def test_demo_topic_accuracy_at_least_090():
+    """Accuracy on the demo generator's ground truth (what bench/bench_label.py prints, smaller)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    bench = pytest.importorskip("bench_label")
+    result = bench.measure(n=300, seed=3, model="nb")
+    assert result["all"]["posts"] > 200
+    assert result["all"]["topic_accuracy"] >= 0.9
+    assert result["classifier"]["topic_accuracy"] >= 0.85
+    assert result["all"]["subtopic_accuracy"] >= 0.8
