@@ -1,12 +1,14 @@
 """The lineage command walks provenance upstream and flags tampered or stale files."""
 
 import json
+from pathlib import Path
 
 from workflow_scripts import lineage
 from workflow_scripts.common.provenance import recorded_step
 
 
 def _chain(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
     raw, clean, table = tmp_path / "raw.jsonl", tmp_path / "clean.parquet", tmp_path / "table.csv"
     with recorded_step("crawl", [], [raw], params={"source": "demo"}):
         raw.write_text("raw\n", encoding="utf-8")
@@ -26,7 +28,7 @@ def test_tree_reaches_the_crawl(tmp_path, capsys):
 
 
 def test_json_output_nests_inputs(tmp_path, capsys):
-    raw, clean, table = _chain(tmp_path)
+    _, clean, table = _chain(tmp_path)
     lineage.main([str(table), "--json"])
     tree = json.loads(capsys.readouterr().out)
     assert tree["inputs"][0]["path"] == str(clean)
@@ -48,3 +50,19 @@ def test_verify_flags_an_edited_intermediate(tmp_path, capsys):
 
 def test_missing_artifact_is_an_error(tmp_path):
     assert lineage.main([str(tmp_path / "nope.csv")]) == 2
+
+
+def test_rocrate_export_links_steps(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # artifacts are named relative to the workflow root, as in results/
+    raw, clean, table = _chain(Path("."))
+    assert lineage.main([str(table), "--rocrate", str(tmp_path / "crate")]) == 0
+    graph = json.loads((tmp_path / "crate" / "ro-crate-metadata.json").read_text(encoding="utf-8"))["@graph"]
+    by_id = {entity["@id"]: entity for entity in graph}
+    assert by_id[str(raw)]["sha256"] == json.loads((tmp_path / "raw.jsonl.prov.json").read_text())["sha256"]
+    absolute = _chain(tmp_path / "abs")[2]
+    assert lineage.main([str(absolute), "--rocrate", str(tmp_path / "crate2")]) == 0
+    actions = [e for e in graph if e["@type"] == "CreateAction"]
+    assert {a["instrument"]["@id"] for a in actions} == {"#rule-crawl", "#rule-clean", "#rule-stats"}
+    clean_action = next(a for a in actions if a["instrument"]["@id"] == "#rule-clean")
+    assert clean_action["object"] == [{"@id": str(raw)}]
+    assert clean_action["result"] == [{"@id": str(clean)}]

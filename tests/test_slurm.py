@@ -48,9 +48,7 @@ def test_cpu_dag_runs_as_slurm_jobs(slurm_conf, tmp_path):
     env = {**os.environ, "SLURM_CONF": str(slurm_conf), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     cmd = [sys.executable, "-m", "snakemake", "--profile", "slurm", "--slurm-keep-successful-logs", *CPU_TARGETS]
     # The plugin can wait forever if Slurm misbehaves: a hard kill bounds the test.
-    proc = subprocess.run(
-        ["timeout", "-s", "KILL", "1200", *cmd], cwd=work, env=env, capture_output=True, text=True
-    )
+    proc = subprocess.run(["timeout", "-s", "KILL", "1200", *cmd], cwd=work, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
     for target in CPU_TARGETS:
         assert (work / target).exists()

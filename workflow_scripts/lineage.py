@@ -3,6 +3,7 @@
     lineage results/clean/posts.parquet            # the upstream tree
     lineage results/clean/posts.parquet --verify   # re-hash: tampered or stale files
     lineage results/clean/posts.parquet --json
+    lineage results/table1.csv --rocrate results/lineage/table1   # RO-Crate metadata
 
 An artifact is *tampered* when its bytes no longer match its own record, and *stale*
 when an input it was built from has changed since (the input's bytes or record differ
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,12 +109,70 @@ def to_json(node: Node) -> dict[str, Any]:
     }
 
 
+def _walk(node: Node) -> list[Node]:
+    return [node, *(n for parent in node.parents for n in _walk(parent))]
+
+
+def export_rocrate(tree: Node, out_dir: str | Path) -> Path:
+    """Write the tree as an RO-Crate (metadata only: files are referenced, not copied).
+
+    Each artifact is a File with its sha256; each step is a CreateAction whose instrument
+    is the rule, with the inputs as ``object`` and the outputs as ``result``.
+    """
+    from rocrate.model.softwareapplication import SoftwareApplication
+    from rocrate.rocrate import ROCrate
+
+    crate = ROCrate()
+    files: dict[str, Any] = {}
+    rules: dict[str, Any] = {}
+    nodes = _walk(tree)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No source": artifacts are referenced, not copied
+        for node in nodes:
+            if node.path not in files:
+                props = {"sha256": node.recorded_sha256}
+                if Path(node.path).is_absolute():  # RO-Crate ids inside the crate must be relative
+                    files[node.path] = crate.add_file(Path(node.path).as_uri(), properties=props)
+                else:
+                    files[node.path] = crate.add_file(dest_path=node.path, properties=props)
+        seen_actions: set[str] = set()
+        for node in nodes:
+            record = node.record
+            if not record or node.path in seen_actions:
+                continue
+            outputs = [out["path"] for out in record.get("outputs", []) if out["path"] in files]
+            seen_actions.update(outputs)
+            rule = record.get("rule") or "unknown"
+            if rule not in rules:
+                rules[rule] = crate.add(
+                    SoftwareApplication(crate, identifier=f"#rule-{rule}", properties={"name": f"rule {rule}"})
+                )
+            code = record.get("code") or {}
+            crate.add_action(
+                rules[rule],
+                object=[files[p.path] for p in node.parents],
+                result=[files[p] for p in outputs],
+                properties={
+                    "name": f"{rule} -> {', '.join(outputs)}",
+                    "startTime": record.get("started"),
+                    "description": json.dumps(
+                        {"params": record.get("params"), "seed": record.get("seed"), "code": code},
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    ),
+                },
+            )
+        crate.write(str(out_dir))
+    return Path(out_dir) / "ro-crate-metadata.json"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; exits 1 under --verify when any file is tampered, stale or missing."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("artifact", help="a file or directory under results/")
     parser.add_argument("--verify", action="store_true", help="re-hash every file and report problems")
     parser.add_argument("--json", action="store_true", help="print the tree as JSON")
+    parser.add_argument("--rocrate", metavar="DIR", help="also export the tree as an RO-Crate into DIR")
     args = parser.parse_args(argv)
     if not Path(args.artifact).exists() and load_record(args.artifact) is None:
         print(f"error: {args.artifact} does not exist and has no provenance record", file=sys.stderr)
@@ -122,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(to_json(tree), ensure_ascii=False, indent=2))
     else:
         print("\n".join(render_text(tree)))
+    if args.rocrate:
+        print(f"RO-Crate written to {export_rocrate(tree, args.rocrate)}", file=sys.stderr)
     problems = iter_problems(tree)
     if args.verify:
         print(f"verify: {len(problems)} problem(s)" if problems else "verify: all hashes match", file=sys.stderr)

@@ -28,9 +28,7 @@ def _json_object(text: str) -> dict:
 def step_parser(description: str) -> argparse.ArgumentParser:
     """An argument parser with the options common to every step."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument(
-        "--params", type=_json_object, default={}, help="JSON of the config subtree this step reads"
-    )
+    parser.add_argument("--params", type=_json_object, default={}, help="JSON of the config subtree this step reads")
     parser.add_argument("--rule", default="manual", help="rule name recorded in provenance")
     return parser
 
