@@ -25,4 +25,4 @@ rule crawl:
     shell:
         "python -m workflow_scripts.data.crawl.run --source {wildcards.source} --site {input.site}"
         " --output {output.posts} --stats {output.stats} --jobdir results/raw/{wildcards.source}/.jobdir"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule crawl 2> {log}"

@@ -23,4 +23,4 @@ rule demo_site:
         "python -m workflow_scripts.data.demo_site generate"
         " --taxonomy {input.taxonomy} --lexicon {input.lexicon}"
         " --site {output.site} --ground-truth {output.ground_truth}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule demo_site 2> {log}"

@@ -21,7 +21,7 @@ rule distill_select:
         settings=settings("seed", "distill.n_candidates"),
     shell:
         "python -m workflow_scripts.distill.candidates --train {input.train} --output {output.selected}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule distill_select 2> {log}"
 
 
 rule distill:
@@ -46,7 +46,7 @@ rule distill:
     shell:
         "python -m workflow_scripts.distill.distill --selected {input.selected} --prompt {input.prompt}"
         " --output {output.candidates} --usage {output.usage}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule distill 2> {log}"
 
 
 checkpoint review_sheet:
@@ -68,7 +68,7 @@ checkpoint review_sheet:
         settings=settings("review.decisions"),
     shell:
         "python -m workflow_scripts.distill.review --make sheet --candidates {input.candidates}"
-        " --html {output.html} --csv {output.csv} --params {params.settings:q} --rule {rule} 2> {log}"
+        " --html {output.html} --csv {output.csv} --params {params.settings:q} --rule review_sheet 2> {log}"
 
 
 rule review_gate:
@@ -91,4 +91,4 @@ rule review_gate:
         settings=settings("review"),
     shell:
         "python -m workflow_scripts.distill.review --make approved --candidates {input.candidates}"
-        " --html {input.sheet} --output {output.approved} --params {params.settings:q} --rule {rule} 2> {log}"
+        " --html {input.sheet} --output {output.approved} --params {params.settings:q} --rule review_gate 2> {log}"

@@ -30,4 +30,4 @@ rule label:
         settings=settings("label", "seed"),
     shell:
         "python -m workflow_scripts.data.label --clean {input.clean} --output {output.posts}"
-        " --report {output.report} --params {params.settings:q} --rule {rule} 2> {log}"
+        " --report {output.report} --params {params.settings:q} --rule label 2> {log}"

@@ -31,4 +31,4 @@ rule psyqa:
         "python -m workflow_scripts.data.psyqa --psyqa {params.path:q} --taxonomy {input.taxonomy}"
         " --spam-lexicon {input.spam} --psych-lexicon {input.psych} --offtopic-lexicon {input.offtopic}"
         " --posts {output.posts} --test {output.test} --report {output.report}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule psyqa 2> {log}"

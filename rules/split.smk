@@ -23,4 +23,4 @@ rule split:
     shell:
         "python -m workflow_scripts.data.split --labeled {input.labeled} --train {output.train}"
         " --val {output.val} --test {output.test} --report {output.report}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule split 2> {log}"

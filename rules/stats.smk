@@ -25,4 +25,4 @@ rule table1:
     shell:
         "python -m workflow_scripts.data.stats --labeled {input.labeled} --test {input.test}"
         " --psyqa-posts {input.psyqa_posts} --psyqa-test {input.psyqa_test} --taxonomy {input.taxonomy}"
-        " --csv {output.csv} --md {output.md} --params {params.settings:q} --rule {rule} 2> {log}"
+        " --csv {output.csv} --md {output.md} --params {params.settings:q} --rule table1 2> {log}"

@@ -24,7 +24,7 @@ rule base_model:
         settings=settings("base_model", "seed"),
     shell:
         "python -m workflow_scripts.train.base_model --train {input.train} --output {output.model}"
-        " --params {params.settings:q} --rule {rule} 2> {log}"
+        " --params {params.settings:q} --rule base_model 2> {log}"
 
 
 rule sft:
@@ -47,5 +47,5 @@ rule sft:
         settings=settings("sft", "seed"),
     shell:
         "python -m workflow_scripts.train.sft --approved {input.approved} --base {input.base} --val {input.val}"
-        " --variant {wildcards.sft_variant} --output {output.model} --params {params.settings:q} --rule {rule}"
+        " --variant {wildcards.sft_variant} --output {output.model} --params {params.settings:q} --rule sft"
         " 2> {log}"
