@@ -13,11 +13,18 @@ configfile: "config/config.yaml"
 
 
 include: "rules/common.smk"
+include: "rules/demo_site.smk"
 include: "rules/crawl.smk"
 include: "rules/clean.smk"
+include: "rules/label.smk"
+include: "rules/split.smk"
+include: "rules/psyqa.smk"
+include: "rules/stats.smk"
+include: "rules/train.smk"
+include: "rules/distill.smk"
 
 
 rule all:
+    default_target: True
     input:
         final_targets(),
-    default_target: True
