@@ -1,0 +1,206 @@
+"""PII anonymisation: detection per kind, what must be kept, placeholders, robustness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from anonymize_corpus import corpus_entries, parse
+
+from workflow_scripts.data.anonymize import (
+    KINDS,
+    LABELS,
+    Span,
+    anonymize_post,
+    anonymize_text,
+    find_pii,
+    find_pii_post,
+    normalize_width,
+)
+
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(LABELS.values()) + r")\d+\]")
+ENTRIES = list(corpus_entries())
+
+
+def _covered(text: str, spans: list[Span], start: int, end: int) -> bool:
+    mask = bytearray(len(text))
+    for s, e, _k in spans:
+        mask[s:e] = b"\x01" * (e - s)
+    return all(mask[start:end])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_is_detected_with_its_kind(kind):
+    """Every planted span of the kind is fully covered, and mostly under the right label."""
+    n = right_kind = 0
+    for label, fields in ENTRIES:
+        if label != kind:
+            continue
+        parsed = [parse(f) for f in fields]
+        for (text, planted), spans in zip(parsed, find_pii_post([t for t, _ in parsed]), strict=True):
+            for s, e, k in planted:
+                n += 1
+                assert _covered(text, spans, s, e), f"missed {k} {text[s:e]!r} in {text!r}"
+                right_kind += any(a <= s and e <= b and kk == k for a, b, kk in spans)
+    assert n >= 6
+    assert right_kind / n >= 0.9
+
+
+def test_negatives_survive_unchanged():
+    """Ages, years, durations, doses, scores, relatives, generic places, hotlines, books, famous names."""
+    changed = [fields[0] for label, fields in ENTRIES if label == "negative" if anonymize_text(fields[0]) != fields[0]]
+    negatives = sum(1 for label, _ in ENTRIES if label == "negative")
+    assert negatives >= 60
+    assert len(changed) <= 1, changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "希望24热线 400-161-9995",
+        "北京心理危机研究与干预中心 010-82951332",
+        "全国心理援助热线12356，青少年服务台12355，报警110，急救120",
+        "我今年28岁，2019年确诊，吃了三个月舍曲林50mg，每天两片",
+        "SDS 62分，PHQ-9 15分，SCL-90 阳性项目6项，90%的人，一次咨询600元",
+        "我妈和男朋友陪我去了北京的医院，老家在湖南，大学没毕业",
+        "推荐《被讨厌的勇气》，阿德勒、弗洛伊德、荣格、鲁迅都讲过类似的话",
+        "王者荣耀玩了两年，高中的时候张力很大",
+    ],
+)
+def test_keep_list_survives(text):
+    assert anonymize_text(text) == text
+
+
+def test_placeholders_are_consistent_within_a_post():
+    title, desc, answers = anonymize_post(
+        "我叫王芳，电话13800138000",
+        "丈夫李强总是打我。我的手机是138 0013 8000，微信wang_fang88。",
+        ["王芳你好，先和李强谈谈。", "别把手机号１３８００１３８０００发在网上，微信wang_fang88也删掉。"],
+    )
+    assert title == "我叫[姓名1]，电话[电话1]"
+    assert "[电话1]" in desc and "[姓名2]" in desc and "[微信1]" in desc
+    assert answers[0] == "[姓名1]你好，先和[姓名2]谈谈。"
+    assert "[电话1]" in answers[1] and "[微信1]" in answers[1]
+    assert "13800138000" not in desc + "".join(answers)
+
+
+def test_different_values_get_different_numbers():
+    out = anonymize_text("电话13800138000或者13900139000，再打13800138000")
+    assert out == "电话[电话1]或者[电话2]，再打[电话1]"
+
+
+def test_full_width_digits_and_letters():
+    text = "手机１３９１２３４５６７８，邮箱ｌｉｓｉ＠ｑｑ．ｃｏｍ，ＱＱ：１２３４５６７８９"
+    out = anonymize_text(text)
+    assert out == "手机[电话1]，邮箱[邮箱1]，ＱＱ：[QQ1]"
+    assert normalize_width("０９ＡＺ＠") == "09AZ@"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我叫李明，电话13812345678，住在北京市朝阳区建国路88号，在北京师范大学读书，车牌京A12345，生日1995年3月12日",
+        "邮箱a.b@163.com，身份证110101199003074514，卡号6222 0212 3456 7890 123，https://weibo.com/u/123456",
+        "已经是[姓名1]和[电话2]了",
+        "",
+    ],
+)
+def test_idempotent(text):
+    once = anonymize_text(text)
+    assert anonymize_text(once) == once
+    t, d, a = anonymize_post(once, once, [once])
+    assert (t, d, a) == (once, once, [once])
+
+
+def test_new_numbers_continue_after_existing_placeholders():
+    assert anonymize_text("[电话1]以外还有13812345678") == "[电话1]以外还有[电话2]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\n",
+        "[",
+        "《",
+        "《未闭合",
+        "@",
+        "http://",
+        "1" * 200,
+        "１" * 30,
+        "\x00\ufffd\U0001f600",
+        "我叫",
+        "同事",
+    ],
+)
+def test_odd_input_does_not_raise(text):
+    out = anonymize_text(text)
+    assert isinstance(out, str)
+    assert isinstance(find_pii(text), list)
+    assert anonymize_post(text, text, [text, ""])[2][1] == ""
+
+
+def test_none_fields_are_treated_as_empty():
+    assert anonymize_post(None, None, [None]) == ("", "", [""])  # type: ignore[arg-type]
+
+
+def test_output_is_text_with_exactly_the_spans_replaced():
+    """The benchmark's false-removal figure relies on this: nothing outside a span changes."""
+    for _label, fields in ENTRIES[:120]:
+        texts = [parse(f)[0] for f in fields]
+        spans = find_pii_post(texts)
+        out_t, out_d, out_a = anonymize_post(texts[0], texts[1] if len(texts) > 1 else "", texts[2:])
+        outs = [out_t, out_d, *out_a]
+        for text, sp, out in zip(texts, spans, outs, strict=False):
+            pieces, last = [], 0
+            for s, e, _k in sp:
+                pieces.append(re.escape(text[last:s]))
+                pieces.append(PLACEHOLDER.pattern)
+                last = e
+            pieces.append(re.escape(text[last:]))
+            assert re.fullmatch("".join(pieces), out), (text, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("我的身份证号是44030519851231002X", "id_card", "44030519851231002X"),
+        ("出生：2001/10/01", "birthday", "2001/10/01"),
+        ("电话 (021)64381234 转人事", "phone", "(021)64381234"),
+        ("号码 0755-8877 6655", "phone", "0755-8877 6655"),
+        ("加Q：6698960", "qq", "6698960"),
+        ("微信：Amy_chen-1995", "wechat", "Amy_chen-1995"),
+        ("车牌粤B·D12345", "plate", "粤B·D12345"),
+        ("主页 https://www.zhihu.com/people/xiao-yu-88 欢迎", "url", "https://www.zhihu.com/people/xiao-yu-88"),
+        ("孩子在成都市外国语学校上学", "org", "成都市外国语学校"),
+        ("住在幸福里小区5号楼3单元402，楼下很吵", "address", "幸福里小区5号楼3单元402"),
+        ("我们部门的欧阳沐阳总是把工作推给我", "name", "欧阳沐阳"),
+    ],
+)
+def test_exact_spans(text, kind, value):
+    start = text.index(value)
+    assert Span(start, start + len(value), kind) in find_pii(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019年到2021年",
+        "2019-2020学年",
+        "体重120斤，身高170cm",
+        "血压140/90",
+        "一所普通大学",
+        "三甲医院",
+        "我们公司",
+        "互联网公司",
+        "如果公司不给加班费",
+        "我同事说我太敏感",
+        "朋友小时候",
+        "官网https://www.gov.cn",
+        "QQ空间",
+        "微信聊天",
+    ],
+)
+def test_no_false_positive(text):
+    assert find_pii(text) == []
