@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test test-e2e lint dry-run clean-results
+.PHONY: venv demo test test-e2e test-slurm lint dry-run clean-results
 
 venv: $(STAMP)
 
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 test-e2e: $(STAMP)
 	pytest -m e2e
+
+# Starts a real single-node Slurm (root; installs the Debian packages if missing).
+test-slurm: $(STAMP)
+	pytest -m slurm
 
 lint: $(STAMP)
 	ruff check .

@@ -46,7 +46,10 @@ def test_cpu_dag_runs_as_slurm_jobs(slurm_conf, tmp_path):
         else:
             shutil.copy2(src, work / name)
     env = {**os.environ, "SLURM_CONF": str(slurm_conf), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    cmd = [sys.executable, "-m", "snakemake", "--profile", "slurm", "--slurm-keep-successful-logs", *CPU_TARGETS]
+    # The profile sizes steps for a real cluster; on this one-node test cluster the command line
+    # replaces its set-resources (a top-level profile key) with sizes that fit.
+    fit = ["--set-resources", "clean:cpus_per_task=1", "clean:mem_mb=2000"]
+    cmd = [sys.executable, "-m", "snakemake", *CPU_TARGETS, "--profile", "slurm", "--slurm-keep-successful-logs", *fit]
     # The plugin can wait forever if Slurm misbehaves: a hard kill bounds the test.
     proc = subprocess.run(["timeout", "-s", "KILL", "1200", *cmd], cwd=work, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]

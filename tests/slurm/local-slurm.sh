@@ -3,7 +3,8 @@
 #   local-slurm.sh install        apt-get the daemons if missing
 #   local-slurm.sh up DIR         write DIR/slurm.conf, start munge (if needed), slurmctld, slurmd
 #   local-slurm.sh down DIR       stop the daemons this script started (by their pid files)
-# Clients find the cluster through SLURM_CONF=DIR/slurm.conf; /etc/slurm is left alone.
+# Clients find the cluster through SLURM_CONF=DIR/slurm.conf. srun inside batch jobs reads
+# only /etc/slurm/slurm.conf, so `up` links it there when no config exists (and `down` unlinks).
 set -euo pipefail
 cmd=${1:?usage: local-slurm.sh install|up DIR|down DIR}
 
@@ -46,6 +47,14 @@ NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
     export SLURM_CONF="$dir/slurm.conf"
+    if [ ! -e /etc/slurm/slurm.conf ]; then
+        mkdir -p /etc/slurm
+        ln -s "$SLURM_CONF" /etc/slurm/slurm.conf
+        touch "$dir/etc-link.created"
+    elif [ "$(realpath /etc/slurm/slurm.conf)" != "$SLURM_CONF" ]; then
+        echo "/etc/slurm/slurm.conf exists: refusing to start a test cluster beside a real one" >&2
+        exit 1
+    fi
     if ! pgrep -x munged >/dev/null; then
         mkdir -p /run/munge
         chown munge: /run/munge
@@ -70,6 +79,9 @@ down)
             kill "$(cat "$dir/$daemon.pid")" 2>/dev/null || true
         fi
     done
+    if [ -f "$dir/etc-link.created" ]; then
+        rm -f /etc/slurm/slurm.conf "$dir/etc-link.created"
+    fi
     if [ -f "$dir/munged.started" ]; then
         kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
         rm -f "$dir/munged.started"
