@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv demo test test-e2e test-slurm lint dry-run clean-results
+.PHONY: venv demo test test-e2e test-slurm test-browser lint dry-run clean-results
 
 venv: $(STAMP)
 
@@ -29,6 +29,12 @@ test: $(STAMP)
 
 test-e2e: $(STAMP)
 	pytest -m e2e
+
+# Real headless Chromium (Debian's; never a downloaded browser): installed here if missing (root).
+test-browser: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver)
+	pytest -m browser
 
 # Starts a real single-node Slurm (root; installs the Debian packages if missing).
 test-slurm: $(STAMP)
