@@ -79,3 +79,16 @@ def test_demo_topic_accuracy_at_least_090():
     assert result["all"]["topic_accuracy"] >= 0.9
     assert result["classifier"]["topic_accuracy"] >= 0.85
     assert result["all"]["subtopic_accuracy"] >= 0.8
+
+
+def test_keyword_tokenizer_leaves_global_jieba_alone(taxonomy):
+    import jieba
+
+    from workflow_scripts.data.label import _jieba_tokenizer
+
+    keyword = taxonomy.topics[0].subtopics[0].keywords[0]
+    text = f"最近{keyword}越来越严重了"
+    before = jieba.lcut(text)
+    tokens = _jieba_tokenizer(taxonomy)(text)
+    assert keyword.lower() in tokens
+    assert jieba.lcut(text) == before

@@ -289,6 +289,7 @@ def test_stem_shortcut_and_lower_idempotence():
 def test_fast_segmenter_equals_jieba():
     """The re-implemented accurate+HMM segmentation must give jieba.lcut's tokens on any text."""
     seg = M._get_fast_segmenter()
+    default_jieba = jieba.Tokenizer()  # default dictionary, no user words, whatever other code did to jieba.dt
     dict_path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     with open(dict_path, encoding="utf-8") as fh:
         words = [line.split()[0] for line in fh]
@@ -303,4 +304,4 @@ def test_fast_segmenter_equals_jieba():
         texts.append("".join(parts))
     for text in texts:
         for t in (text, unicodedata.normalize("NFKC", text)):
-            assert seg.lcut(t) == jieba.lcut(t, cut_all=False, HMM=True), t
+            assert seg.lcut(t) == default_jieba.lcut(t, cut_all=False, HMM=True), t

@@ -251,15 +251,21 @@ def pick_subtopic(topic: Topic, sub_scores: Counter, text: str) -> tuple[Subtopi
 
 
 def _jieba_tokenizer(taxonomy: Taxonomy):
+    """A private jieba tokenizer that knows the taxonomy keywords.
+
+    Private, because adding words to jieba's global tokenizer would change segmentation for
+    everything else in the process (the metrics must use jieba's default dictionary only).
+    """
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
     for topic in taxonomy.topics:
         for kw in (*topic.keywords, *(k for s in topic.subtopics for k in s.keywords)):
-            jieba.add_word(kw)
+            segmenter.add_word(kw)
 
     def tokenize(text: str) -> list[str]:
-        return [tok for tok in jieba.lcut(text.lower()) if tok.strip()]
+        return [tok for tok in segmenter.lcut(text.lower()) if tok.strip()]
 
     return tokenize
 
