@@ -12,6 +12,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/demo_site.smk"
 include: "rules/crawl.smk"
@@ -22,6 +25,11 @@ include: "rules/psyqa.smk"
 include: "rules/stats.smk"
 include: "rules/train.smk"
 include: "rules/distill.smk"
+include: "rules/generate.smk"
+include: "rules/tables.smk"
+include: "rules/human.smk"
+include: "rules/grpo.smk"
+include: "rules/reward.smk"
 
 
 rule all:

@@ -49,6 +49,9 @@ def final_targets():
         *expand("results/raw/{source}/posts.jsonl", source=crawl_sources()),
         "results/clean/posts.parquet",
         "results/table1.csv",
+        "results/table2.csv",
+        "results/table3.csv",
+        "results/table4.csv",
     ]
 
 
@@ -68,3 +71,149 @@ def review_decisions(wildcards):
     """The decisions file once a reviewer wrote it: editing it reruns the gate."""
     path = config["review"]["decisions"]
     return [path] if os.path.exists(path) else []
+
+
+def grpo_init_model(wildcards):
+    """The model dir a GRPO variant starts from (grpo.variants.<name>.init: base, sft or sft_nocoe)."""
+    variant = config["grpo"]["variants"][wildcards.grpo_variant]
+    return f"results/models/{variant['init']}"
+
+
+def grpo_settings(wildcards):
+    """Params of one GRPO variant: the shared train/eval settings and this variant's entry only."""
+    variant = f"grpo.variants.{wildcards.grpo_variant}"
+    return settings("seed", "grpo.train", "grpo.eval", variant)
+
+
+def eval_system(name):
+    """A system's generate settings; a name not under generate.systems stops the run with the known names."""
+    systems = config["generate"]["systems"]
+    if name not in systems:
+        raise ValueError(
+            f"system {name!r} is not under generate.systems (known: {sorted(systems)})"
+        )
+    return systems[name]
+
+
+def eval_systems():
+    """Systems the config enables for generation, scoring and the tables."""
+    return [name for name in config["generate"]["enabled"] if eval_system(name)]
+
+
+def generate_inputs(wildcards):
+    """Test parquet, prompt formats, and what the system needs: its rule-built model dir or train split."""
+    system = eval_system(wildcards.system)
+    inputs = {
+        "test": config["generate"]["test_sets"][wildcards.testset]["path"],
+        "prompts": config["generate"]["prompts"],
+    }
+    if system.get("model", "").startswith("results/"):
+        inputs["model"] = system["model"]
+    if system["backend"] in ("retrieval", "demo_teacher"):
+        inputs["train"] = system["train"]
+    if system["backend"] == "demo_teacher":
+        inputs.update(config["distill"]["demo"]["lexicons"])
+    return inputs
+
+
+def generate_settings(wildcards):
+    """Params of one generation: this system's and this test set's settings (+ lexicons for the demo teacher)."""
+    keys = [
+        "seed",
+        f"generate.systems.{wildcards.system}",
+        f"generate.test_sets.{wildcards.testset}",
+    ]
+    if eval_system(wildcards.system)["backend"] == "demo_teacher":
+        keys.append("distill.demo.lexicons")
+    return settings(*keys)
+
+
+def generate_train_arg(wildcards):
+    """`--train PATH` for retrieval systems, nothing otherwise."""
+    system = eval_system(wildcards.system)
+    return (
+        f"--train {system['train']}"
+        if system["backend"] in ("retrieval", "demo_teacher")
+        else ""
+    )
+
+
+def generate_gpus(wildcards):
+    """GPUs a generation job asks the scheduler for (generate.systems.<name>.gpus, default 0)."""
+    return int(eval_system(wildcards.system).get("gpus", 0))
+
+
+def score_test(wildcards):
+    return config["generate"]["test_sets"][wildcards.testset]["path"]
+
+
+def score_settings(wildcards):
+    """Params of one scoring: the test set's item cap and the bootstrap settings."""
+    return settings(f"generate.test_sets.{wildcards.testset}", "tables.bootstrap")
+
+
+def table_metrics():
+    """Metrics files the tables read: every enabled system in a table row, on that table's test sets."""
+    enabled = set(eval_systems())
+    paths = []
+    for table in ("table2", "table3", "table4"):
+        spec = config["tables"][table]
+        for testset in spec["test_sets"]:
+            for row in spec["rows"]:
+                path = f"results/metrics/{testset}/{row['system']}.json"
+                if row["system"] in enabled and path not in paths:
+                    paths.append(path)
+    return paths
+
+
+def human_summaries(wildcards):
+    """Human-evaluation summaries: built from whatever rankings exist (none yet: figures pending).
+
+    New or edited rankings rerun the aggregation and then the tables.
+    """
+    return list(human_summary_paths().values())
+
+
+def human_summary_paths():
+    testsets = config["tables"]["table2"]["test_sets"]
+    return {t: config["tables"]["human"].format(testset=t) for t in testsets}
+
+
+def human_args(wildcards):
+    """`TESTSET=path` pairs for the tables step (a missing file means pending)."""
+    return " ".join(f"{t}={p}" for t, p in human_summary_paths().items())
+
+
+def human_systems():
+    """Systems ranked by annotators; each must be a system under generate.systems."""
+    return [name for name in config["human"]["systems"] if eval_system(name)]
+
+
+def human_test(wildcards):
+    """The test parquet of a ranked test set (the one generation reads)."""
+    if wildcards.testset not in config["human"]["testsets"]:
+        raise ValueError(
+            f"test set {wildcards.testset!r} is not under human.testsets ({config['human']['testsets']})"
+        )
+    return config["generate"]["test_sets"][wildcards.testset]["path"]
+
+
+def human_sample_settings(wildcards):
+    """Params of the evaluation-set sample: its size and seed, and the test set's generation cap."""
+    return settings(
+        "human.seed",
+        "human.samples_per_testset",
+        f"generate.test_sets.{wildcards.testset}",
+    )
+
+
+def human_rankings(wildcards):
+    """Annotators' rankings files that exist: a new or longer file reruns the aggregation."""
+    root = config["human"]["rankings"]
+    if not os.path.isdir(root):
+        return []
+    return sorted(
+        os.path.join(root, name)
+        for name in os.listdir(root)
+        if name.endswith(".jsonl") and not name.startswith(".")
+    )
