@@ -9,7 +9,9 @@ rule table1:
         psyqa_test="results/psyqa/test.parquet",
         taxonomy=lookup(dpath="label/taxonomy", within=config),
     output:
-        csv=report("results/table1.csv", caption="../report/table1.rst", category="Tables"),
+        csv=report(
+            "results/table1.csv", caption="../report/table1.rst", category="Tables"
+        ),
         md="results/table1.md",
     log:
         "logs/table1/table1.log",
