@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "slurm" / "local-slurm.sh"
-CPU_TARGETS = ["results/clean/posts.parquet"]
+CPU_TARGETS = ["results/table1.csv", "results/distill/approved.jsonl"]
 COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles", "slurm"]
 
 pytestmark = pytest.mark.slurm
@@ -57,5 +57,6 @@ def test_cpu_dag_runs_as_slurm_jobs(slurm_conf, tmp_path):
         assert (work / target).exists()
     slurm_logs = work / ".snakemake" / "slurm_logs"
     ran = {p.name.removeprefix("rule_") for p in slurm_logs.iterdir()} if slurm_logs.exists() else set()
-    assert {"crawl", "clean"} <= ran, f"rules run as Slurm jobs: {sorted(ran)}\n{proc.stderr[-3000:]}"
+    expected = {"demo_site", "crawl", "clean", "label", "split", "psyqa", "table1", "distill", "review_gate"}
+    assert expected <= ran, f"rules run as Slurm jobs: {sorted(ran)}\n{proc.stderr[-3000:]}"
     assert "SLURM jobid" in proc.stderr or "SLURM run ID" in proc.stderr
