@@ -7,15 +7,27 @@ rule tables:
         paper="resources/paper_tables.csv",
         human=human_summaries,
     output:
-        table2=report("results/table2.csv", caption="../report/table.rst", category="Tables"),
+        table2=report(
+            "results/table2.csv", caption="../report/table.rst", category="Tables"
+        ),
         table2_md="results/table2.md",
-        table2_png=report("results/table2.png", caption="../report/table.rst", category="Tables"),
-        table3=report("results/table3.csv", caption="../report/table.rst", category="Tables"),
+        table2_png=report(
+            "results/table2.png", caption="../report/table.rst", category="Tables"
+        ),
+        table3=report(
+            "results/table3.csv", caption="../report/table.rst", category="Tables"
+        ),
         table3_md="results/table3.md",
-        table3_png=report("results/table3.png", caption="../report/table.rst", category="Tables"),
-        table4=report("results/table4.csv", caption="../report/table.rst", category="Tables"),
+        table3_png=report(
+            "results/table3.png", caption="../report/table.rst", category="Tables"
+        ),
+        table4=report(
+            "results/table4.csv", caption="../report/table.rst", category="Tables"
+        ),
         table4_md="results/table4.md",
-        table4_png=report("results/table4.png", caption="../report/table.rst", category="Tables"),
+        table4_png=report(
+            "results/table4.png", caption="../report/table.rst", category="Tables"
+        ),
     log:
         "logs/tables/tables.log",
     benchmark:
