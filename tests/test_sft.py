@@ -36,7 +36,7 @@ SFT_TINY = {
     "bf16": True,
     "gradient_checkpointing": True,
     "deepspeed": "resources/deepspeed/zero3.json",
-    "eval": {"max_prompts": 2, "max_new_tokens": 8, "batch_size": 2},
+    "eval": {"max_prompts": 2, "max_new_tokens": 8, "batch_size": 2, "repetition_penalty": 1.0},
 }
 GOOD = coe.format_coe({lvl: f"{lvl}分析" for lvl in coe.LEVELS}, "你好，谢谢你愿意说出来。")
 
@@ -71,18 +71,50 @@ def test_dataset_variants_share_the_prompt_but_not_the_target():
     row = approved_row(make_posts(1)[0])
     with_coe = sft.build_dataset([row], "coe", system_prompt=True)[0]
     answer_only = sft.build_dataset([row], "answer_only", system_prompt=False)[0]
-    assert [m["role"] for m in with_coe["messages"]] == ["system", "user", "assistant"]
-    assert with_coe["messages"][2]["content"] == row["completion"]
+    assert [m["role"] for m in with_coe["prompt"]] == ["system", "user"]
+    assert with_coe["completion"] == [{"role": "assistant", "content": row["completion"]}]
     assert with_coe["chat_template_kwargs"] == {"enable_thinking": False}
-    assert [m["role"] for m in answer_only["messages"]] == ["user", "assistant"]
-    assert answer_only["messages"][1]["content"] == coe.format_answer_only(row["final_answer"])
-    assert with_coe["messages"][1] == answer_only["messages"][0]
+    assert [m["role"] for m in answer_only["prompt"]] == ["user"]
+    assert answer_only["completion"][0]["content"] == coe.format_answer_only(row["final_answer"])
+    assert with_coe["prompt"][1] == answer_only["prompt"][0]
+
+
+def _long_chain(post: dict) -> dict:
+    """An approved chain shaped like the demo teacher's: multi-paragraph answer, ~650 characters."""
+    answer = "\n".join([post["answers"][0], "你愿意说出来，已经迈出了很重要的一步。" * 4, "祝你早日走出来。" * 6])
+    levels = {lvl: f"{lvl}：求助者感到很难过，希望被理解，也想得到具体可行的建议。" * 2 for lvl in coe.LEVELS}
+    return {**approved_row(post), "final_answer": answer, "completion": coe.format_coe(levels, answer)}
+
+
+@pytest.mark.parametrize("variant", ["coe", "answer_only"])
+def test_loss_covers_exactly_what_generation_must_write(inputs, tmp_path, variant):
+    """Issue 6 regression: the think block the template pre-fills was trained (newline -> newline), so the
+    demo model answered every val prompt with newlines only. The trained sequence must be the very prompt
+    generate() renders, with loss on the completion + <|im_end|> alone."""
+    from transformers import AutoTokenizer
+    from trl import SFTTrainer
+
+    rows = [_long_chain(post) for post in make_posts(3, seed=5)]
+    base = base_model.resolve_model_path(inputs["base"])
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    config = sft.make_config({**SFT_TINY, "max_length": 4096}, tmp_path / "ckpt", 0, cuda=False)
+    dataset = sft.build_dataset(rows, variant, system_prompt=True)
+    trainer = SFTTrainer(model=base, args=config, train_dataset=dataset, processing_class=tokenizer)
+    for row, example in zip(rows, trainer.train_dataset, strict=True):
+        ids, labels = example["input_ids"], example["labels"]
+        start = next(i for i, label in enumerate(labels) if label != -100)
+        messages = chat.prompt_messages(row["title"], row["description"], variant, True)
+        prompt_ids = tokenizer(chat.render_prompt(tokenizer, messages), add_special_tokens=False)["input_ids"]
+        assert ids[:start] == prompt_ids  # the context the model is trained in is the inference prompt
+        assert all(label != -100 for label in labels[start:])
+        target = chat.completion_text(row, variant) + "<|im_end|>\n"
+        assert tokenizer.decode(labels[start:]) == target  # not "<think>\n\n</think>\n\n" + ...
 
 
 def test_config_enables_gpu_features_only_with_cuda(tmp_path):
     cpu = sft.make_config(SFT_TINY, tmp_path, 1, cuda=False)
     assert cpu.use_cpu and not cpu.bf16 and not cpu.activation_checkpointing and cpu.deepspeed is None
-    assert cpu.assistant_only_loss and cpu.save_steps == 2 and cpu.seed == 1
+    assert cpu.completion_only_loss and not cpu.assistant_only_loss and cpu.save_steps == 2 and cpu.seed == 1
     with pytest.raises(sft.InputError, match="does not exist"):
         sft.resolve_deepspeed("resources/deepspeed/zero9.json")
     for stage in ("zero2", "zero3"):
@@ -114,6 +146,7 @@ def test_tiny_sft_writes_model_loss_curve_and_eval(inputs):
         assert [int(r["step"]) for r in csv.DictReader(handle)] == [1, 2, 3, 4, 5, 6]
     report = json.loads((out / "eval.json").read_text(encoding="utf-8"))
     assert report["n_prompts"] == 2 and 0.0 <= report["format_adherence"] <= 1.0
+    assert report["repetition_penalty"] == 1.0
     facts = json.loads(sidecar_path(out).read_text(encoding="utf-8"))["facts"]
     assert facts["global_step"] == 6 and facts["device"] == "cpu" and facts["resumed_from_step"] is None
     assert not sft.checkpoint_dir(out).exists() and not sft.partial_dir(out).exists()

@@ -54,7 +54,16 @@ def cuda_available() -> bool:
 
 
 def build_dataset(rows: Sequence[dict], variant: str, system_prompt: bool) -> Any:
-    """A conversational dataset (``messages``) with Qwen3 thinking disabled per example."""
+    """A conversational prompt-completion dataset with Qwen3 thinking disabled per example.
+
+    Why prompt + completion and not ``messages`` with an assistant-only mask: with thinking off the
+    chat template pre-fills ``<think>\n\n</think>\n\n`` into the generation prompt, so at inference
+    the model never writes that block; it only continues after it. Training on it (as the
+    assistant mask of a training template does) teaches newline -> newline, which a small model
+    turns into an endless run of newlines at inference (issue 6: empty generations). Here the
+    loss covers exactly what generation must produce (CoE/answer + ``<|im_end|>``), after exactly
+    the prompt :func:`chat.render_prompt` builds.
+    """
     from datasets import Dataset
 
     required = ("qid", "title", "description", "completion" if variant == "coe" else "final_answer")
@@ -63,9 +72,11 @@ def build_dataset(rows: Sequence[dict], variant: str, system_prompt: bool) -> An
         missing = [key for key in required if not isinstance(row.get(key), str)]
         if missing:
             raise InputError(f"approved chain {i} ({row.get('qid')}): missing text fields {missing}")
+        *prompt, answer = chat.conversation(row, variant, system_prompt)
         records.append(
             {
-                "messages": chat.conversation(row, variant, system_prompt),
+                "prompt": prompt,
+                "completion": [answer],
                 "chat_template_kwargs": dict(chat.CHAT_TEMPLATE_KWARGS),
             }
         )
@@ -101,7 +112,9 @@ def make_config(settings: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool)
         warmup_steps=settings["warmup_ratio"],
         weight_decay=settings["weight_decay"],
         max_length=settings["max_length"],
-        assistant_only_loss=True,
+        # Loss on the completion only (see build_dataset): the prompt, pre-filled think block included, is context.
+        assistant_only_loss=False,
+        completion_only_loss=True,
         packing=False,
         logging_steps=settings["logging_steps"],
         logging_first_step=True,
@@ -180,8 +193,19 @@ def loss_rows(log_history: Sequence[dict]) -> list[dict]:
     ]
 
 
-def generate(model: Any, tokenizer: Any, prompts: Sequence[list[dict]], max_new_tokens: int, batch_size: int) -> list:
-    """Greedy completions (special tokens stripped) for chat prompts, in batches with left padding."""
+def generate(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[list[dict]],
+    max_new_tokens: int,
+    batch_size: int,
+    repetition_penalty: float = 1.0,
+) -> list:
+    """Greedy completions (special tokens stripped) for chat prompts, in batches with left padding.
+
+    ``repetition_penalty`` > 1 (transformers' CTRL penalty) keeps a small model's greedy decoding
+    from cycling through one sentence until the token budget runs out (no closing tag).
+    """
     import torch
 
     tokenizer.padding_side = "left"
@@ -190,7 +214,9 @@ def generate(model: Any, tokenizer: Any, prompts: Sequence[list[dict]], max_new_
         rendered = [chat.render_prompt(tokenizer, msgs) for msgs in prompts[start : start + batch_size]]
         batch = tokenizer(rendered, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
         with torch.no_grad():
-            out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False)
+            out = model.generate(
+                **batch, max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=repetition_penalty
+            )
         new_tokens = out[:, batch["input_ids"].shape[1] :]
         texts.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
     return [t.strip() for t in texts]
@@ -211,12 +237,14 @@ def evaluate_format(model_dir: str | os.PathLike[str], val_path: str, variant: s
         chat.prompt_messages(row.title, row.description, variant, settings["system_prompt"])
         for row in frame.itertuples(index=False)
     ]
-    texts = generate(model, tokenizer, prompts, settings["eval"]["max_new_tokens"], settings["eval"]["batch_size"])
+    ev = settings["eval"]
+    texts = generate(model, tokenizer, prompts, ev["max_new_tokens"], ev["batch_size"], ev["repetition_penalty"])
     return {
         "variant": variant,
         "n_prompts": len(texts),
         "format_adherence": round(chat.format_adherence(texts, variant), 4),
-        "max_new_tokens": settings["eval"]["max_new_tokens"],
+        "max_new_tokens": ev["max_new_tokens"],
+        "repetition_penalty": ev["repetition_penalty"],
         "generations": [
             {"qid": qid, "text": text, "well_formed": chat.is_well_formed(text, variant)}
             for qid, text in zip(frame["qid"], texts, strict=True)
