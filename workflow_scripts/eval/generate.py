@@ -205,6 +205,7 @@ class TransformersBackend:
         enc = enc.to(self.model.device)
         temperature = float(self.system["temperature"])
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
+        sampling["repetition_penalty"] = float(self.system.get("repetition_penalty", 1.0))
         with torch.no_grad():
             out = self.model.generate(**enc, max_new_tokens=int(self.system["max_new_tokens"]), **sampling)
         texts = self.tokenizer.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
@@ -240,6 +241,7 @@ class VLLMBackend:
         params = self._vllm.SamplingParams(
             temperature=float(self.system["temperature"]),
             max_tokens=int(self.system["max_new_tokens"]),
+            repetition_penalty=float(self.system.get("repetition_penalty", 1.0)),
             seed=self.seed,
         )
         return [Output(raw=r.outputs[0].text.strip()) for r in self.llm.generate(prompts, params)]
