@@ -118,3 +118,12 @@ def test_format_coe_refuses_missing_level():
 def test_extract_answer_falls_back_to_raw_text():
     assert coe.extract_answer("<answer>只有回答</answer>") == ("只有回答", True)
     assert coe.extract_answer("  随便说说  ") == ("随便说说", False)
+
+
+def test_directory_hash_ignores_snakemake_marker_and_sidecars(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("1", encoding="utf-8")
+    before = provenance.sha256_path(tmp_path / "d")
+    (tmp_path / "d" / ".snakemake_timestamp").write_text("", encoding="utf-8")
+    (tmp_path / "d" / "a.txt.prov.json").write_text("{}", encoding="utf-8")
+    assert provenance.sha256_path(tmp_path / "d") == before

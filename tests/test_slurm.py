@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "slurm" / "local-slurm.sh"
 CPU_TARGETS = ["results/table1.csv", "results/distill/approved.jsonl"]
-COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles", "slurm"]
+COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles", "report", "slurm"]
 
 pytestmark = pytest.mark.slurm
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles"]
+COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles", "report"]
 
 pytestmark = pytest.mark.e2e
 
@@ -111,8 +111,9 @@ def test_changing_a_key_plans_only_its_readers_and_downstream(demo, tmp_path, ke
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     planned = planned_rules(demo, "--configfile", str(changed))
-    expected = downstream(demo, readers)
-    assert planned == expected
+    # The readers rerun and the change reaches the tables; nothing outside their downstream cone does
+    # (a rule in the cone may stay, when none of its jobs depends on the changed step).
+    assert readers | {"tables"} <= planned <= downstream(demo, readers)
     assert not planned & {"demo_site", "crawl"}
 
 

@@ -24,6 +24,8 @@ from typing import Any
 from workflow_scripts.common.io import write_json
 
 SIDECAR_SUFFIX = ".prov.json"
+# Snakemake touches this marker inside directory() outputs after the step: not content.
+SNAKEMAKE_MARKERS = frozenset({".snakemake_timestamp"})
 TRACKED_PACKAGES = (
     "snakemake", "torch", "transformers", "trl", "peft", "datasets", "sentence-transformers",
     "scrapy", "opencc", "jieba", "pandas", "pyarrow", "datasketch", "nltk", "rouge-score", "openai",
@@ -36,12 +38,17 @@ def sidecar_path(artifact: str | os.PathLike[str]) -> Path:
     return Path(str(artifact).rstrip("/") + SIDECAR_SUFFIX)
 
 
+def _is_bookkeeping(name: str) -> bool:
+    return name.endswith(SIDECAR_SUFFIX) or name in SNAKEMAKE_MARKERS
+
+
 def sha256_path(path: str | os.PathLike[str]) -> str:
     """sha256 of a file, or of a directory as the sorted (relative path, file hash) list."""
     path = Path(path)
     if path.is_dir():
         digest = hashlib.sha256()
-        for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX)):
+        files = (p for p in path.rglob("*") if p.is_file() and not _is_bookkeeping(p.name))
+        for child in sorted(files):
             digest.update(f"{child.relative_to(path).as_posix()}\0{sha256_path(child)}\n".encode())
         return digest.hexdigest()
     digest = hashlib.sha256()

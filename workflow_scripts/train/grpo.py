@@ -188,6 +188,7 @@ def make_config(train: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool, n_
         max_completion_length=train["max_completion_length"],
         temperature=train["temperature"],
         top_p=train["top_p"],
+        repetition_penalty=train["repetition_penalty"],
         beta=train["beta"],
         epsilon=train["epsilon"],
         num_iterations=train["num_iterations"],
@@ -319,6 +320,7 @@ def sample_completions(
                 temperature=sampling["temperature"],
                 top_p=sampling["top_p"],
                 top_k=0,
+                repetition_penalty=sampling["repetition_penalty"],
                 max_new_tokens=sampling["max_completion_length"],
                 num_return_sequences=n,
             )
@@ -463,7 +465,7 @@ def train_grpo(
         log.warning("matplotlib is not installed: rewards.png skipped (rewards.csv holds the curves)")
     del trainer
     sampling = {
-        **{k: train[k] for k in ("temperature", "top_p", "max_completion_length", "bf16")},
+        **{k: train[k] for k in ("temperature", "top_p", "repetition_penalty", "max_completion_length", "bf16")},
         "samples_per_prompt": evals["samples_per_prompt"],
         "batch_size": evals["batch_size"],
     }
