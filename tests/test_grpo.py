@@ -35,6 +35,7 @@ TRAIN_TINY = {
     "max_completion_length": 12,
     "temperature": 1.0,
     "top_p": 1.0,
+    "repetition_penalty": 1.0,
     "beta": 0.04,
     "epsilon": 0.2,
     "num_iterations": 1,
