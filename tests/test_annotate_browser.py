@@ -6,10 +6,10 @@ Needs `apt-get install chromium` and pip `playwright` (never `playwright install
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
 from tests._annotate_fixtures import CODES, make_app, make_workspace, serve
 from workflow_scripts.distill import review
@@ -17,15 +17,13 @@ from workflow_scripts.distill import review
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not shutil.which("chromium"), reason="needs Debian chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"browser tests need Debian's chromium at {CHROMIUM}: run `make test-browser` (installs it)")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

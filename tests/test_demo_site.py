@@ -28,7 +28,6 @@ from workflow_scripts.data.demo_site import (
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
-pytestmark = pytest.mark.skipif(not TAXONOMY.exists(), reason="taxonomy not written yet")
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,10 @@
 """Reward encoder step: threshold calibration, tokenizer extension, metrics, training wiring, demo run."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from workflow_scripts.train import reward_model as rm
 
-ROOT = Path(__file__).resolve().parents[1]
 CHINESE = ["最近很焦虑怎么办，每天都睡不着觉", "抱抱你，谢谢你愿意把这些说出来，这本身就需要很大的勇气"]
 
 
@@ -121,29 +114,3 @@ def test_training_runs_both_losses_and_improves_separation(tmp_path):
     assert after["mean_cos"]["positive"] - after["mean_cos"]["negative"] > (
         before["mean_cos"]["positive"] - before["mean_cos"]["negative"]
     )
-
-
-@pytest.mark.e2e
-def test_demo_reward_model_reaches_target(tmp_path):
-    """Demo-size run on results/splits with config/config.yaml's reward section (minutes on 2 cores)."""
-    import yaml
-
-    splits = ROOT / "results" / "splits"
-    if not (splits / "train.parquet").exists():
-        pytest.skip("results/splits not built; run `snakemake results/splits/train.parquet` first")
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    params = json.dumps({"reward": config["reward"], "seed": config["seed"]})
-    out = tmp_path / "reward"
-    cmd = [
-        sys.executable, "-m", "workflow_scripts.train.reward_model",
-        "--train", str(splits / "train.parquet"), "--val", str(splits / "val.parquet"), "--output", str(out),
-        "--triplets-train", str(tmp_path / "tt.jsonl"), "--triplets-val", str(tmp_path / "tv.jsonl"),
-        "--params", params, "--rule", "reward_model",
-    ]  # fmt: skip
-    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    report = json.loads((out / "reward.json").read_text(encoding="utf-8"))
-    assert report["metrics"]["trained"]["triplet_accuracy"] >= 0.9
-    assert report["metrics"]["trained"]["roc_auc"] > report["metrics"]["base"]["roc_auc"]
-    assert report["unknown_token_rate_val"]["extended"] < 0.01
-    assert report["threshold"] == pytest.approx(report["calibration"]["threshold"], abs=1e-4)
-    assert (out / "config.json").exists() and (tmp_path / "tt.jsonl").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def test_table_and_markdown():
 def test_snakemake_table1_then_noop(tmp_path):
     """label -> split -> psyqa -> table1 through Snakemake on the demo config, from a fixture clean corpus."""
     sys.path.insert(0, str(ROOT / "bench"))
-    bench = pytest.importorskip("bench_label")
+    bench = importlib.import_module("bench_label")
     clean = bench.demo_frame(300, 5).drop(columns=["true_topic_id", "true_subtopic_id"])
     clean = clean.assign(post_id=clean["qid"].str[5:], url="u", fetched_at="2024-01-01T00:00:00")
     (tmp_path / "results" / "clean").mkdir(parents=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow_scripts.common.cli import run_main, step_parser
-from workflow_scripts.common.io import write_json, write_jsonl
+from workflow_scripts.common.io import read_jsonl, write_json, write_jsonl
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.data.crawl import profiles
 from workflow_scripts.data.crawl.items import EXPORT_FIELDS
@@ -235,7 +235,7 @@ def crawl(
                 f"crawl of {source} stopped before finishing (reason: {reason}); "
                 f"its state is in {jobdir}: rerun the same command to resume"
             )
-        runs = [json.loads(line) for line in paths["runs"].read_text(encoding="utf-8").splitlines() if line.strip()]
+        runs = read_jsonl(paths["runs"])
         items, broken = read_feed(paths["feed"])
         summary = summarize(runs)
         summary.update(source=source, items=len(items), feed_broken_lines=broken)
