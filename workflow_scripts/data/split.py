@@ -101,12 +101,19 @@ def near_duplicate_pairs(texts: Sequence[str], settings: SplitSettings) -> list[
     lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
     pairs = []
     for i, mh in enumerate(hashes):
-        for j in sorted(lsh.query(mh)):
-            sim = mh.jaccard(hashes[j])
-            if sim >= settings.threshold:
-                pairs.append((j, i, round(float(sim), 4)))
+        pairs.extend((j, i, round(sim, 4)) for j, sim in _confirmed_matches(lsh, mh, hashes, settings.threshold))
         lsh.insert(i, mh)
     return pairs
+
+
+def _confirmed_matches(lsh: Any, mh: Any, indexed: Sequence[Any], threshold: float) -> list[tuple[int, float]]:
+    """LSH candidates of ``mh`` whose estimated Jaccard with it reaches ``threshold`` (index order)."""
+    found = []
+    for j in sorted(lsh.query(mh)):
+        sim = float(mh.jaccard(indexed[j]))
+        if sim >= threshold:
+            found.append((j, sim))
+    return found
 
 
 def group_ids(qids: Sequence[str], pairs: Sequence[tuple[int, int, float]]) -> list[str]:
@@ -237,11 +244,9 @@ def check_leakage(splits: dict[str, pd.DataFrame], settings: SplitSettings) -> d
         for i, mh in enumerate(other_hashes):
             lsh.insert(i, mh)
         for qid, mh in zip(test["qid"], _minhashes(question_texts(test), settings), strict=True):
-            for j in sorted(lsh.query(mh)):
-                sim = mh.jaccard(other_hashes[j])
-                if sim >= settings.threshold:
-                    near += 1
-                    problems.append(f"test {qid} is a near duplicate (Jaccard {sim:.2f}) of {others['qid'].iloc[j]}")
+            for j, sim in _confirmed_matches(lsh, mh, other_hashes, settings.threshold):
+                near += 1
+                problems.append(f"test {qid} is a near duplicate (Jaccard {sim:.2f}) of {others['qid'].iloc[j]}")
     if problems:
         shown = "; ".join(problems[:10]) + (f"; ... {len(problems) - 10} more" if len(problems) > 10 else "")
         raise LeakageError(f"split leakage, {len(problems)} problem(s): {shown}")
