@@ -81,6 +81,7 @@ def test_annotator_ranks_reloads_and_resumes(browser, site):
     expect(page.locator("#status")).to_have_text("Saved ✓")
     expect(page.locator("#progress-text")).to_have_text("3 / 4")
     page.click("#next")
+    expect(page.locator("#item-pos")).to_have_text("Sample 4 of 4")
     # an incomplete ranking is kept as a draft only: nothing reaches the server
     page.select_option(".rank-select[data-label='A']", "1")
     expect(page.locator("#status")).to_contain_text("Incomplete")
@@ -106,6 +107,26 @@ def test_annotator_ranks_reloads_and_resumes(browser, site):
     )
     assert status == 400
     assert page.request.get(url + "/api/item/eqa/..%2F..%2Fa02").status == 404
+    page.context.close()
+
+
+def test_a_change_while_the_next_sample_loads_stays_with_the_shown_sample(browser, site):
+    paths, url = site
+    page = login(browser, url, "a01")
+    rank_current(page, ["A", "B", "C"])
+
+    def slow_item(route):
+        page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/api/item/**", slow_item)
+    page.click("#next")
+    page.select_option(".rank-select[data-label='C']", "1")  # still on sample 1: C swaps with A
+    sync_api.expect(page.locator("#item-pos")).to_have_text("Sample 2 of 4")
+    shown = [(r["sample_id"], r["ranking"]) for r in records(paths, "a01")]
+    first = records(paths, "a01")[0]["shown"]
+    assert shown == [("demo-000", first), ("demo-000", [first[2], first[1], first[0]])]
+    sync_api.expect(page.locator("#progress-text")).to_have_text("1 / 4")
     page.context.close()
 
 

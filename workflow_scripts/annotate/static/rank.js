@@ -114,10 +114,16 @@
     changed();
   }
 
+  let loading = 0; // id of the newest show() call: a slower, older load must not overwrite it
+
   async function show(i) {
-    index = Math.max(0, Math.min(i, samples.length - 1));
-    const s = samples[index];
+    const target = Math.max(0, Math.min(i, samples.length - 1));
+    const s = samples[target];
+    const ticket = ++loading;
     const item = await api("/api/item/" + encodeURIComponent(s.testset) + "/" + encodeURIComponent(s.sample_id));
+    if (ticket !== loading) return;
+    // switch sample only once its item is here: until then a rank change still belongs to the shown sample
+    index = target;
     $("item").hidden = false;
     $("item").dataset.sample = s.testset + "/" + s.sample_id;
     $("item-pos").textContent = "Sample " + (index + 1) + " of " + samples.length;
