@@ -181,12 +181,15 @@ def _curve_steps(out):
         return [int(r["step"]) for r in csv.DictReader(handle)]
 
 
-def test_tiny_grpo_writes_model_curves_and_before_after_eval(inputs, monkeypatch):
+def test_tiny_grpo_writes_model_curves_and_before_after_eval(inputs, monkeypatch, capsys):
     from transformers import AutoModelForCausalLM
 
     monkeypatch.setattr(grpo, "load_reward_funcs", lambda names, reward_dir, device: list(STUBS))
     out = inputs["root"] / "models" / "grpo"
     grpo.main(_argv(inputs, out))
+    printed = capsys.readouterr()
+    assert "'loss'" not in printed.out and "'loss'" in printed.err  # per-step dicts: the log, not the terminal
+    assert "total" in printed.out  # the side-by-side summary is what the terminal shows
     assert AutoModelForCausalLM.from_pretrained(out).config.model_type == "qwen3"
     assert _curve_steps(out) == [1, 2, 3, 4]
     assert (out / "rewards.png").read_bytes()[:4] == b"\x89PNG"
@@ -234,7 +237,7 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs, monkeypatch):
         timeout=300,
     )
     assert proc.returncode == -9, proc.stderr[-2000:]
-    assert "saved step 2; SIGKILL" in proc.stdout and not out.exists()
+    assert "saved step 2; SIGKILL" in proc.stderr and not out.exists()  # printed during training: the log
     ckpt = grpo.checkpoint_dir(out)
     assert (ckpt / "checkpoint-2" / "trainer_state.json").exists()
     assert _curve_steps(ckpt) == [1, 2]  # the live curve written by the callback before the kill

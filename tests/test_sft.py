@@ -135,11 +135,15 @@ def test_checkpoints_of_another_run_are_not_resumed(tmp_path):
     assert sft.last_checkpoint(ckpt, "run-b") is None and not (ckpt / "checkpoint-2").exists()
 
 
-def test_tiny_sft_writes_model_loss_curve_and_eval(inputs):
+def test_tiny_sft_writes_model_loss_curve_and_eval(inputs, capsys):
     from transformers import AutoModelForCausalLM
 
     out = inputs["root"] / "models" / "sft"
     sft.main(_argv(inputs, out))
+    printed = capsys.readouterr()
+    [summary] = printed.out.splitlines()  # the one line the terminal shows
+    assert summary.startswith("format adherence (coe, 2 val prompts): ")
+    assert "'loss'" in printed.err  # the trainer's per-step dicts go to the rule's log, not the terminal
     assert AutoModelForCausalLM.from_pretrained(out).config.model_type == "qwen3"
     assert (out / "chat_template.jinja").read_text(encoding="utf-8") == chat.load_template("qwen3")
     with open(out / "loss.csv", encoding="utf-8") as handle:
@@ -193,7 +197,7 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
         timeout=300,
     )
     assert proc.returncode == -9, proc.stderr[-2000:]
-    assert "saved step 2; SIGKILL" in proc.stdout
+    assert "saved step 2; SIGKILL" in proc.stderr  # printed during training: the log
     assert not out.exists()
     ckpt = sft.checkpoint_dir(out)
     assert (ckpt / "checkpoint-2" / "trainer_state.json").exists()

@@ -21,6 +21,7 @@ reward curves (rewards.csv, rewards.png) and the before/after eval (eval.json), 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib.util
 import logging
@@ -451,7 +452,8 @@ def train_grpo(
         variant, init_path, len(records), too_long, train["max_prompt_length"], names,
         train["prompts_per_step"], train["num_generations"], resume,
     )  # fmt: skip
-    result = trainer.train(resume_from_checkpoint=resume)
+    with contextlib.redirect_stdout(sys.stderr):  # the trainer prints a dict per logging step: log, not terminal
+        result = trainer.train(resume_from_checkpoint=resume)
     if trainer.is_world_process_zero():
         shutil.rmtree(partial, ignore_errors=True)
     trainer.save_model(str(partial))

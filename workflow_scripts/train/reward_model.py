@@ -25,9 +25,11 @@ triplet accuracy / ROC AUC / unknown-token rate before and after training).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -277,7 +279,8 @@ def train_encoder(
         dataloader_num_workers=0,
     )
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=datasets, loss=losses)
-    result = trainer.train()
+    with contextlib.redirect_stdout(sys.stderr):  # the trainer prints a dict per logging step: log, not terminal
+        result = trainer.train()
     history = [h for h in trainer.state.log_history if "loss" in h]
     return {"steps": result.global_step, "train_loss": round(result.training_loss, 5), "history": history}
 

@@ -12,6 +12,7 @@ trains the answer alone (the paper's w/o-CoE ablation, Table 4).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -301,7 +302,8 @@ def train_sft(
         callbacks=list(callbacks),
     )
     log.info("SFT %s on %d chains from %s; resume from %s", variant, len(dataset), base_path, resume)
-    result = trainer.train(resume_from_checkpoint=resume)
+    with contextlib.redirect_stdout(sys.stderr):  # the trainer prints a dict per logging step: log, not terminal
+        result = trainer.train(resume_from_checkpoint=resume)
     if trainer.is_world_process_zero():
         shutil.rmtree(partial, ignore_errors=True)
     _save_final(trainer, settings, base_path, partial)
