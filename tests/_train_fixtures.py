@@ -6,13 +6,53 @@ training steps can be tested before the upstream stages exist.
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from workflow_scripts import coe
 from workflow_scripts.common.io import write_jsonl, write_parquet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The smallest Qwen3 that still runs every code path: for tests that build models, not for quality.
+TINY_ARCH = {
+    "hidden_size": 32,
+    "intermediate_size": 64,
+    "num_hidden_layers": 1,
+    "num_attention_heads": 2,
+    "num_key_value_heads": 1,
+    "head_dim": 16,
+    "max_position_embeddings": 1024,
+}
+
+_KILL_AFTER_FIRST_CHECKPOINT = """
+import json, os, signal, sys
+from transformers import TrainerCallback
+
+class KillAfterFirstCheckpoint(TrainerCallback):
+    def on_save(self, args, state, control, **kwargs):
+        print(f"saved step {state.global_step}; SIGKILL", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+args = json.loads(sys.argv[1])
+callbacks = [KillAfterFirstCheckpoint()]
+"""
+
+
+def run_killed_after_first_checkpoint(train_call: str, args: dict) -> subprocess.CompletedProcess:
+    """Run ``train_call`` (code using ``args`` and ``callbacks``) in a child that SIGKILLs itself at its first save."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
+    code = _KILL_AFTER_FIRST_CHECKPOINT + train_call
+    return subprocess.run(
+        [sys.executable, "-c", code, json.dumps(args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
 
 _WHO = ["我", "我妈妈", "我男朋友", "我的室友", "我的同事", "我爸爸", "我的好朋友", "我的领导"]
 _PROBLEM = [

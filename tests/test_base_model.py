@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 import pytest
-from _train_fixtures import approved_row, make_posts, write_fixtures
+from _train_fixtures import TINY_ARCH, approved_row, make_posts, write_fixtures
 
 from workflow_scripts.common.io import InputError
 from workflow_scripts.common.provenance import sidecar_path
@@ -15,15 +15,7 @@ TINY = {
     "source": "build",
     "name_or_path": None,
     "tokenizer": {"vocab_size": 1000, "min_frequency": 2},
-    "architecture": {
-        "hidden_size": 32,
-        "intermediate_size": 64,
-        "num_hidden_layers": 1,
-        "num_attention_heads": 2,
-        "num_key_value_heads": 1,
-        "head_dim": 16,
-        "max_position_embeddings": 1024,
-    },
+    "architecture": TINY_ARCH,
     "pretrain": {"max_steps": 20, "batch_size": 4, "block_size": 64, "learning_rate": 0.003, "warmup_steps": 2},
 }
 

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from _train_fixtures import make_posts
+from _train_fixtures import TINY_ARCH, make_posts
 
 from workflow_scripts import coe
 from workflow_scripts.common.io import InputError, read_jsonl, write_parquet
@@ -13,15 +13,6 @@ from workflow_scripts.eval import generate as gen
 from workflow_scripts.train import base_model, chat
 
 PROMPTS = "resources/prompts/eval_systems.yaml"
-TINY_ARCH = {
-    "hidden_size": 32,
-    "intermediate_size": 64,
-    "num_hidden_layers": 1,
-    "num_attention_heads": 2,
-    "num_key_value_heads": 1,
-    "head_dim": 16,
-    "max_position_embeddings": 1024,
-}
 
 
 def _system(**over):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from _train_fixtures import write_fixtures
+from _train_fixtures import run_killed_after_first_checkpoint, write_fixtures
 from test_base_model import TINY
 
 from workflow_scripts.common.provenance import sidecar_path
@@ -204,37 +204,17 @@ def test_tiny_grpo_writes_model_curves_and_before_after_eval(inputs, monkeypatch
     assert not grpo.checkpoint_dir(out).exists() and not grpo.partial_dir(out).exists()
 
 
-KILLER = """
-import json, os, signal, sys
-from transformers import TrainerCallback
-from workflow_scripts.train import grpo, rewards
-from test_grpo import STUBS
-
-class KillAfterFirstCheckpoint(TrainerCallback):
-    def on_save(self, args, state, control, **kwargs):
-        print(f"saved step {state.global_step}; SIGKILL", flush=True)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-args = json.loads(sys.argv[1])
-grpo.train_grpo(**args, facts={}, callbacks=[KillAfterFirstCheckpoint()], reward_funcs=STUBS)
-"""
-
-
 def test_kill_then_rerun_resumes_from_last_checkpoint(inputs, monkeypatch):
     out = inputs["root"] / "models" / "killed"
     call = {
         "init_dir": inputs["base"], "reward_dir": inputs["reward"], "train_path": inputs["train"],
         "val_path": inputs["val"], "output": str(out), "variant": "grpo", "params": _params(),
     }  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLER, json.dumps(call)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_killed_after_first_checkpoint(
+        "from workflow_scripts.train import grpo\nfrom test_grpo import STUBS\n"
+        "grpo.train_grpo(**args, facts={}, callbacks=callbacks, reward_funcs=STUBS)",
+        call,
     )
     assert proc.returncode == -9, proc.stderr[-2000:]
     assert "saved step 2; SIGKILL" in proc.stderr and not out.exists()  # printed during training: the log

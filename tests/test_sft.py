@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _train_fixtures import approved_row, make_posts, write_fixtures
+from _train_fixtures import approved_row, make_posts, run_killed_after_first_checkpoint, write_fixtures
 from test_base_model import TINY
 
 from workflow_scripts import coe
@@ -164,21 +164,6 @@ def test_lora_nocoe_variant_saves_a_merged_model(inputs):
     assert facts["variant"] == "answer_only" and facts["finetuning"] == "lora"
 
 
-KILLER = """
-import json, os, signal, sys
-from transformers import TrainerCallback
-from workflow_scripts.train import sft
-
-class KillAfterFirstCheckpoint(TrainerCallback):
-    def on_save(self, args, state, control, **kwargs):
-        print(f"saved step {state.global_step}; SIGKILL", flush=True)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-args = json.loads(sys.argv[1])
-sft.train_sft(**args, facts={}, callbacks=[KillAfterFirstCheckpoint()])
-"""
-
-
 def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
     out = inputs["root"] / "models" / "killed"
     params = {"seed": 7, "sft": SFT_TINY}
@@ -186,15 +171,9 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
         "approved": inputs["approved"], "base_dir": inputs["base"], "val": inputs["val"],
         "output": str(out), "variant": "coe", "params": params,
     }  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-c", KILLER, json.dumps(call)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    proc = run_killed_after_first_checkpoint(
+        "from workflow_scripts.train import sft\nsft.train_sft(**args, facts={}, callbacks=callbacks)", call
     )
     assert proc.returncode == -9, proc.stderr[-2000:]
     assert "saved step 2; SIGKILL" in proc.stderr  # printed during training: the log
