@@ -176,6 +176,9 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("孩子在成都市外国语学校上学", "org", "成都市外国语学校"),
         ("住在幸福里小区5号楼3单元402，楼下很吵", "address", "幸福里小区5号楼3单元402"),
         ("我们部门的欧阳沐阳总是把工作推给我", "name", "欧阳沐阳"),
+        ("我妈妈黄秀英很强势", "name", "黄秀英"),  # parents are relation cues too
+        ("我跟万小军说了这件事", "name", "万小军"),  # 小 opens a two-character given name
+        ("有个叫习小明的同学总是针对我", "name", "习小明"),  # a surname outside the lexicon, after 叫
     ],
 )
 def test_exact_spans(text, kind, value):
@@ -197,6 +200,12 @@ def test_exact_spans(text, kind, value):
         "如果公司不给加班费",
         "我同事说我太敏感",
         "朋友小时候",
+        "我跟王小姐说了",
+        "妈妈小心翼翼地问我",
+        "我妈妈常常哭",
+        "爸爸成天喝酒",
+        "外公小学文化",
+        "表哥中学辍学",
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",

@@ -370,7 +370,7 @@ class _NameFinder:
         given = "".join(sorted(lex.given))
         surname_re = rf"(?:{compound}|[{single}])"
         self.func_before = {w for w in _FUNC_BEFORE if w}
-        self.free_re = re.compile(rf"{surname_re}(?=[{given}])")
+        self.free_re = re.compile(rf"{surname_re}(?=[{given}小])")
 
     def _famous_at(self, norm: str, pos: int) -> int:
         for name in self.lex.famous_by_first.get(norm[pos : pos + 1], ()):
@@ -383,7 +383,7 @@ class _NameFinder:
         c = norm[pos : pos + 1]
         if not c or not "\u4e00" <= c <= "\u9fff" or c in _NOT_SURNAME or c in self.lex.given:
             return 0
-        if not (norm[pos + 1 : pos + 2] in self.lex.given and norm[pos + 2 : pos + 3] in self.lex.given):
+        if not (self._given_start(norm, pos + 1) and norm[pos + 2 : pos + 3] in self.lex.given):
             return 0
         cand = norm[pos : pos + 3]
         if cand in self.lex.stopwords or cand[:2] in self.lex.stopwords or cand[1:] in self.lex.stopwords:
@@ -391,6 +391,13 @@ class _NameFinder:
         if _VERB_AFTER.match(norm, pos + 3) or _STRONG_VERB_AFTER.match(norm, pos + 3):
             return pos + 3
         return 0
+
+    def _given_start(self, norm: str, pos: int) -> bool:
+        """A given name may start at ``pos``: a given-name character, or 小 before one (王小明; not 小时/小姐)."""
+        c = norm[pos : pos + 1]
+        if c == "小":
+            return norm[pos + 1 : pos + 2] in self.lex.given and norm[pos : pos + 2] not in self.lex.stopwords
+        return bool(c) and c in self.lex.given
 
     def full_name_at(self, norm: str, pos: int, strict: bool, cued: bool = False) -> int:
         """End of a surname + given-name candidate starting at ``pos`` (0 if none)."""
@@ -403,8 +410,7 @@ class _NameFinder:
             s_end = pos + 1
         else:
             return 0
-        g1 = norm[s_end : s_end + 1]
-        if not g1 or g1 not in lex.given:
+        if not self._given_start(norm, s_end):
             return 0
         end = s_end + 1
         g2 = norm[end : end + 1]
@@ -419,6 +425,8 @@ class _NameFinder:
         cand = norm[pos:end]
         if cand in lex.famous or cand in lex.stopwords or norm[pos : pos + 4] in lex.stopwords:
             return 0
+        if norm[s_end] == "小" and end - s_end < 2:
+            return 0  # 小 begins a two-character given name only
         if end - pos == 2 and strict:
             return 0
         if (
