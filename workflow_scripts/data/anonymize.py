@@ -119,7 +119,8 @@ class _Lex:
         self.titles = _read_lexicon("name_titles_after.txt")
         common, function = _jieba_words()
         common = {w for w in common if not (len(w) == 4 and w[:2] in self.compound_surnames)}
-        self.stopwords = set(_read_lexicon("name_stopwords.txt")) | common
+        self.hand_stopwords = set(_read_lexicon("name_stopwords.txt"))
+        self.stopwords = self.hand_stopwords | common
         self.function_words = function
         self.nick_stop = set(_read_lexicon("nickname_stopwords.txt"))
         self.famous = set(_read_lexicon("famous_names.txt"))
@@ -343,13 +344,16 @@ _NAMING_CUES = {
     "本人叫",
     "称呼我",
 }
+# given-name characters seen only after an explicit naming cue (张三, 林小雨) and the clause ends that close it
+_GIVEN_EXTRA = set("小一二三四五六七八九十")
+_CLAUSE_END = set("，。！？；：、,.!?;:… \n（(")
 # after these (的, punctuation, sentence start) only a 3-character name followed by a verb frame is taken
 _WEAK_BEFORE = set("的，。！？；：、\n“「(（")
 _STRONG_VERB_AFTER = re.compile(
     r"说|告诉|问我|对我说|跟我说|和我说|骂我|打我|拉黑|找我|约我|给我发|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
 )
 _VERB_AFTER = re.compile(
-    r"(?:说|告诉|问|对我|跟我|和我|也|就|又|还|总|一直|经常|突然|把|给|让|是|在|去|来|打|骂|发|回|笑|哭|老是|每次|当时|"
+    r"(?:说|告诉|问|对我|跟我|和我|也|就|又|还|总|一直|经常|常常|每天|天天|整天|突然|把|给|让|是|在|去|来|打|骂|发|回|笑|哭|老是|每次|当时|"
     r"曾经|已经|竟然|居然|不|没|很|和|跟|对|的|愿意|会|能|要|想|觉得|认为|知道|喜欢|讨厌|带|教|送|离开|今年|现在|那天|"
     r"分手|合租|吵|聊|见面|结婚|离婚|一起|之间|交往|恋爱|相处|谈|同居|住|约|借|欠|"
     r"[，。、！？；：,.!?;:\s]|$)"
@@ -463,13 +467,38 @@ class _NameFinder:
             end += 1
         return end
 
+    def named_at(self, norm: str, pos: int) -> int:
+        """Right after an explicit naming cue (我叫, 名叫...): surname + 1-2 given characters ending the clause.
+
+        What follows 我叫 is a name even when it is also a word (林小雨: 小雨 is light rain; 李娜, 张三), so the
+        dictionary stop list is not consulted here, only the hand-written one and the famous names.
+        """
+        lex = self.lex
+        if norm[pos : pos + 2] in lex.compound_surnames:
+            s_end = pos + 2
+        elif norm[pos : pos + 1] in lex.surnames:
+            s_end = pos + 1
+        else:
+            return 0
+        for end in (s_end + 2, s_end + 1):
+            given = norm[s_end:end]
+            if len(given) != end - s_end or not all(c in lex.given or c in _GIVEN_EXTRA for c in given):
+                continue
+            if "小" in given[1:] or given == "小" or norm[pos:end] in lex.hand_stopwords | lex.famous:
+                continue
+            if end == len(norm) or norm[end] in _CLAUSE_END:
+                return end
+        return 0
+
     def find(self, norm: str) -> Iterator[tuple[int, int]]:
         """Yield (start, end) of names in ``norm``."""
         lex = self.lex
         for m in self.cue_re.finditer(norm):
             pos = m.end()
             cue = m.group(1)
-            end = self.full_name_at(norm, pos, strict=False, cued=True)
+            end = self.named_at(norm, pos) if cue in _NAMING_CUES and m.end() - m.start() == len(cue) else 0
+            if not end:
+                end = self.full_name_at(norm, pos, strict=False, cued=True)
             if not end:
                 end = self.rare_surname_name_at(norm, pos)
             if not end:
