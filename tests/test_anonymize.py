@@ -182,6 +182,8 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("我叫林小雨。", "name", "林小雨"),  # after 我叫 a name may also be a word (小雨: light rain)
         ("名叫李四，今年30岁", "name", "李四"),
         ("室友小美每天晚上打电话", "name", "小美"),
+        ("我在华为上班，压力很大", "org", "华为"),  # a brand-name employer in an employment frame
+        ("我是腾讯的员工", "org", "腾讯"),
     ],
 )
 def test_exact_spans(text, kind, value):
@@ -212,6 +214,9 @@ def test_exact_spans(text, kind, value):
         "我叫车回家。",
         "我叫王老师帮忙",
         "我叫高兴。",
+        "我用华为手机",
+        "去京东买东西",
+        "华为工作强度大",
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",

@@ -6,7 +6,8 @@ plus dictionary look-ups from ``resources/lexicons/``. A tagger pass (jieba.poss
 misses a third of full names; names are found from cues (我叫, 同事, 男朋友, ... + surname + given name),
 titles after a name (李明老师) and, without a cue, only for frequent surnames with name characters in a
 verb/preposition frame (和王建国说). Once a name is found in a post, every other mention of it is
-replaced too.
+replaced too. Employers are found by their suffix (…有限公司, …大学) or, for brands named bare (华为),
+from a lexicon inside an employment frame (在华为上班).
 
 What is replaced (kind -> placeholder label): name 姓名, phone 电话, email 邮箱, qq QQ, wechat 微信,
 id_card 身份证, bank_card 银行卡, address 地址, org 机构, plate 车牌, url 网址, birthday 生日. Within one post
@@ -130,6 +131,8 @@ class _Lex:
         self.hotlines = {re.sub(r"\D", "", x) for x in _read_lexicon("hotline_whitelist.txt")}
         self.org_suffixes = sorted(_read_lexicon("org_suffixes.txt"), key=len, reverse=True)
         self.org_generic = set(_read_lexicon("org_generic_words.txt"))
+        self.employer_brands = set(_read_lexicon("employer_brands.txt"))
+        self.employer_brand_lengths = sorted({len(b) for b in self.employer_brands}, reverse=True)
         self.public_domains = tuple(_read_lexicon("public_domains.txt"))
 
 
@@ -572,6 +575,28 @@ def _org_suffix_re(lex: _Lex) -> re.Pattern[str]:
     return _ORG_SUFFIX_RE_CACHE["re"]
 
 
+# an employment frame around a brand-name employer: 在华为上班, 入职字节跳动工作; bare, only 腾讯的员工 / 阿里员工
+_EMPLOYMENT_AFTER_RE = re.compile(
+    r"上班|工作|实习|任职|就职|打工|当|做|干|待|离职|辞职|面试|的员工|的同事|的领导|员工|总部"
+)
+_EMPLOYMENT_BEFORE = ("在", "去", "进", "到", "入职", "加入", "离开", "从")
+_BARE_BRAND_AFTER = {"的员工", "的同事", "的领导", "员工", "总部"}
+
+
+def _find_employers(norm: str, acc: _Spans, lex: _Lex) -> None:
+    """Brand-name employers (employer_brands.txt) ending right before an employment word, looked up backwards
+    from each such word: cheaper than scanning the text for every brand."""
+    for m in _EMPLOYMENT_AFTER_RE.finditer(norm):
+        end = m.start()
+        for n in lex.employer_brand_lengths:
+            start = end - n
+            if start < 0 or norm[start:end] not in lex.employer_brands:
+                continue
+            if m.group(0) in _BARE_BRAND_AFTER or norm.endswith(_EMPLOYMENT_BEFORE, 0, start):
+                acc.add(start, end, "org", soft_ok=False)
+            break
+
+
 # --------------------------------------------------------------------------------------------- core
 class _Spans:
     """Accepted, non-overlapping spans; detectors run in priority order and cannot claim taken text."""
@@ -780,6 +805,7 @@ def _find_orgs(norm: str, acc: _Spans, lex: _Lex) -> None:
         if nxt:
             e = nxt.end()
         acc.add(s, e, "org", soft_ok=False)
+    _find_employers(norm, acc, lex)
     for m in _ORG_NUM_SCHOOL_RE.finditer(norm):
         # 北京四中, 成都七中: a place name, a numeral, 中
         s = _left_start(norm, m.start(), 10)
