@@ -71,6 +71,15 @@ def test_keep_list_survives(text):
     assert anonymize_text(text) == text
 
 
+def test_a_latin_name_is_replaced_as_a_whole_word_only():
+    title, description, answers = anonymize_post("我叫Tom，今年20岁", "Tomorrow我和Tom去看电影", ["Tom你好", "Atom"])
+    assert (title, description, answers) == (
+        "我叫[姓名1]，今年20岁",
+        "Tomorrow我和[姓名1]去看电影",
+        ["[姓名1]你好", "Atom"],
+    )
+
+
 def test_placeholders_are_consistent_within_a_post():
     title, desc, answers = anonymize_post(
         "我叫王芳，电话13800138000",
@@ -184,6 +193,12 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("室友小美每天晚上打电话", "name", "小美"),
         ("我在华为上班，压力很大", "org", "华为"),  # a brand-name employer in an employment frame
         ("我是腾讯的员工", "org", "腾讯"),
+        ("我的身份证号码是 4403 0519 8512 3100 2X", "id_card", "4403 0519 8512 3100 2X"),  # grouped, cue before
+        ("号码 1101 0519 4910 0100 15 别外传", "id_card", "1101 0519 4910 0100 15"),  # grouped, valid check digit
+        ("我的邮箱 xiaoming at 163 dot com", "email", "xiaoming at 163 dot com"),
+        ("卡号 6222 0212 3456 7890 12", "bank_card", "6222 0212 3456 7890 12"),  # ID-shaped, no birth date in it
+        ("我叫Tom，今年20岁", "name", "Tom"),
+        ("我男朋友Kevin说要分手", "name", "Kevin"),
     ],
 )
 def test_exact_spans(text, kind, value):
@@ -217,6 +232,8 @@ def test_exact_spans(text, kind, value):
         "我用华为手机",
         "去京东买东西",
         "华为工作强度大",
+        "同学Python学得好",
+        "我叫KTV的外卖",
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",

@@ -181,6 +181,11 @@ _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
     r"\.[A-Za-z]{2,6}(?![A-Za-z])"
 )
+_EMAIL_WORDS_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\bat\b|\(at\)|\[at\])\s?[A-Za-z0-9-]+"
+    r"(?:\s?(?:\bdot\b|\(dot\)|\[dot\]|\.)\s?[A-Za-z0-9-]+)*\s?(?:\bdot\b|\(dot\)|\[dot\])\s?[A-Za-z]{2,6}(?![A-Za-z])",
+    re.I,
+)
 _EMAIL_HASH_RE = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?[#＃]\s?"
     r"(?:qq|163|126|gmail|sina|sohu|hotmail|outlook|foxmail|yeah|139|aliyun|icloud|yahoo)\.(?:com|cn|net)(?:\.cn)?",
@@ -193,6 +198,20 @@ _ID_RE = re.compile(
     r"(?![0-9A-Za-z])"
     r"|(?<![0-9A-Za-z])[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
 )
+# an ID number written in groups (4403 0519 8512 3100 2X): taken when its birth date is valid and either its
+# GB 11643 check character is right or 身份证/证件 comes just before (a card number with a date-like middle is not)
+_SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?\d){16}[ -]?[\dXx](?![0-9A-Za-z])")
+_SPACED_ID_DATE = re.compile(r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
+_ID_CUE = re.compile(r"身份证|证件|证号")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _id_check_ok(number: str) -> bool:
+    """GB 11643-1999 check character of an 18-character ID number."""
+    total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == number[17].upper()
+
+
 _BANK_RE = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])")
 _BANK_CUE_RE = re.compile(r"(?:卡号|银行卡|账号|帐号|卡)\D{0,6}?(?<![0-9])(\d[\d -]{10,22}\d)(?![0-9])")
 _MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?|[(]\+?86[)] ?)?1[3-9]\d(?:[ -]?\d){8}(?![0-9])")
@@ -349,6 +368,8 @@ _NAMING_CUES = {
 }
 # given-name characters seen only after an explicit naming cue (张三, 林小雨) and the clause ends that close it
 _GIVEN_EXTRA = set("小一二三四五六七八九十")
+_LATIN_NAME_RE = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
+_LATIN_CAPITALISED_RE = re.compile(r"[A-Z][a-z]{1,19}(?![A-Za-z0-9])")
 _CLAUSE_END = set("，。！？；：、,.!?;:… \n（(")
 # after these (的, punctuation, sentence start) only a 3-character name followed by a verb frame is taken
 _WEAK_BEFORE = set("的，。！？；：、\n“「(（")
@@ -369,7 +390,9 @@ class _NameFinder:
     def __init__(self, lex: _Lex) -> None:
         self.lex = lex
         cues = lex.strong_cues | lex.relation_cues
-        self.cue_re = re.compile(r"(" + _alt(cues) + r")(?:的)?(?:叫做|名叫|叫|是|,|，|:|：| )?(?=[" + CJK + r"])")
+        self.cue_re = re.compile(
+            r"(" + _alt(cues) + r")(?:的)?(?:叫做|名叫|叫|是|,|，|:|：| )?(?=[" + CJK + r"A-Za-z])"
+        )
         self.title_re = re.compile(_alt(lex.titles))
         # the context word is consumed (no look-behind), so the regex keeps its literal-prefix fast path
         single = "".join(sorted(x for x in lex.surnames))
@@ -477,6 +500,9 @@ class _NameFinder:
         dictionary stop list is not consulted here, only the hand-written one and the famous names.
         """
         lex = self.lex
+        latin = _LATIN_NAME_RE.match(norm, pos)  # 我叫Tom, 英文名叫Lily Chen
+        if latin:
+            return latin.end()
         if norm[pos : pos + 2] in lex.compound_surnames:
             s_end = pos + 2
         elif norm[pos : pos + 1] in lex.surnames:
@@ -502,6 +528,11 @@ class _NameFinder:
             end = self.named_at(norm, pos) if cue in _NAMING_CUES and m.end() - m.start() == len(cue) else 0
             if not end:
                 end = self.full_name_at(norm, pos, strict=False, cued=True)
+            if not end:
+                # 同事Jack总是…, 男朋友Kevin说: a capitalised Latin name after a relation, then a person's verb
+                latin = _LATIN_CAPITALISED_RE.match(norm, pos)
+                if latin and (_VERB_AFTER.match(norm, latin.end()) or _STRONG_VERB_AFTER.match(norm, latin.end())):
+                    end = latin.end()
             if not end:
                 end = self.rare_surname_name_at(norm, pos)
             if not end:
@@ -672,6 +703,9 @@ def find_pii(text: str, extra_names: Iterable[str] = ()) -> list[Span]:
     if "#" in norm:
         for m in _EMAIL_HASH_RE.finditer(norm):
             acc.add(*m.span(), "email")
+    if "dot" in lower:
+        for m in _EMAIL_WORDS_RE.finditer(norm):
+            acc.add(*m.span(), "email")
     if _WECHAT_CUE.search(norm):
         for m in _WECHAT_RE.finditer(norm):
             acc.add(*m.span(1), "wechat")
@@ -691,6 +725,10 @@ def find_pii(text: str, extra_names: Iterable[str] = ()) -> list[Span]:
     return sorted(acc.spans)
 
 
+def _is_latin_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def _add_known_names(norm: str, acc: _Spans, names: Iterable[str]) -> None:
     """Every other mention of a name already found in the post (longest names first)."""
     for name in names:
@@ -698,8 +736,13 @@ def _add_known_names(norm: str, acc: _Spans, names: Iterable[str]) -> None:
             continue
         start = norm.find(name)
         while start != -1:
-            acc.add(start, start + len(name), "name", soft_ok=False)
-            start = norm.find(name, start + len(name))
+            end = start + len(name)
+            # a Latin name is a whole word: Tom, not the Tom of Tomorrow
+            if not name.isascii() or not (
+                _is_latin_alnum(norm[start - 1 : start]) or _is_latin_alnum(norm[end : end + 1])
+            ):
+                acc.add(start, end, "name", soft_ok=False)
+            start = norm.find(name, end)
 
 
 _DIGIT_RUN = re.compile(r"\d(?:[ \-]?\d){4,}")
@@ -724,6 +767,12 @@ def _find_numbers(norm: str, acc: _Spans, lex: _Lex, ws: int, we: int) -> None:
     """Digit-run PII inside one window, most specific kind first."""
     for m in _ID_RE.finditer(norm, ws, we):
         acc.add(*m.span(), "id_card")
+    for m in _SPACED_ID_RE.finditer(norm, ws, we):
+        number = re.sub(r"[ -]", "", m.group())
+        if _SPACED_ID_DATE.fullmatch(number, 6, 14) and (
+            _id_check_ok(number) or _ID_CUE.search(norm, max(0, m.start() - 12), m.start())
+        ):
+            acc.add(*m.span(), "id_card")
     for m in _BANK_RE.finditer(norm, ws, we):
         acc.add(*m.span(), "bank_card")
     for m in _BANK_CUE_RE.finditer(norm, ws, we):
