@@ -197,6 +197,8 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("号码 1101 0519 4910 0100 15 别外传", "id_card", "1101 0519 4910 0100 15"),  # grouped, valid check digit
         ("我的邮箱 xiaoming at 163 dot com", "email", "xiaoming at 163 dot com"),
         ("卡号 6222 0212 3456 7890 12", "bank_card", "6222 0212 3456 7890 12"),  # ID-shaped, no birth date in it
+        ("上海市精神卫生中心是个好医院", "org", "上海市精神卫生中心"),  # 是个好医院 continues no name
+        ("我去了趟北京协和医院", "org", "北京协和医院"),
         ("我叫Tom，今年20岁", "name", "Tom"),
         ("我男朋友Kevin说要分手", "name", "Kevin"),
     ],

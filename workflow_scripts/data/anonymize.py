@@ -287,7 +287,7 @@ _LEFT_STOP_WORDS_TEXT = (
     "知道 认识 "
 )
 _LEFT_STOP_WORDS = _LEFT_STOP_WORDS_TEXT.split()
-_LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很才或叫"
+_LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很才或叫趟"
 _LEFT_CUT_RE = re.compile("(?:" + _alt(_LEFT_STOP_WORDS) + "|[" + _LEFT_STOP_CHARS + "])")
 _LEFT_RUN_RE = re.compile(rf"[{CJK}0-9A-Za-z]+$")
 
@@ -851,7 +851,7 @@ def _find_orgs(norm: str, acc: _Spans, lex: _Lex) -> None:
         e = m.end()
         # 北京大学第六医院 / 清华大学附属中学: one organisation
         nxt = _ORG_CONT_RE.match(norm, e)
-        if nxt:
+        if nxt and not any(c in _LEFT_STOP_CHARS for c in nxt.group()):  # not 中心是个好医院
             e = nxt.end()
         acc.add(s, e, "org", soft_ok=False)
     _find_employers(norm, acc, lex)
