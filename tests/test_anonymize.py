@@ -188,6 +188,8 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("我妈妈黄秀英很强势", "name", "黄秀英"),  # parents are relation cues too
         ("我跟万小军说了这件事", "name", "万小军"),  # 小 opens a two-character given name
         ("有个叫习小明的同学总是针对我", "name", "习小明"),  # a surname outside the lexicon, after 叫
+        ("我和刘国平分手了", "name", "刘国平"),  # 平分 is a word, but 刘国平 + 分手 is the reading
+        ("我和江晨凯分手了", "name", "江晨凯"),  # an ambiguous surname, two given characters, a verb after
         ("我叫林小雨。", "name", "林小雨"),  # after 我叫 a name may also be a word (小雨: light rain)
         ("名叫李四，今年30岁", "name", "李四"),
         ("室友小美每天晚上打电话", "name", "小美"),

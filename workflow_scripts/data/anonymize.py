@@ -366,6 +366,39 @@ _NAMING_CUES = {
     "本人叫",
     "称呼我",
 }
+# words that often follow a two-character name (王明天天加班 = 王明 + 天天): they keep the shorter reading
+_NAME_FOLLOWERS = set(
+    [
+        "明天",
+        "今天",
+        "昨天",
+        "后天",
+        "天天",
+        "一直",
+        "一起",
+        "一定",
+        "一般",
+        "一样",
+        "一天",
+        "天生",
+        "平时",
+        "常常",
+        "经常",
+        "总是",
+        "也是",
+        "就是",
+        "还是",
+        "最近",
+        "现在",
+        "已经",
+        "曾经",
+        "突然",
+        "竟然",
+        "居然",
+        "真是",
+        "又是",
+    ]
+)
 # given-name characters seen only after an explicit naming cue (张三, 林小雨) and the clause ends that close it
 _GIVEN_EXTRA = set("小一二三四五六七八九十")
 _LATIN_NAME_RE = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
@@ -450,7 +483,10 @@ class _NameFinder:
             nxt = norm[end + 1 : end + 2]
             # 王明天: keep 2 chars when the 2nd+3rd chars make an ordinary word and a 3-char reading is unlikely
             tail_word = norm[end : end + 2] if nxt else ""
-            if three not in lex.stopwords and not (tail_word in lex.stopwords and two not in lex.stopwords):
+            split_tail = tail_word in lex.stopwords and two not in lex.stopwords
+            if split_tail and tail_word not in _NAME_FOLLOWERS and _VERB_AFTER.match(norm, end + 1):
+                split_tail = False  # 和刘国平分手: 平分 is a word, but 刘国平 + 分手 is the reading
+            if three not in lex.stopwords and not split_tail:
                 end += 1
         cand = norm[pos:end]
         if cand in lex.famous or cand in lex.stopwords or norm[pos : pos + 4] in lex.stopwords:
@@ -583,7 +619,7 @@ class _NameFinder:
             strong_after = _STRONG_VERB_AFTER.match(norm, end) is not None
             compound = norm[pos : pos + 2] in lex.compound_surnames
             n_given = end - pos - (2 if compound else 1)
-            ambiguous_ok = strong_after or (not weak and n_given == 1 and _VERB_AFTER.match(norm, end))
+            ambiguous_ok = strong_after or (not weak and _VERB_AFTER.match(norm, end))
             if not compound and norm[pos] not in lex.free_surnames and not ambiguous_ok:
                 continue  # 高/方/文...: only 高晨曦说 / 高书瑶是我, never a bare 2-character 高X
             if weak and n_given == 1 and not strong_after:
