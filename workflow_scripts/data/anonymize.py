@@ -367,38 +367,11 @@ _NAMING_CUES = {
     "称呼我",
 }
 # words that often follow a two-character name (王明天天加班 = 王明 + 天天): they keep the shorter reading
-_NAME_FOLLOWERS = set(
-    [
-        "明天",
-        "今天",
-        "昨天",
-        "后天",
-        "天天",
-        "一直",
-        "一起",
-        "一定",
-        "一般",
-        "一样",
-        "一天",
-        "天生",
-        "平时",
-        "常常",
-        "经常",
-        "总是",
-        "也是",
-        "就是",
-        "还是",
-        "最近",
-        "现在",
-        "已经",
-        "曾经",
-        "突然",
-        "竟然",
-        "居然",
-        "真是",
-        "又是",
-    ]
+_NAME_FOLLOWERS_TEXT = (
+    "明天 今天 昨天 后天 天天 一直 一起 一定 一般 一样 一天 天生 平时 常常 经常 总是 也是 就是 还是 最近 "
+    "现在 已经 曾经 突然 竟然 居然 真是 又是"
 )
+_NAME_FOLLOWERS = set(_NAME_FOLLOWERS_TEXT.split())
 # given-name characters seen only after an explicit naming cue (张三, 林小雨) and the clause ends that close it
 _GIVEN_EXTRA = set("小一二三四五六七八九十")
 _LATIN_NAME_RE = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
