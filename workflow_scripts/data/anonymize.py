@@ -585,7 +585,8 @@ class _NameFinder:
             # the frame before: a preposition/verb (和, 跟, 告诉...), or 的/punctuation/start (3-char names only)
             if pos and norm[pos - 1] not in fb and norm[max(0, pos - 2) : pos] not in fb:
                 continue
-            end = self.full_name_at(norm, pos, strict=False)
+            # 王国佳说: a word-initial three-character name counts when 说/告诉/骂我... follows it
+            end = self.full_name_at(norm, pos, strict=False, cued=bool(_STRONG_VERB_AFTER.match(norm, pos + 3)))
             if not end:
                 continue
             weak = not pos or norm[pos - 1] in _WEAK_BEFORE
