@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workflow_scripts.data import demo_site  # noqa: E402
-from workflow_scripts.data.label import Labeller, LabelSettings, load_taxonomy  # noqa: E402
+from workflow_scripts.data.label import Labeller, LabelSettings, accuracy_against, load_taxonomy  # noqa: E402
 
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
 
@@ -90,23 +90,7 @@ def measure(n: int = 600, seed: int = 42, model: str = "nb") -> dict[str, Any]:
 
 def score_output(labeled_path: str, ground_truth_path: str) -> dict[str, Any]:
     """Accuracy of the label rule's output (after crawl + clean) against the demo ground truth."""
-    labeled = pd.read_parquet(labeled_path)
-    truth = {}
-    for line in Path(ground_truth_path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            truth[row["post_id"]] = (row["topic_id"], row["subtopic_id"])
-    pairs = [(r.topic_id, r.subtopic_id, r.label_source, truth.get(r.post_id)) for r in labeled.itertuples()]
-    pairs = [p for p in pairs if p[3] is not None and p[3][0] is not None]
-    out: dict[str, Any] = {"posts": len(pairs)}
-    for name in ("all", "site_tag", "classifier"):
-        part = [p for p in pairs if name == "all" or p[2] == name]
-        out[name] = {
-            "posts": len(part),
-            "topic_accuracy": round(sum(p[0] == p[3][0] for p in part) / len(part), 4) if part else None,
-            "subtopic_accuracy": round(sum(p[1] == p[3][1] for p in part) / len(part), 4) if part else None,
-        }
-    return out
+    return accuracy_against(pd.read_parquet(labeled_path), ground_truth_path)
 
 
 def main() -> None:

@@ -7,10 +7,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 
-from workflow_scripts.common.io import InputError
-from workflow_scripts.data.label import KeywordScorer, load_tag_map, load_taxonomy, tag_label
+from workflow_scripts.common.io import InputError, write_jsonl, write_parquet
+from workflow_scripts.data.label import KeywordScorer, load_tag_map, load_taxonomy, run_label, tag_label
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
@@ -93,3 +95,37 @@ def test_keyword_tokenizer_leaves_global_jieba_alone(taxonomy):
     tokens = _jieba_tokenizer(taxonomy)(text)
     assert keyword.lower() in tokens
     assert jieba.lcut(text) == before
+
+
+def test_report_scores_the_finished_labels_against_ground_truth(tmp_path):
+    """label.score_against adds accuracy to report.json; the labels are the same with or without it."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    frame = importlib.import_module("bench_label").demo_frame(n=150, seed=5)
+    frame["post_id"] = frame["qid"].str.removeprefix("demo-")
+    truth = tmp_path / "ground_truth.jsonl"
+    rows = [
+        {"post_id": r.post_id, "topic_id": r.true_topic_id, "subtopic_id": r.true_subtopic_id}
+        for r in frame.itertuples()
+    ]
+    rows.append({"post_id": "noise-1", "topic_id": None, "subtopic_id": None})  # an ad: no topic, not scored
+    write_jsonl(truth, rows)
+    clean = tmp_path / "clean.parquet"
+    write_parquet(clean, frame.drop(columns=["true_topic_id", "true_subtopic_id"]))
+    section = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["label"]
+    section.update(taxonomy=str(TAXONOMY), tag_maps_dir=str(ROOT / section["tag_maps_dir"]))
+    scored = run_label(
+        clean, tmp_path / "a.parquet", tmp_path / "a.json", {"label": {**section, "score_against": str(truth)}}
+    )
+    plain = run_label(
+        clean, tmp_path / "b.parquet", tmp_path / "b.json", {"label": {**section, "score_against": None}}
+    )
+    labeled = pd.read_parquet(tmp_path / "a.parquet")
+    assert labeled.equals(pd.read_parquet(tmp_path / "b.parquet"))  # the truth never shapes a label
+    assert "ground_truth_accuracy" not in plain
+    acc = scored["ground_truth_accuracy"]
+    merged = labeled.merge(frame[["qid", "true_topic_id", "true_subtopic_id"]], on="qid")
+    assert acc["posts"] == acc["all"]["posts"] == len(frame)
+    assert acc["all"]["topic_accuracy"] == round(float((merged.topic_id == merged.true_topic_id).mean()), 4)
+    assert acc["all"]["subtopic_accuracy"] == round(float((merged.subtopic_id == merged.true_subtopic_id).mean()), 4)
+    assert acc["site_tag"]["posts"] + acc["classifier"]["posts"] == len(frame)
+    assert acc["all"]["topic_accuracy"] >= 0.9

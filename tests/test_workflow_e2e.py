@@ -155,6 +155,15 @@ def test_html_report_holds_the_tables(demo, tmp_path):
         assert name in html
 
 
+def test_demo_labels_are_scored_against_the_ground_truth(demo):
+    """Issue 4: topic and subtopic accuracy of the label rule's real output, in results/labeled/report.json."""
+    accuracy = json.loads((demo / "results/labeled/report.json").read_text(encoding="utf-8"))["ground_truth_accuracy"]
+    overall = accuracy["all"]
+    topic, subtopic = overall["topic_accuracy"], overall["subtopic_accuracy"]
+    print(f"\nlabels vs demo ground truth: topic {topic:.3f}, subtopic {subtopic:.3f}")
+    assert overall["posts"] > 300 and overall["topic_accuracy"] >= 0.9
+
+
 def test_demo_reward_model_reaches_target(demo):
     """Issue 7: held-out triplet accuracy >= 0.9 on the demo, Chinese handled (unknown tokens < 1%)."""
     report = json.loads((demo / "results/models/reward/reward.json").read_text(encoding="utf-8"))

@@ -4,8 +4,9 @@ Why: the crawl, cleaning and anonymisation steps must be exercised end to end on
 against what the real web has (PII of every kind, ads, spam, off-topic posts, short answers,
 Traditional script, duplicates, malformed pages, HTTP 404/429/500). The generator writes a static
 site plus ``ground_truth.jsonl`` saying exactly which spans are PII, which must be kept, which posts
-are noise and each post's true topic. The pipeline never reads the ground truth; tests and
-benchmarks do.
+are noise and each post's true topic. No pipeline step uses the ground truth to make its output;
+tests and benchmarks read it, and the label rule scores its finished labels against it in
+report.json (``label.score_against``).
 
 Text is built from segments (literal text, or a planted PII / keep value), so every planted span
 is known exactly, also after OpenCC conversion to Traditional script (segments convert one by one).
