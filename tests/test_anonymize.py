@@ -191,6 +191,7 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("我和刘国平分手了", "name", "刘国平"),  # 平分 is a word, but 刘国平 + 分手 is the reading
         ("我和江晨凯分手了", "name", "江晨凯"),  # an ambiguous surname, two given characters, a verb after
         ("王国佳说我不够努力", "name", "王国佳"),  # 王国 is a word; 说 after the third character decides
+        ("同事李娜总是针对我", "name", "李娜"),  # a dictionary word tagged as a person, after a relation
         ("我叫林小雨。", "name", "林小雨"),  # after 我叫 a name may also be a word (小雨: light rain)
         ("名叫李四，今年30岁", "name", "李四"),
         ("室友小美每天晚上打电话", "name", "小美"),
@@ -240,6 +241,8 @@ def test_exact_spans(text, kind, value):
         "同学Python学得好",
         "我叫KTV的外卖",
         "金钱观一直很重",
+        "我是熊猫血",  # 我是 vouches for no person: a person-tagged word stays a word
+        "男朋友熊猫眼",
         "安全感总是不够",
         "官网https://www.gov.cn",
         "QQ空间",

@@ -68,19 +68,21 @@ def _read_lexicon(name: str) -> list[str]:
 _FUNCTION_TAGS = {"v", "c", "p", "d", "r", "u", "m", "f", "t", "q", "ad", "vd", "y", "e", "o", "zg"}
 
 
-def _jieba_words() -> tuple[set[str], set[str]]:
-    """From jieba's dictionary: frequent non-person words (a stop list for name candidates) and frequent
-    verbs/function words (an organisation name does not start with 如果/改变/知名).
+def _jieba_words() -> tuple[set[str], set[str], set[str]]:
+    """From jieba's dictionary: frequent non-person words (a stop list for name candidates), frequent
+    verbs/function words (an organisation name does not start with 如果/改变/知名) and person-tagged words
+    of middling frequency (李娜, 王平: names that are frequent enough to be stop words, but only as names).
 
     Optional: without jieba the hand-written lexicons are used alone.
     """
     try:
         import jieba  # optional dependency: only its dictionary file is read
     except ImportError:  # pragma: no cover - jieba is in the project's lock
-        return set(), set()
+        return set(), set(), set()
     path = Path(jieba.__file__).parent / "dict.txt"
     common: set[str] = set()
     function: set[str] = set()
+    person: set[str] = set()
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
@@ -93,7 +95,10 @@ def _jieba_words() -> tuple[set[str], set[str]]:
                 common.add(word)  # idioms: 阴晴不定, 高高在上
             if tag in _FUNCTION_TAGS and freq >= 100:
                 function.add(word)
-    return common, function
+            # above ~1000 jieba's nr tag is mostly wrong (明白, 卫星, 武功); below, mostly real names
+            if tag == "nr" and 200 <= freq < 1000 and len(word) <= 3:
+                person.add(word)
+    return common, function, person
 
 
 class _Lex:
@@ -118,10 +123,12 @@ class _Lex:
         self.strong_cues = set(strong)
         self.relation_cues = set(relation)
         self.titles = _read_lexicon("name_titles_after.txt")
-        common, function = _jieba_words()
+        common, function, person = _jieba_words()
         common = {w for w in common if not (len(w) == 4 and w[:2] in self.compound_surnames)}
         self.hand_stopwords = set(_read_lexicon("name_stopwords.txt"))
         self.stopwords = self.hand_stopwords | common
+        # after a cue (同事李娜说) these are names; without one (李娜 as a word) they stay stop words
+        self.person_words = person - self.hand_stopwords
         self.function_words = function
         self.nick_stop = set(_read_lexicon("nickname_stopwords.txt"))
         self.famous = set(_read_lexicon("famous_names.txt"))
@@ -366,6 +373,7 @@ _NAMING_CUES = {
     "本人叫",
     "称呼我",
 }
+_GENERIC_CUES = {"我是", "本人"}
 # words that often follow a two-character name (王明天天加班 = 王明 + 天天): they keep the shorter reading
 _NAME_FOLLOWERS_TEXT = (
     "明天 今天 昨天 后天 天天 一直 一起 一定 一般 一样 一天 天生 平时 常常 经常 总是 也是 就是 还是 最近 "
@@ -435,8 +443,12 @@ class _NameFinder:
             return norm[pos + 1 : pos + 2] in self.lex.given and norm[pos : pos + 2] not in self.lex.stopwords
         return bool(c) and c in self.lex.given
 
-    def full_name_at(self, norm: str, pos: int, strict: bool, cued: bool = False) -> int:
-        """End of a surname + given-name candidate starting at ``pos`` (0 if none)."""
+    def full_name_at(self, norm: str, pos: int, strict: bool, cued: bool = False, person_ok: bool = False) -> int:
+        """End of a surname + given-name candidate starting at ``pos`` (0 if none).
+
+        ``person_ok``: the context says a person follows (同事…, …说), so a person-tagged dictionary word
+        (李娜) is a name when a verb or the clause end comes next.
+        """
         lex = self.lex
         if self._famous_at(norm, pos):
             return 0
@@ -462,7 +474,12 @@ class _NameFinder:
             if three not in lex.stopwords and not split_tail:
                 end += 1
         cand = norm[pos:end]
-        if cand in lex.famous or cand in lex.stopwords or norm[pos : pos + 4] in lex.stopwords:
+        stop = cand in lex.stopwords and not (
+            person_ok
+            and cand in lex.person_words
+            and (end == len(norm) or _VERB_AFTER.match(norm, end) or _STRONG_VERB_AFTER.match(norm, end))
+        )
+        if cand in lex.famous or stop or norm[pos : pos + 4] in lex.stopwords:
             return 0
         if norm[s_end] == "小" and end - s_end < 2:
             return 0  # 小 begins a two-character given name only
@@ -536,7 +553,8 @@ class _NameFinder:
             cue = m.group(1)
             end = self.named_at(norm, pos) if cue in _NAMING_CUES and m.end() - m.start() == len(cue) else 0
             if not end:
-                end = self.full_name_at(norm, pos, strict=False, cued=True)
+                # 我是 / 本人 introduce anything (我是熊猫血): only a relation or a naming cue vouches for a person
+                end = self.full_name_at(norm, pos, strict=False, cued=True, person_ok=cue not in _GENERIC_CUES)
             if not end:
                 # 同事Jack总是…, 男朋友Kevin说: a capitalised Latin name after a relation, then a person's verb
                 latin = _LATIN_CAPITALISED_RE.match(norm, pos)
@@ -585,8 +603,9 @@ class _NameFinder:
             # the frame before: a preposition/verb (和, 跟, 告诉...), or 的/punctuation/start (3-char names only)
             if pos and norm[pos - 1] not in fb and norm[max(0, pos - 2) : pos] not in fb:
                 continue
-            # 王国佳说: a word-initial three-character name counts when 说/告诉/骂我... follows it
-            end = self.full_name_at(norm, pos, strict=False, cued=bool(_STRONG_VERB_AFTER.match(norm, pos + 3)))
+            # 王国佳说 / 李娜说: a name that is also a word counts when 说/告诉/骂我... follows it
+            told = _STRONG_VERB_AFTER.match(norm, pos + 2) or _STRONG_VERB_AFTER.match(norm, pos + 3)
+            end = self.full_name_at(norm, pos, strict=False, cued=bool(told), person_ok=bool(told))
             if not end:
                 continue
             weak = not pos or norm[pos - 1] in _WEAK_BEFORE
