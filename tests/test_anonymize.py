@@ -204,6 +204,9 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("上海市精神卫生中心是个好医院", "org", "上海市精神卫生中心"),  # 是个好医院 continues no name
         ("我去了趟北京协和医院", "org", "北京协和医院"),
         ("我叫Tom，今年20岁", "name", "Tom"),
+        ("有事打+86 10 6234 5678", "phone", "+86 10 6234 5678"),  # +86 and an area code without its 0
+        ("我家座机是6438 1234", "phone", "6438 1234"),
+        ("加我v：Lily_2020", "wechat", "Lily_2020"),
         ("我男朋友Kevin说要分手", "name", "Kevin"),
     ],
 )

@@ -223,11 +223,13 @@ _BANK_RE = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![0-9]
 _BANK_CUE_RE = re.compile(r"(?:卡号|银行卡|账号|帐号|卡)\D{0,6}?(?<![0-9])(\d[\d -]{10,22}\d)(?![0-9])")
 _MOBILE_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ -]?|[(]\+?86[)] ?)?1[3-9]\d(?:[ -]?\d){8}(?![0-9])")
 _LANDLINE_RE = re.compile(
-    r"(?<![0-9A-Za-z])(?:[(]0\d{2,3}[)] ?|(?:(?:\+|00)86[ -]?)?0\d{2,3}[ -]?)(?:[2-9]\d{2,3}[ -]?\d{4}|[2-9]\d{6,7})"
+    r"(?<![0-9A-Za-z])(?:[(]0\d{2,3}[)] ?|(?:(?:\+|00)86[ -]?0?|0)\d{2,3}[ -]?)(?:[2-9]\d{2,3}[ -]?\d{4}|[2-9]\d{6,7})"
     r"(?: ?(?:转|-|ext\.?|分机|#) ?\d{1,6})?(?![0-9])"
     r"|(?<![0-9])[48]00[ -]?\d{3}[ -]?\d{4}(?![0-9])"
 )
-_LOCAL_PHONE_RE = re.compile(r"(?:电话|座机|固话|号码|联系方式|打)[^\d\n]{0,6}?(?<![0-9])([2-9]\d{6,7})(?![0-9])")
+_LOCAL_PHONE_RE = re.compile(
+    r"(?:电话|座机|固话|号码|联系方式|打)[^\d\n]{0,6}?(?<![0-9])([2-9]\d{6,7}|[2-9]\d{2,3}[ -]\d{4})(?![0-9])"
+)
 _HOTLINE_CONTEXT = re.compile(
     r"热线|援助|干预|危机|救助|急救|报警|求助|希望24|生命线|心理咨询中心|服务电话|12356|12355"
 )
@@ -236,7 +238,7 @@ _QQ_RE = re.compile(
     r"(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
 )
 _WECHAT_RE = re.compile(
-    r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|weixin|[Ww]e[Cc]hat|加[Vv])"
+    r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|weixin|[Ww]e[Cc]hat|加我?[Vv])"
     r"(?:号码|号|ID|id)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
 )
 _PLATE_RE = re.compile(
@@ -776,7 +778,7 @@ def _add_known_names(norm: str, acc: _Spans, names: Iterable[str]) -> None:
 
 _DIGIT_RUN = re.compile(r"\d(?:[ \-]?\d){4,}")
 _BARE_QUICK = re.compile(r"\.(?:com|cn|net|org|me|io|cc|tv|top|xyz|info|site)/", re.I)
-_WECHAT_CUE = re.compile(r"微信|威信|薇信|徽信|[Vv]信|[VvWw][Xx]|weixin|wechat|加[Vv]", re.I)
+_WECHAT_CUE = re.compile(r"微信|威信|薇信|徽信|[Vv]信|[VvWw][Xx]|weixin|wechat|加我?[Vv]", re.I)
 _PLATE_QUICK = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z]")
 
 
