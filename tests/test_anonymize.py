@@ -207,6 +207,8 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("有事打+86 10 6234 5678", "phone", "+86 10 6234 5678"),  # +86 and an area code without its 0
         ("我家座机是6438 1234", "phone", "6438 1234"),
         ("加我v：Lily_2020", "wechat", "Lily_2020"),
+        ("出生日期：97.8.15", "birthday", "97.8.15"),  # a two-digit year, next to 出生
+        ("生日是九七年八月十五", "birthday", "九七年八月十五"),
         ("我男朋友Kevin说要分手", "name", "Kevin"),
     ],
 )

@@ -253,10 +253,15 @@ _FULL_DATE_RE = re.compile(
 _CN_DATE_RE = re.compile(
     r"[一二〇零○九八七六五四三]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
 )
+# 九七年八月十五: a two-numeral year or no 日 at the end, taken only next to 出生/生日 (like _SHORT_DATE_RE)
+_CN_SHORT_DATE_RE = re.compile(
+    r"[一二〇零○九八七六五四三]{2}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]?"
+)
 _SHORT_DATE_RE = re.compile(
     rf"(?<![0-9])\d{{2}} ?年 ?{_DATE_PART} ?月 ?{_DAY_PART} ?[日号](?![0-9])"
     rf"|(?<![0-9年])(?<!年 ){_DATE_PART} ?月 ?{_DAY_PART} ?[日号](?![0-9])"
     rf"|(?<![0-9])(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])"
+    rf"|(?<![0-9.])\d{{2}}([./-]){_DATE_PART}\1{_DAY_PART}(?![0-9]|\.\d)"
 )
 _BIRTH_CONTEXT = re.compile(r"出生|生日|生于|出世|诞生|生辰|生人")
 
@@ -831,11 +836,12 @@ def _find_dates(norm: str, acc: _Spans, has_digit: bool) -> None:
     if "年" in norm and "月" in norm:
         for m in _CN_DATE_RE.finditer(norm):
             acc.add(*m.span(), "birthday")
-    if has_digit and _BIRTH_CONTEXT.search(norm):
-        for m in _SHORT_DATE_RE.finditer(norm):
-            s, e = m.span()
-            if _BIRTH_CONTEXT.search(norm, max(0, s - 12), min(len(norm), e + 8)):
-                acc.add(s, e, "birthday")
+    if _BIRTH_CONTEXT.search(norm):
+        for rx in (_SHORT_DATE_RE,) * has_digit + (_CN_SHORT_DATE_RE,) * ("年" in norm):
+            for m in rx.finditer(norm):
+                s, e = m.span()
+                if _BIRTH_CONTEXT.search(norm, max(0, s - 12), min(len(norm), e + 8)):
+                    acc.add(s, e, "birthday")
 
 
 def _find_addresses(norm: str, acc: _Spans, lex: _Lex, has_digit: bool) -> None:
