@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from _split_fixtures import labeled_frame
 
+from workflow_scripts.common.io import write_jsonl
 from workflow_scripts.data.stats import PAPER, build_table, dataset_stats, render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,10 +51,16 @@ def test_snakemake_table1_then_noop(tmp_path):
     """label -> split -> psyqa -> table1 through Snakemake on the demo config, from a fixture clean corpus."""
     sys.path.insert(0, str(ROOT / "bench"))
     bench = importlib.import_module("bench_label")
-    clean = bench.demo_frame(300, 5).drop(columns=["true_topic_id", "true_subtopic_id"])
+    frame = bench.demo_frame(300, 5)
+    clean = frame.drop(columns=["true_topic_id", "true_subtopic_id"])
     clean = clean.assign(post_id=clean["qid"].str[5:], url="u", fetched_at="2024-01-01T00:00:00")
     (tmp_path / "results" / "clean").mkdir(parents=True)
     clean.to_parquet(tmp_path / "results" / "clean" / "posts.parquet")
+    truth = [
+        {"post_id": q[5:], "topic_id": t, "subtopic_id": s}
+        for q, t, s in frame[["qid", "true_topic_id", "true_subtopic_id"]].itertuples(index=False)
+    ]
+    write_jsonl(tmp_path / "results" / "demo_site" / "ground_truth.jsonl", truth)  # the demo's label.score_against
     (tmp_path / "resources").symlink_to(ROOT / "resources")
     rules = "\n".join(f'include: "{ROOT}/rules/{r}.smk"' for r in ("common", "label", "split", "psyqa", "stats"))
     (tmp_path / "Snakefile").write_text(f'configfile: "{ROOT}/config/config.yaml"\n\n{rules}\n', encoding="utf-8")
@@ -67,5 +75,7 @@ def test_snakemake_table1_then_noop(tmp_path):
     assert int(stats.loc["# Questions", "PsyQA"]) > 100
     assert (tmp_path / "results" / "table1.md").exists()
     assert (tmp_path / "results" / "splits" / "test.parquet.prov.json").exists()
+    report = json.loads((tmp_path / "results" / "labeled" / "report.json").read_text(encoding="utf-8"))
+    assert report["ground_truth_accuracy"]["all"]["posts"] == len(clean)
     again = subprocess.run([*cmd, "-n"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
