@@ -443,6 +443,14 @@ class _NameFinder:
             return pos + 3
         return 0
 
+    def surname_end(self, norm: str, pos: int) -> int:
+        """End of a surname starting at ``pos`` (compound surnames first: 欧阳娜娜), 0 if none."""
+        if norm[pos : pos + 2] in self.lex.compound_surnames:
+            return pos + 2
+        if norm[pos : pos + 1] in self.lex.surnames:
+            return pos + 1
+        return 0
+
     def _given_start(self, norm: str, pos: int) -> bool:
         """A given name may start at ``pos``: a given-name character, or 小 before one (王小明; not 小时/小姐)."""
         c = norm[pos : pos + 1]
@@ -459,11 +467,8 @@ class _NameFinder:
         lex = self.lex
         if self._famous_at(norm, pos):
             return 0
-        if norm[pos : pos + 2] in lex.compound_surnames:
-            s_end = pos + 2
-        elif norm[pos : pos + 1] in lex.surnames:
-            s_end = pos + 1
-        else:
+        s_end = self.surname_end(norm, pos)
+        if not s_end:
             return 0
         if not self._given_start(norm, s_end):
             return 0
@@ -536,11 +541,8 @@ class _NameFinder:
         latin = _LATIN_NAME_RE.match(norm, pos)  # 我叫Tom, 英文名叫Lily Chen
         if latin:
             return latin.end()
-        if norm[pos : pos + 2] in lex.compound_surnames:
-            s_end = pos + 2
-        elif norm[pos : pos + 1] in lex.surnames:
-            s_end = pos + 1
-        else:
+        s_end = self.surname_end(norm, pos)
+        if not s_end:
             return 0
         for end in (s_end + 2, s_end + 1):
             given = norm[s_end:end]
