@@ -41,7 +41,9 @@ from workflow_scripts.train.sft import (
     checkpoint_dir,
     cuda_available,
     fingerprint,
+    is_rank_zero,
     last_checkpoint,
+    maybe_relaunch,
     partial_dir,
     resolve_deepspeed,
 )
@@ -81,10 +83,7 @@ def load_reward_funcs(names: Sequence[str], reward_dir: str, device: str | None)
     unknown = [name for name in names if name not in rewards.REWARD_FUNCS]
     if unknown:
         raise InputError(f"grpo.variants: unknown reward(s) {unknown}; known: {sorted(rewards.REWARD_FUNCS)}")
-    if device is None:
-        return rewards.get_reward_funcs(names, reward_dir)
-    scorer = rewards.AnswerScorer(reward_dir, device=device)
-    return [rewards.REWARD_FUNCS[name](reward_dir, scorer) for name in names]
+    return rewards.get_reward_funcs(names, reward_dir, device)
 
 
 def reward_name(func: RewardFunc) -> str:
@@ -435,9 +434,9 @@ def train_grpo(
         )
     from datasets import Dataset
 
-    rank0 = int(os.environ.get("RANK", "0")) == 0
     run = {key: params.get(key) for key in ("seed", "grpo.train", f"grpo.variants.{variant}")}  # not grpo.eval
-    resume = last_checkpoint(ckpt_dir, fingerprint(run, [init_dir, reward_dir, train_path], variant), cleanup=rank0)
+    fp = fingerprint(run, [init_dir, reward_dir, train_path], variant)
+    resume = last_checkpoint(ckpt_dir, fp, cleanup=is_rank_zero())
     config = make_config(train, ckpt_dir, seed, cuda, world_size())
     trainer = GRPOTrainer(
         model=init_path,
@@ -503,21 +502,6 @@ def trainer_step(rows: Sequence[dict]) -> int | None:
     return int(rows[-1]["step"]) if rows else None
 
 
-def maybe_relaunch(argv: Sequence[str], num_processes: int) -> None:
-    """With several GPUs and no launcher yet, re-exec under torch.distributed.run: one rank per actor GPU.
-
-    At most ``num_processes`` ranks (paper: 6), so a 7th visible GPU stays free for ``reward_device``.
-    """
-    if "LOCAL_RANK" in os.environ or not cuda_available():
-        return
-    import torch
-
-    n = min(torch.cuda.device_count(), num_processes)
-    if n > 1:
-        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
-        os.execv(sys.executable, [*cmd, "-m", "workflow_scripts.train.grpo", *argv])
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = step_parser(__doc__.splitlines()[0])
     parser.add_argument("--init", required=True, help="model dir GRPO starts from (results/models/sft, base, ...)")
@@ -528,10 +512,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--output", required=True, help="output model dir")
     args = parser.parse_args(argv)
     variant_settings(args.params, args.variant)
-    maybe_relaunch(list(sys.argv[1:] if argv is None else argv), args.params["grpo.train"]["num_processes"])
+    # at most num_processes actor ranks (paper: 6), so a 7th visible GPU stays free for reward_device
+    maybe_relaunch(
+        "workflow_scripts.train.grpo",
+        list(sys.argv[1:] if argv is None else argv),
+        args.params["grpo.train"]["num_processes"],
+    )
     seed = int(args.params.get("seed", 0))
     call = (args.init, args.reward, args.train, args.val, args.output, args.variant, args.params)
-    if int(os.environ.get("RANK", "0")) != 0:
+    if not is_rank_zero():
         train_grpo(*call, facts={})
         return
     with recorded_step(

@@ -203,9 +203,16 @@ def calibrate_threshold(labels: Sequence[int], scores: Sequence[float], method: 
 
 def evaluate(model: Any, rows: Sequence[dict[str, Any]], threshold: float | None = None) -> dict[str, Any]:
     """Triplet accuracy (overall and per negative kind), ROC AUC over distinct pairs, accuracy at T."""
+    pos, neg = triplet_scores(model, rows)
+    return score_metrics(rows, pos, neg, threshold)
+
+
+def score_metrics(
+    rows: Sequence[dict[str, Any]], pos: np.ndarray, neg: np.ndarray, threshold: float | None = None
+) -> dict[str, Any]:
+    """:func:`evaluate` on scores already computed by :func:`triplet_scores`."""
     from sklearn.metrics import roc_auc_score
 
-    pos, neg = triplet_scores(model, rows)
     wins = pos > neg
     kinds = sorted({r["kind"] for r in rows})
     labels, scores = pair_labels(rows, pos, neg)
@@ -358,7 +365,7 @@ def build_reward_model(
         labels, scores = pair_labels(val_rows, pos, neg)
         calibration = calibrate_threshold(labels, scores, settings["threshold"]["method"])
         threshold = calibration["threshold"]
-        report["metrics"]["trained"] = evaluate(model, val_rows, threshold)
+        report["metrics"]["trained"] = score_metrics(val_rows, pos, neg, threshold)
         log.info("trained encoder on val: %s; T = %.4f", report["metrics"]["trained"], threshold)
         report.update(
             threshold=round(threshold, 6),

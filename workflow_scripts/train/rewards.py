@@ -173,13 +173,16 @@ REWARD_FUNCS: dict[str, Callable[..., RewardFunc]] = {
 }
 
 
-def get_reward_funcs(names: Sequence[str], model_dir: str | os.PathLike[str] | None = None) -> list[RewardFunc]:
-    """Reward functions by registry name, sharing one loaded encoder; unknown names raise ValueError."""
+def get_reward_funcs(
+    names: Sequence[str], model_dir: str | os.PathLike[str] | None = None, device: str | None = None
+) -> list[RewardFunc]:
+    """Reward functions by registry name, sharing one encoder loaded on ``device`` (None: the default);
+    unknown names raise ValueError."""
     unknown = [name for name in names if name not in REWARD_FUNCS]
     if unknown:
         raise ValueError(f"unknown reward function(s) {unknown}; available: {sorted(REWARD_FUNCS)}")
     needs_model = [name for name in names if "format" not in name]
     if needs_model and model_dir is None:
         raise ValueError(f"reward function(s) {needs_model} need the reward model directory (model_dir)")
-    scorer = AnswerScorer(model_dir) if needs_model else None
+    scorer = AnswerScorer(model_dir, device=device) if needs_model else None
     return [REWARD_FUNCS[name](model_dir, scorer) for name in names]

@@ -289,8 +289,8 @@ def train_sft(
     base_path = base_model.resolve_model_path(base_dir)
     rows = read_jsonl(approved)
     dataset = build_dataset(rows, variant, settings["system_prompt"])
-    rank0 = int(os.environ.get("RANK", "0")) == 0
-    resume = last_checkpoint(ckpt_dir, fingerprint(params, [approved, base_dir], variant), cleanup=rank0)
+    fp = fingerprint(params, [approved, base_dir], variant)
+    resume = last_checkpoint(ckpt_dir, fp, cleanup=is_rank_zero())
     config = make_config(settings, ckpt_dir, seed, cuda)  # before the model: ZeRO-3 must see it first
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     trainer = SFTTrainer(
@@ -335,16 +335,24 @@ def train_sft(
     print(line)
 
 
-def maybe_relaunch(argv: Sequence[str]) -> None:
-    """With several GPUs and no launcher yet, re-exec this step under torch.distributed.run (one rank per GPU)."""
+def is_rank_zero() -> bool:
+    """True in a single process and on the first rank of a distributed run (the one that writes results)."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def maybe_relaunch(module: str, argv: Sequence[str], max_processes: int | None = None) -> None:
+    """With several GPUs and no launcher yet, re-exec ``python -m module argv`` under torch.distributed.run.
+
+    One rank per visible GPU, at most ``max_processes`` (GRPO keeps a GPU free for its reward model).
+    """
     if "LOCAL_RANK" in os.environ or not cuda_available():
         return
     import torch
 
-    n = torch.cuda.device_count()
+    n = torch.cuda.device_count() if max_processes is None else min(torch.cuda.device_count(), max_processes)
     if n > 1:
         cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
-        os.execv(sys.executable, [*cmd, "-m", "workflow_scripts.train.sft", *argv])
+        os.execv(sys.executable, [*cmd, "-m", module, *argv])
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -355,11 +363,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--variant", required=True, choices=sorted(VARIANT_OF), help="sft or sft_nocoe")
     parser.add_argument("--output", required=True, help="output model dir")
     args = parser.parse_args(argv)
-    maybe_relaunch(list(sys.argv[1:] if argv is None else argv))
+    maybe_relaunch("workflow_scripts.train.sft", list(sys.argv[1:] if argv is None else argv))
     variant = VARIANT_OF[args.variant]
     seed = int(args.params.get("seed", 0))
     inputs = [args.approved, args.base, args.val]
-    if int(os.environ.get("RANK", "0")) != 0:
+    if not is_rank_zero():
         train_sft(args.approved, args.base, args.val, args.output, variant, args.params, {})
         return
     with recorded_step(args.rule, inputs, [args.output], args.params, seed) as facts:
