@@ -405,6 +405,11 @@ _VERB_AFTER = re.compile(
 )
 
 
+def _person_frame_at(norm: str, i: int) -> bool:
+    """A verb, adverb or clause end at ``i`` that a person's name is followed by (说, 总是, 拉黑, 。, end of text)."""
+    return bool(_VERB_AFTER.match(norm, i) or _STRONG_VERB_AFTER.match(norm, i))
+
+
 class _NameFinder:
     """Cue- and lexicon-driven person-name detector (compiled once per process)."""
 
@@ -439,7 +444,7 @@ class _NameFinder:
         cand = norm[pos : pos + 3]
         if cand in self.lex.stopwords or cand[:2] in self.lex.stopwords or cand[1:] in self.lex.stopwords:
             return 0
-        if _VERB_AFTER.match(norm, pos + 3) or _STRONG_VERB_AFTER.match(norm, pos + 3):
+        if _person_frame_at(norm, pos + 3):
             return pos + 3
         return 0
 
@@ -486,11 +491,7 @@ class _NameFinder:
             if three not in lex.stopwords and not split_tail:
                 end += 1
         cand = norm[pos:end]
-        stop = cand in lex.stopwords and not (
-            person_ok
-            and cand in lex.person_words
-            and (end == len(norm) or _VERB_AFTER.match(norm, end) or _STRONG_VERB_AFTER.match(norm, end))
-        )
+        stop = cand in lex.stopwords and not (person_ok and cand in lex.person_words and _person_frame_at(norm, end))
         if cand in lex.famous or stop or norm[pos : pos + 4] in lex.stopwords:
             return 0
         if norm[s_end] == "小" and end - s_end < 2:
@@ -548,7 +549,8 @@ class _NameFinder:
             given = norm[s_end:end]
             if len(given) != end - s_end or not all(c in lex.given or c in _GIVEN_EXTRA for c in given):
                 continue
-            if "小" in given[1:] or given == "小" or norm[pos:end] in lex.hand_stopwords | lex.famous:
+            name = norm[pos:end]
+            if "小" in given[1:] or given == "小" or name in lex.hand_stopwords or name in lex.famous:
                 continue
             if end == len(norm) or norm[end] in _CLAUSE_END:
                 return end
@@ -567,7 +569,7 @@ class _NameFinder:
             if not end:
                 # 同事Jack总是…, 男朋友Kevin说: a capitalised Latin name after a relation, then a person's verb
                 latin = _LATIN_CAPITALISED_RE.match(norm, pos)
-                if latin and (_VERB_AFTER.match(norm, latin.end()) or _STRONG_VERB_AFTER.match(norm, latin.end())):
+                if latin and _person_frame_at(norm, latin.end()):
                     end = latin.end()
             if not end:
                 end = self.rare_surname_name_at(norm, pos)
@@ -839,7 +841,9 @@ def _find_dates(norm: str, acc: _Spans, has_digit: bool) -> None:
         for m in _CN_DATE_RE.finditer(norm):
             acc.add(*m.span(), "birthday")
     if _BIRTH_CONTEXT.search(norm):
-        for rx in (_SHORT_DATE_RE,) * has_digit + (_CN_SHORT_DATE_RE,) * ("年" in norm):
+        for rx, usable in ((_SHORT_DATE_RE, has_digit), (_CN_SHORT_DATE_RE, "年" in norm)):
+            if not usable:
+                continue
             for m in rx.finditer(norm):
                 s, e = m.span()
                 if _BIRTH_CONTEXT.search(norm, max(0, s - 12), min(len(norm), e + 8)):
