@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from workflow_scripts import coe
 from workflow_scripts.common.io import write_jsonl, write_parquet
@@ -151,3 +152,30 @@ def write_fixtures(root: Path, n_train: int = 40, n_val: int = 10, n_approved: i
         write_parquet(paths[key], frame)
     write_jsonl(paths["approved"], [approved_row(p) for p in train[:n_approved]])
     return paths
+
+
+def workflow_dir(tmp_path: Path, inputs: dict, rules: tuple[str, ...], keys: tuple[str, ...]) -> Path:
+    """A workflow dir on fixture files: code linked, ``rules`` copied, only the config sections ``keys``
+    (real values, real schema), and the fixture splits and approved chains where the contracts put them,
+    so a test does not depend on the stages upstream of the fixtures."""
+    for name in ("workflow_scripts", "resources", "envs"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "rules").mkdir()  # copies: a linked rules/ would resolve ../config to the real one
+    for name in rules:
+        (tmp_path / "rules" / name).write_bytes((ROOT / "rules" / name).read_bytes())
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    schema = yaml.safe_load((ROOT / "config/schema/config.schema.yaml").read_text(encoding="utf-8"))
+    schema["properties"] = {k: schema["properties"][k] for k in keys}
+    schema["required"] = [k for k in schema.get("required", []) if k in keys]
+    (tmp_path / "config" / "schema").mkdir(parents=True)
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump({k: config[k] for k in keys}), encoding="utf-8")
+    (tmp_path / "config/schema/config.schema.yaml").write_text(yaml.safe_dump(schema), encoding="utf-8")
+    includes = "".join(f'include: "rules/{n}"\n' for n in rules)
+    (tmp_path / "Snakefile").write_text(f'configfile: "config/config.yaml"\n\n\n{includes}', encoding="utf-8")
+    results = tmp_path / "results"
+    (results / "splits").mkdir(parents=True)
+    (results / "distill").mkdir()
+    for key, dest in (("train", "splits/train.parquet"), ("val", "splits/val.parquet")):
+        (results / dest).write_bytes(Path(inputs[key]).read_bytes())
+    (results / "distill" / "approved.jsonl").write_bytes(Path(inputs["approved"]).read_bytes())
+    return tmp_path

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from _train_fixtures import run_killed_after_first_checkpoint, write_fixtures
+from _train_fixtures import run_killed_after_first_checkpoint, workflow_dir, write_fixtures
 from test_base_model import TINY
 
 from workflow_scripts.common.provenance import sidecar_path
@@ -233,29 +233,10 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs, monkeypatch):
 def _workdir(
     tmp_path, inputs, rules=("common.smk", "train.smk", "grpo.smk"), keys=("seed", "base_model", "sft", "grpo")
 ):
-    """A workflow dir on fixture files with the given rules (real files) and config sections (real values)."""
-    for name in ("workflow_scripts", "resources", "envs"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    (tmp_path / "rules").mkdir()  # copies: a linked rules/ would resolve ../config to the real one
-    for name in rules:
-        (tmp_path / "rules" / name).write_bytes((ROOT / "rules" / name).read_bytes())
-    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
-    schema = yaml.safe_load((ROOT / "config/schema/config.schema.yaml").read_text(encoding="utf-8"))
-    schema["properties"] = {k: schema["properties"][k] for k in keys}
-    schema["required"] = [k for k in schema.get("required", []) if k in keys]
-    (tmp_path / "config" / "schema").mkdir(parents=True)
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump({k: config[k] for k in keys}), encoding="utf-8")
-    (tmp_path / "config/schema/config.schema.yaml").write_text(yaml.safe_dump(schema), encoding="utf-8")
-    includes = "".join(f'include: "rules/{n}"\n' for n in rules)
-    (tmp_path / "Snakefile").write_text(f'configfile: "config/config.yaml"\n\n\n{includes}', encoding="utf-8")
-    results = tmp_path / "results"
-    (results / "splits").mkdir(parents=True)
-    (results / "distill").mkdir()
+    """The given rules and config sections on fixture files (see ``workflow_dir``)."""
+    workflow_dir(tmp_path, inputs, rules, keys)
     if "reward.smk" not in rules:
-        (results / "models" / "reward").mkdir(parents=True)  # stands in for the reward_model rule's output
-    for key, dest in (("train", "splits/train.parquet"), ("val", "splits/val.parquet")):
-        (results / dest).write_bytes(Path(inputs[key]).read_bytes())
-    (results / "distill" / "approved.jsonl").write_bytes(Path(inputs["approved"]).read_bytes())
+        (tmp_path / "results" / "models" / "reward").mkdir(parents=True)  # stands in for the reward_model output
     return tmp_path
 
 

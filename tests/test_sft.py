@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _train_fixtures import approved_row, make_posts, run_killed_after_first_checkpoint, write_fixtures
+from _train_fixtures import (
+    approved_row,
+    make_posts,
+    run_killed_after_first_checkpoint,
+    workflow_dir,
+    write_fixtures,
+)
 from test_base_model import TINY
 
 from workflow_scripts import coe
@@ -190,34 +196,8 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
 
 
 def _workdir(tmp_path, inputs):
-    """A workflow dir on fixture files: code and config linked, fixtures where the contracts put them.
-
-    Its Snakefile, config and schema hold only the common and training parts (taken from the real
-    files), so the test does not depend on the stages upstream of the fixtures.
-    """
-    for name in ("workflow_scripts", "resources", "envs"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    (tmp_path / "rules").mkdir()  # copies: a linked rules/ would resolve ../config to the real one
-    for name in ("common.smk", "train.smk"):
-        (tmp_path / "rules" / name).write_bytes((ROOT / "rules" / name).read_bytes())
-    keys = ("seed", "base_model", "sft")
-    config = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
-    schema = yaml.safe_load((ROOT / "config/schema/config.schema.yaml").read_text(encoding="utf-8"))
-    schema["properties"] = {k: schema["properties"][k] for k in keys}
-    schema["required"] = [k for k in schema.get("required", []) if k in keys]
-    (tmp_path / "config" / "schema").mkdir(parents=True)
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump({k: config[k] for k in keys}), encoding="utf-8")
-    (tmp_path / "config/schema/config.schema.yaml").write_text(yaml.safe_dump(schema), encoding="utf-8")
-    (tmp_path / "Snakefile").write_text(
-        'configfile: "config/config.yaml"\n\n\ninclude: "rules/common.smk"\ninclude: "rules/train.smk"\n',
-        encoding="utf-8",
-    )
-    results = tmp_path / "results"
-    (results / "splits").mkdir(parents=True)
-    (results / "distill").mkdir()
-    for key, dest in (("train", "splits/train.parquet"), ("val", "splits/val.parquet")):
-        (results / dest).write_bytes(Path(inputs[key]).read_bytes())
-    (results / "distill" / "approved.jsonl").write_bytes(Path(inputs["approved"]).read_bytes())
+    """The common and training rules on fixture files, with the tiny settings in tiny.yaml."""
+    workflow_dir(tmp_path, inputs, ("common.smk", "train.smk"), ("seed", "base_model", "sft"))
     overrides = {"base_model": TINY, "sft": SFT_TINY}
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(overrides, allow_unicode=True), encoding="utf-8")
     return tmp_path
