@@ -62,6 +62,7 @@ class Subtopic:
     id: str
     name: str
     keywords: tuple[str, ...]
+    psyqa: str  # the PsyQA coarse topic: the topic's, unless the subtopic names its own
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +91,13 @@ class Taxonomy:
     @property
     def n_subtopics(self) -> int:
         return sum(len(t.subtopics) for t in self.topics)
+
+    def psyqa_of(self, topic_id: str, subtopic_id: str | None = None) -> str:
+        """The PsyQA coarse topic of a label: the subtopic's mapping when there is one (PsyQA files
+        procrastination and health anxiety under 行为, diagnosis and medication under 治疗), else the topic's."""
+        if subtopic_id:
+            return self.subtopic_by_id[subtopic_id][1].psyqa
+        return self.by_id[topic_id].psyqa
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
@@ -123,7 +131,8 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             if not _SUBTOPIC_ID.match(sid) or not sid.startswith(tid + ".") or sid in seen:
                 raise InputError(f"{swhere}: id {sid!r} must be unique and look like {tid}.01")
             seen.add(sid)
-            subs.append(Subtopic(sid, str(sraw["name"]), _keywords(sraw["keywords"], swhere)))
+            psyqa = str(sraw.get("psyqa", raw["psyqa"]))
+            subs.append(Subtopic(sid, str(sraw["name"]), _keywords(sraw["keywords"], swhere), psyqa))
         if not subs:
             raise InputError(f"{where}: topic {tid} has no subtopics")
         topics.append(Topic(tid, str(raw["name"]), str(raw["psyqa"]), _keywords(raw["keywords"], where), tuple(subs)))
@@ -210,11 +219,13 @@ class KeywordScorer:
         return self.pattern.findall(text.lower())
 
     def score(self, title: str, description: str) -> tuple[Counter, Counter]:
-        """(topic scores, subtopic scores): title hits weigh ``title_weight``, description hits 1."""
+        """(topic scores, subtopic scores): a distinct keyword in the title weighs ``title_weight``, in the
+        description 1. Distinct, because real posts repeat their setting (工作, 孩子, 学校) more often than
+        they name their problem, which the title usually does."""
         topics: Counter = Counter()
         subs: Counter = Counter()
         for text, weight in ((title, self.title_weight), (description, 1.0)):
-            for kw in self.hits(text):
+            for kw in dict.fromkeys(self.hits(text)):
                 topic_id, sub_id = self.owner[kw]
                 topics[topic_id] += weight
                 if sub_id is not None:
