@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import random
 import re
 from collections import Counter
@@ -229,17 +230,17 @@ class KeywordScorer:
         return self.pattern.findall(text.lower())
 
     def score(self, title: str, description: str) -> tuple[Counter, Counter]:
-        """(topic scores, subtopic scores): a distinct keyword in the title weighs ``title_weight``, in the
-        description 1. Distinct, because real posts repeat their setting (工作, 孩子, 学校) more often than
-        they name their problem, which the title usually does."""
+        """(topic scores, subtopic scores): a keyword found ``n`` times weighs ``1 + ln(n)`` times
+        ``title_weight`` in the title, 1 in the description. Sublinear, because real posts repeat their
+        setting (工作, 孩子, 学校) more often than they name their problem, which the title usually does."""
         topics: Counter = Counter()
         subs: Counter = Counter()
         for text, weight in ((title, self.title_weight), (description, 1.0)):
-            for kw in dict.fromkeys(self.hits(text)):
+            for kw, count in Counter(self.hits(text)).items():
                 topic_id, sub_id = self.owner[kw]
-                topics[topic_id] += weight
+                topics[topic_id] += weight * (1 + math.log(count))
                 if sub_id is not None:
-                    subs[sub_id] += weight
+                    subs[sub_id] += weight * (1 + math.log(count))
         return topics, subs
 
     def topic_shares(self, title: str, description: str) -> np.ndarray:
