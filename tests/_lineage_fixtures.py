@@ -227,7 +227,7 @@ def _up_to_date(outputs: list[str], inputs: list[str], params: dict[str, Any]) -
 
 
 def build_demo(root: Path, config: dict[str, Any] | None = None) -> list[str]:
-    """Run (or rerun, Snakemake-like) every step under ``root`` (the cwd); return the rules that ran."""
+    """Run (or rerun, Snakemake-like) every step under ``root`` (the cwd); return the outputs written."""
     config = config or CONFIG
     for source in SOURCES:
         if not (root / source).exists():
@@ -244,5 +244,5 @@ def build_demo(root: Path, config: dict[str, Any] | None = None) -> list[str]:
             for out in outputs:
                 _write(root / out, f"{rule} {out} {digest.hexdigest()}\n")
             record_facts.update(facts)
-        ran.append(rule)
+        ran.extend(outputs)
     return ran

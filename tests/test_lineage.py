@@ -1,5 +1,6 @@
 """The lineage command walks provenance upstream and flags tampered or stale files."""
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from _lineage_fixtures import CONFIG, SOURCES, build_demo, steps
 
 from workflow_scripts import lineage
-from workflow_scripts.common.provenance import recorded_step
+from workflow_scripts.common.provenance import load_record, prev_sidecar_path, recorded_step
 
 
 def _chain(tmp_path):
@@ -128,3 +129,57 @@ def test_compact_verify_flags_a_stale_input_once_per_consumer(demo, capsys):
     out = capsys.readouterr().out
     assert out.count("tampered: content differs") == 1
     assert "stale: changed since results/metrics/empathy_qa/base_nt.json was built from it" in out
+
+
+def test_a_rerun_keeps_the_previous_record(tmp_path):
+    out = tmp_path / "out.txt"
+    for value in (1, 2):
+        with recorded_step("step", [], [out], params={"k": value}):
+            out.write_text(f"{value}\n", encoding="utf-8")
+    assert load_record(out)["params"] == {"k": 2}
+    assert load_record(out, previous=True)["params"] == {"k": 1}
+    assert prev_sidecar_path(out).name == "out.txt.prov.prev.json"
+
+
+def _diff(capsys, *args):
+    code = lineage.main(["diff", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_diff_after_one_changed_key_names_exactly_that_key_and_its_cone(demo, capsys):
+    config = copy.deepcopy(CONFIG)
+    config["clean"]["min_answer_chars"] = 120
+    rewritten = set(build_demo(demo, config))
+    code, diff = _diff(capsys, "results/table2.csv")
+    assert code == 1
+    causes = [(c["kind"], c["key"], c["old"], c["new"], c["rule"]) for c in diff["causes"]]
+    assert causes == [("params", "clean.min_answer_chars", 100, 120, "clean")]
+    upstream = set(lineage.build_graph("results/table2.csv"))
+    changed = {entry["artifact"] for entry in diff["changed"]}
+    assert changed == rewritten & upstream  # the cone: every rewritten artifact Table 2 rests on, nothing else
+    assert "results/psyqa/test.parquet" not in changed and "results/crawl" not in " ".join(changed)
+    by_path = {entry["artifact"]: entry for entry in diff["changed"]}
+    assert by_path["results/labeled/posts.parquet"]["changed_inputs"] == ["results/clean/posts.parquet"]
+    # The text form says the same: the key, then each artifact with what explains it
+    lineage.main(["diff", "results/table2.csv"])
+    text = capsys.readouterr().out
+    assert "params clean.min_answer_chars: 100 -> 120  (rule clean, results/clean/posts.parquet)" in text
+    assert "results/labeled/posts.parquet [rule label] <- input results/clean/posts.parquet" in text
+
+
+def test_diff_names_a_changed_source_file_and_nothing_for_an_untouched_artifact(demo, capsys):
+    Path("resources/paper_tables.csv").write_text("edited\n", encoding="utf-8")
+    build_demo(demo)
+    _, diff = _diff(capsys, "results/table2.csv")
+    assert [(c["kind"], c["key"]) for c in diff["causes"]] == [("source", "resources/paper_tables.csv")]
+    assert lineage.main(["diff", "results/clean/posts.parquet"]) == 2  # never rerun: no previous record
+    assert "results/clean/posts.parquet has no previous record" in capsys.readouterr().err
+
+
+def test_diff_of_two_artifacts_pairs_their_inputs_by_role(demo, capsys):
+    _, diff = _diff(capsys, "results/metrics/psyqa/base_nt.json", "results/metrics/psyqa/base_t.json")
+    keys = {c["key"] for c in diff["causes"]}
+    assert keys == {"generate.systems.base_nt.temperature", "generate.systems.base_t.temperature"}
+    assert diff["changed"][0]["changed_inputs"] == [
+        "results/generations/psyqa/base_nt.jsonl vs results/generations/psyqa/base_t.jsonl"
+    ]

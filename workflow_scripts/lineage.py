@@ -7,6 +7,7 @@
     lineage results/clean/posts.parquet --verify   # re-hash: tampered or stale files
     lineage results/clean/posts.parquet --json
     lineage results/table1.csv --rocrate results/lineage/table1   # RO-Crate metadata
+    lineage diff results/table2.csv                # what changed since the previous run, and why (lineage_diff)
 
 The compact view lists rules in DAG order (the artifact's own rule first, the crawl last), each
 rule once with its code commit and the config keys its params carry, then its artifacts once
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workflow_scripts.common.io import InputError
 from workflow_scripts.common.provenance import load_record, sha256_path
 
 
@@ -371,6 +373,15 @@ def export_rocrate(graph: dict[str, Artifact], out_dir: str | Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; exits 1 under --verify when any file is tampered, stale or missing."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["diff"]:
+        from workflow_scripts import lineage_diff
+
+        try:
+            return lineage_diff.main(argv[1:])
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("artifact", help="a file or directory under results/")
     parser.add_argument("--tree", action="store_true", help="the full upstream tree (shared subtrees repeated)")
