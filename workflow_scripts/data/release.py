@@ -125,7 +125,7 @@ class ReleaseSettings:
     citation: str | None
     source_links: str
     reviewer_names: str
-    hash_salt: str | None
+    hash_salt: str
     ground_truth: dict[str, str]
     min_pii_recall: float
     min_keep_preserved: float | None
@@ -144,7 +144,7 @@ class ReleaseSettings:
                 citation=rel["citation"],
                 source_links=str(rel["source_links"]),
                 reviewer_names=str(rel["reviewer_names"]),
-                hash_salt=rel["hash_salt"],
+                hash_salt=rel["hash_salt"] or "",
                 ground_truth=dict(anon["ground_truth"] or {}),
                 min_pii_recall=float(anon["min_pii_recall"]),
                 min_keep_preserved=None if anon["min_keep_preserved"] is None else float(anon["min_keep_preserved"]),
