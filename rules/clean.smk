@@ -4,6 +4,7 @@ rule clean:
         spam=lookup(dpath="clean/lexicons/spam", within=config),
         psych=lookup(dpath="clean/lexicons/psych", within=config),
         offtopic=lookup(dpath="clean/lexicons/offtopic", within=config),
+        crisis=lookup(dpath="clean/lexicons/crisis", within=config),
     output:
         posts="results/clean/posts.parquet",
         report="results/clean/report.json",
@@ -22,5 +23,6 @@ rule clean:
     shell:
         "python -m workflow_scripts.data.clean --raw {input.raw} --spam-lexicon {input.spam}"
         " --psych-lexicon {input.psych} --offtopic-lexicon {input.offtopic}"
+        " --crisis-lexicon {input.crisis}"
         " --output {output.posts} --report {output.report} --workers {threads}"
         " --params {params.settings:q} --rule clean 2> {log}"

@@ -11,6 +11,7 @@ rule psyqa:
         spam=lookup(dpath="clean/lexicons/spam", within=config),
         psych=lookup(dpath="clean/lexicons/psych", within=config),
         offtopic=lookup(dpath="clean/lexicons/offtopic", within=config),
+        crisis=lookup(dpath="clean/lexicons/crisis", within=config),
     output:
         posts="results/psyqa/posts.parquet",
         test="results/psyqa/test.parquet",
@@ -30,5 +31,6 @@ rule psyqa:
     shell:
         "python -m workflow_scripts.data.psyqa --psyqa {params.path:q} --taxonomy {input.taxonomy}"
         " --spam-lexicon {input.spam} --psych-lexicon {input.psych} --offtopic-lexicon {input.offtopic}"
+        " --crisis-lexicon {input.crisis}"
         " --posts {output.posts} --test {output.test} --report {output.report}"
         " --params {params.settings:q} --rule psyqa 2> {log}"

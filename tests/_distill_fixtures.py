@@ -2,16 +2,21 @@
 
 ``ChatServer`` is a loopback HTTP server speaking the chat-completions protocol; it answers with
 well-formed CoE chains (built by the demo teacher from the prompt it receives) and can be told
-to fail first: 429, 500, a timeout (sleeps past the client's limit) or a malformed JSON body.
-It counts requests per prompt so tests can prove that cached items are never asked again.
+to fail first: 429, 500, 503 (optionally with a Retry-After header), a timeout (sleeps past the
+client's limit) or a malformed JSON body. It counts requests per prompt so tests can prove that
+cached items are never asked again, stamps each request's arrival and the earliest retry its
+Retry-After allowed (server-side clocks), and records the usage it reported for each reply.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,6 +36,15 @@ _SITUATIONS = [
     "和室友相处得不好，总觉得别人在议论我，不敢和大家说话",
     "妈妈总是控制我的生活，我一反抗她就生气，我觉得很委屈",
 ]
+# A price table as the config gives it (per 1M tokens).
+PRICES = {
+    "currency": "USD",
+    "input_cache_hit": 0.14,
+    "input_cache_miss": 0.55,
+    "output": 2.19,
+    "date": "2025-09-05",
+    "source": "https://api-docs.deepseek.com/quick_start/pricing",
+}
 _ASKS = ["我该怎么办？", "这正常吗？", "没人理解我，只想说说。", "为什么会这样？"]
 
 
@@ -74,10 +88,35 @@ def write_train(path: Path, n: int = 40) -> Path:
     return path
 
 
-class ChatServer:
-    """Chat completions on 127.0.0.1; ``faults``: a queue of 429, 500, "timeout", "malformed", "invalid"."""
+def usage_with_cache_split(n: int) -> dict:
+    """The usage DeepSeek reports for the ``n``-th reply: prompt split into context-cache hits and misses."""
+    hit = 16 * (n % 4)
+    return {
+        "prompt_tokens": 100,
+        "completion_tokens": 40 + n,
+        "total_tokens": 140 + n,
+        "prompt_cache_hit_tokens": hit,
+        "prompt_cache_miss_tokens": 100 - hit,
+    }
 
-    def __init__(self, faults: list[str] | None = None, delay_s: float = 0.0, timeout_sleep_s: float = 2.0):
+
+class ChatServer:
+    """Chat completions on 127.0.0.1.
+
+    ``faults``: a queue of 429, 500, 503, "timeout", "malformed", "invalid", or ``(status, "seconds")`` /
+    ``(status, "date+N")`` for a 429/503 whose Retry-After is N seconds or an HTTP date N seconds ahead (rounded up
+    to the next whole second). ``usage``: the usage block of the n-th successful reply (default 100 in, 50 out).
+    ``content``: the reply text for the messages (default a CoE chain from the demo teacher).
+    """
+
+    def __init__(
+        self,
+        faults: list | None = None,
+        delay_s: float = 0.0,
+        timeout_sleep_s: float = 2.0,
+        usage: Callable[[int], dict] | None = None,
+        content: Callable[[list[dict]], str] | None = None,
+    ):
         lexicons, digest = load_lexicons(LEXICONS)
         self.teacher = DemoTeacher(lexicons, digest)
         self.faults = list(faults or [])
@@ -87,6 +126,11 @@ class ChatServer:
         self.per_prompt: Counter[str] = Counter()
         self.auth_headers: set[str] = set()
         self.bodies: list[dict] = []
+        self.arrivals: list[float] = []  # time.time() when each request arrived
+        self.not_before: dict[int, float] = {}  # request index -> earliest retry its Retry-After allowed
+        self.usage = usage or (lambda n: {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150})
+        self.usages_sent: list[dict] = []
+        self.content = content
         self._lock = threading.Lock()
         server = self
 
@@ -97,6 +141,8 @@ class ChatServer:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with server._lock:
+                    index = server.requests
+                    server.arrivals.append(time.time())
                     server.requests += 1
                     server.bodies.append(body)
                     server.per_prompt[body["messages"][-1]["content"]] += 1
@@ -104,7 +150,19 @@ class ChatServer:
                     fault = server.faults.pop(0) if server.faults else None
                 if server.delay_s:
                     time.sleep(server.delay_s)
-                if fault in (429, 500):
+                if isinstance(fault, tuple):
+                    status, retry_after = fault
+                    now = time.time()
+                    if retry_after.startswith("date+"):
+                        when = math.ceil(now) + int(retry_after[5:])
+                        header = formatdate(when, usegmt=True)
+                    else:
+                        when, header = now + int(retry_after), retry_after
+                    server.not_before[index] = when
+                    error = json.dumps({"error": {"message": f"injected {status}"}}).encode()
+                    self._send(status, error, {"Retry-After": header})
+                    return
+                if fault in (429, 500, 503):
                     self._send(fault, json.dumps({"error": {"message": f"injected {fault}"}}).encode())
                     return
                 if fault == "timeout":
@@ -114,6 +172,9 @@ class ChatServer:
                     self._send(200, b'{"id": "x", "choices": [{"message": ')
                     return
                 content = "这不是一个合格的回答" if fault == "invalid" else server.answer(body["messages"])
+                with server._lock:
+                    usage = server.usage(len(server.usages_sent))
+                    server.usages_sent.append(usage)
                 reply = {
                     "id": "chatcmpl-test",
                     "object": "chat.completion",
@@ -126,13 +187,15 @@ class ChatServer:
                             "message": {"role": "assistant", "content": content, "reasoning_content": "先想情绪。"},
                         }
                     ],
-                    "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+                    "usage": usage,
                 }
                 self._send(200, json.dumps(reply, ensure_ascii=False).encode())
 
-            def _send(self, status, payload):
+            def _send(self, status, payload, headers=None):
                 try:
                     self.send_response(status)
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
@@ -144,8 +207,12 @@ class ChatServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
 
+    def retries_waited(self) -> list[tuple[float, float]]:
+        """(arrival of the retry, earliest time its Retry-After allowed) for each fault that sent the header."""
+        return [(self.arrivals[i + 1], when) for i, when in sorted(self.not_before.items())]
+
     def answer(self, messages: list[dict]) -> str:
-        return self.teacher.complete(messages, {}).content
+        return self.content(messages) if self.content else self.teacher.complete(messages, {}).content
 
     def __enter__(self) -> ChatServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -183,7 +250,7 @@ def distill_settings(tmp: Path, teacher: str = "demo", base_url: str = "http://1
             "max_answer_chars": 4000,
             "min_chinese_share": 0.7,
         },
-        "prices_per_million": {"currency": "USD", "input": 0.55, "output": 2.19},
+        "prices_per_million": PRICES,
         "demo": {"lexicons": LEXICONS},
     }
     settings.update(over)

@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from _distill_fixtures import ROOT, ChatServer, distill_settings, train_frame
+from _distill_fixtures import PRICES, ROOT, ChatServer, distill_settings, train_frame, usage_with_cache_split
 
 from workflow_scripts.common.io import read_json, read_jsonl, write_jsonl
 from workflow_scripts.distill import distill as distill_step
@@ -51,10 +51,53 @@ def test_transient_faults_are_retried_and_counted(tmp_path, api_key):
     assert usage["transient_retries"] == 4
     assert server.requests == 3 + 4
     assert usage["calls_made"] == 3 and usage["calls_cached"] == 0
-    assert usage["tokens_this_run"] == {"completion_tokens": 150, "prompt_tokens": 300}
+    # This server reports no cache split: every prompt token is billed as a cache miss.
+    assert usage["tokens_this_run"] == {
+        "completion_tokens": 150,
+        "prompt_cache_hit_tokens": 0,
+        "prompt_cache_miss_tokens": 300,
+        "prompt_tokens": 300,
+    }
     assert usage["cost"]["this_run"] == pytest.approx((300 * 0.55 + 150 * 2.19) / 1e6)
     assert all(r["reasoning_content"] == "先想情绪。" for r in rows)
     assert server.auth_headers == {f"Bearer {KEY}"}
+
+
+def test_retry_after_is_honoured_in_seconds_and_http_date_form(tmp_path, api_key):
+    faults = [(429, "1"), (503, "date+1"), (429, "2")]
+    with ChatServer(faults=faults) as server:
+        rows, usage = _run(tmp_path, server, n=2, concurrency=1)
+    assert [r["status"] for r in rows] == ["valid"] * 2
+    # One retry loop: each fault cost exactly one retry (openai's own loop would have added requests).
+    assert server.requests == 2 + 3 and usage["transient_retries"] == 3
+    waited = server.retries_waited()
+    assert len(waited) == 3
+    for arrival, not_before in waited:  # the backoff here is 0.01-0.05 s: only Retry-After explains the wait
+        assert arrival >= not_before
+
+
+def test_cost_is_the_apis_cache_hit_and_miss_usage_times_the_price_table(tmp_path, api_key):
+    with ChatServer(usage=usage_with_cache_split) as server:
+        _, usage = _run(tmp_path, server, n=5)
+    sent = server.usages_sent
+    assert len(sent) == 5 and len({u["prompt_cache_hit_tokens"] for u in sent}) > 1
+    for name in ("prompt_cache_hit_tokens", "prompt_cache_miss_tokens", "completion_tokens"):
+        assert usage["tokens_this_run"][name] == sum(u[name] for u in sent)
+    expected = sum(
+        u["prompt_cache_hit_tokens"] * PRICES["input_cache_hit"]
+        + u["prompt_cache_miss_tokens"] * PRICES["input_cache_miss"]
+        + u["completion_tokens"] * PRICES["output"]
+        for u in sent
+    )
+    assert usage["cost"]["this_run"] == pytest.approx(expected / 1e6)
+    all_miss = sum(u["prompt_tokens"] * 0.55 + u["completion_tokens"] * 2.19 for u in sent) / 1e6
+    assert usage["cost"]["this_run"] < all_miss  # cache hits were billed at the lower price
+    assert usage["cost"]["prices_per_million"] == PRICES  # the price table and its date travel with the figure
+    # Replayed from the cache: the same split, recorded as what those replies cost when they were paid for.
+    with ChatServer() as server:
+        _, again = _run(tmp_path, server, n=5)
+    assert server.requests == 0
+    assert again["cost"]["replayed_from_cache"] == pytest.approx(expected / 1e6) and again["cost"]["this_run"] == 0
 
 
 def test_second_run_makes_no_requests_for_cached_items(tmp_path, api_key):

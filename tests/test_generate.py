@@ -4,10 +4,11 @@ import json
 
 import pandas as pd
 import pytest
+from _distill_fixtures import PRICES, ChatServer, usage_with_cache_split
 from _train_fixtures import TINY_ARCH, make_posts
 
 from workflow_scripts import coe
-from workflow_scripts.common.io import InputError, read_jsonl, write_parquet
+from workflow_scripts.common.io import InputError, read_json, read_jsonl, write_parquet
 from workflow_scripts.common.provenance import sidecar_path
 from workflow_scripts.eval import generate as gen
 from workflow_scripts.train import base_model, chat
@@ -278,6 +279,7 @@ def test_api_backend_over_loopback_retries_caches_and_keeps_reasoning_apart(data
             "max_retries": 2,
             "backoff_base_s": 0,
             "backoff_max_s": 0,
+            "prices_per_million": PRICES,
         },
     )
     httpserver.expect_oneshot_request("/v1/chat/completions", method="POST").respond_with_data("busy", status=500)
@@ -302,6 +304,45 @@ def test_api_backend_over_loopback_retries_caches_and_keeps_reasoning_apart(data
     assert again.calls["cached"] == 3 and len(httpserver.log) == before
 
 
+def test_api_generation_honours_retry_after_and_costs_the_cache_split(data, tmp_path, monkeypatch):
+    """Through main: no retry before Retry-After (seconds and HTTP date), cost = the API's usage x the prices."""
+    _, paths, _, _ = data
+    monkeypatch.setenv("EVAL_TEST_KEY", "sk-test")
+    faults = [(429, "1"), (503, "date+1")]
+    with ChatServer(faults=faults, usage=usage_with_cache_split, content=lambda m: "你好，谢谢你说出来。") as server:
+        api = {
+            "base_url": server.url,
+            "model": "served-model",
+            "api_key_env": "EVAL_TEST_KEY",
+            "timeout_s": 5,
+            "max_retries": 3,
+            "backoff_base_s": 0.01,
+            "backoff_max_s": 0.02,
+            "prices_per_million": PRICES,
+        }
+        system = _system(backend="api", prompt="plain", batch_size=1, api=api)
+        params = {"seed": 0, "generate.systems.api": system, "generate.test_sets.t": {"path": "x", "max_items": 3}}
+        output = tmp_path / "api.jsonl"
+        argv = ["--system", "api", "--testset", "t", "--test", str(paths["test"]), "--prompts", PROMPTS]
+        argv += ["--output", str(output), "--cache-dir", str(tmp_path / "cache"), "--params", json.dumps(params)]
+        gen.main(argv)
+    assert len(read_jsonl(output)) == 3
+    assert server.requests == 3 + 2  # one retry per fault: the openai client's own loop is off
+    waited = server.retries_waited()
+    assert len(waited) == 2 and all(arrival >= not_before for arrival, not_before in waited)
+    usage = read_json(sidecar_path(output))["facts"]["api_usage"]
+    assert usage["calls_made"] == 3 and usage["transient_retries"] == 2
+    sent = server.usages_sent
+    expected = sum(
+        u["prompt_cache_hit_tokens"] * PRICES["input_cache_hit"]
+        + u["prompt_cache_miss_tokens"] * PRICES["input_cache_miss"]
+        + u["completion_tokens"] * PRICES["output"]
+        for u in sent
+    )
+    assert usage["cost"]["this_run"] == pytest.approx(expected / 1e6)
+    assert usage["cost"]["prices_per_million"]["date"] == PRICES["date"]
+
+
 def test_api_backend_needs_its_key_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("EVAL_MISSING_KEY", raising=False)
     api = {
@@ -312,6 +353,7 @@ def test_api_backend_needs_its_key_from_the_environment(monkeypatch, tmp_path):
         "max_retries": 0,
         "backoff_base_s": 0,
         "backoff_max_s": 0,
+        "prices_per_million": PRICES,
     }
     with pytest.raises(InputError, match="EVAL_MISSING_KEY"):
         gen.APIBackend(_system(backend="api", api=api), str(tmp_path))

@@ -1,7 +1,11 @@
 """The lineage command walks provenance upstream and flags tampered or stale files."""
 
 import json
+import re
 from pathlib import Path
+
+import pytest
+from _lineage_fixtures import CONFIG, SOURCES, build_demo, steps
 
 from workflow_scripts import lineage
 from workflow_scripts.common.provenance import recorded_step
@@ -21,7 +25,7 @@ def _chain(tmp_path):
 
 def test_tree_reaches_the_crawl(tmp_path, capsys):
     raw, clean, table = _chain(tmp_path)
-    assert lineage.main([str(table)]) == 0
+    assert lineage.main([str(table), "--tree"]) == 0
     out = capsys.readouterr().out
     assert out.index(str(table)) < out.index(str(clean)) < out.index(str(raw))
     assert "rule=crawl" in out and "min_answer_chars" in out and "seed=42" in out
@@ -66,3 +70,61 @@ def test_rocrate_export_links_steps(tmp_path, monkeypatch):
     clean_action = next(a for a in actions if a["instrument"]["@id"] == "#rule-clean")
     assert clean_action["object"] == [{"@id": str(raw)}]
     assert clean_action["result"] == [{"@id": str(clean)}]
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    """A demo-shaped set of sidecars (every rule upstream of Table 2), paths relative to the cwd as in results/."""
+    monkeypatch.chdir(tmp_path)
+    build_demo(tmp_path)
+    return tmp_path
+
+
+def test_compact_view_names_each_rule_and_artifact_once(demo, capsys):
+    assert lineage.main(["results/table2.csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    lineage.main(["results/table2.csv", "--tree"])
+    tree = capsys.readouterr().out.splitlines()
+    with capsys.disabled():
+        print(f"\ndemo-shaped results/table2.csv: compact lineage {len(lines)} lines, full tree {len(tree)} lines")
+    assert len(lines) <= 150 < len(tree)
+    headers = [line.split(" · ")[0].removeprefix("rule ") for line in lines if line.startswith("rule ")]
+    rules = {rule for rule, *_ in steps(CONFIG)}
+    assert sorted(headers) == sorted(rules)  # every upstream rule, each once
+    entries = [re.match(r"  \[(\d+)\] (\S+)", line) for line in lines]
+    entries = [m for m in entries if m]
+    paths = [m.group(2) for m in entries]
+    assert len(paths) == len(set(paths))  # each artifact once
+    assert set(SOURCES) - {"resources/lexicons/coe_emotions.yaml"} < set(paths)
+    assert [int(m.group(1)) for m in entries] == list(range(1, len(entries) + 1))
+    # DAG order: the table first, the rule that made the demo site last among rules
+    assert headers[0] == "tables" and headers[-1] == "demo_site"
+    assert headers.index("generate") < headers.index("grpo") < headers.index("sft") < headers.index("split")
+    # Inputs are references to numbered entries: table2's 14 score files are [2-15]
+    table = next(line for line in lines if " results/table2.csv " in line)
+    assert "← [2-15]" in table
+    # Key facts on the artifact's line: reviewer decisions, teacher calls, seed
+    gate = next(line for line in lines if "distill/approved.jsonl" in line)
+    assert "decisions.approved=30" in gate and "decisions.pending=25" in gate
+    assert "api_calls_cached=60" in next(line for line in lines if "distill/candidates.jsonl" in line)
+    split_facts = lines[lines.index(next(line for line in lines if "splits/val.parquet" in line)) + 1]
+    assert "seed=42" in split_facts and "sizes.train=252" in split_facts  # one facts line for the job's 3 outputs
+
+
+def test_compact_filters_by_depth_and_rule(demo, capsys):
+    lineage.main(["results/table2.csv", "--depth", "1"])
+    out = capsys.readouterr().out
+    assert "rule score" in out and "rule generate" not in out
+    assert "results/generations/psyqa/base_t.jsonl" in out  # a hidden input is named by its path
+    lineage.main(["results/table2.csv", "--rule", "grpo"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" · ")[0] for line in lines if line.startswith("rule ")] == ["rule grpo"]
+    assert sum(bool(re.match(r"  \[\d+\] ", line)) for line in lines) == 3
+
+
+def test_compact_verify_flags_a_stale_input_once_per_consumer(demo, capsys):
+    Path("results/splits/test.parquet").write_text("edited\n", encoding="utf-8")
+    assert lineage.main(["results/table2.csv", "--verify"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("tampered: content differs") == 1
+    assert "stale: changed since results/metrics/empathy_qa/base_nt.json was built from it" in out

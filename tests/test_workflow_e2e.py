@@ -128,8 +128,26 @@ def test_lineage_of_a_final_table_reaches_the_crawl(demo):
         text=True,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    for rule in ("rule=table1", "rule=split", "rule=label", "rule=clean", "rule=crawl", "rule=demo_site"):
-        assert rule in proc.stdout
+    for rule in ("table1", "split", "label", "clean", "crawl", "demo_site"):
+        assert f"\nrule {rule} · " in proc.stdout
+
+
+def test_compact_lineage_of_table2_names_every_upstream_rule_once(demo):
+    """Issue 20: at most 150 lines, each rule upstream of Table 2 (Snakemake's rule graph) named once."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "workflow_scripts.lineage", "results/table2.csv"],
+        cwd=demo,
+        env={**os.environ, "PYTHONPATH": str(demo)},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    print(f"\ncompact lineage of results/table2.csv: {len(lines)} lines")
+    upstream = set(re.findall(r'label = "(\w+)"', snakemake(demo, "--rulegraph", "results/table2.csv").stdout))
+    headers = [line.split(" · ")[0].removeprefix("rule ") for line in lines if line.startswith("rule ")]
+    assert len(lines) <= 150
+    assert sorted(headers) == sorted(upstream - {"all"})
 
 
 def test_lineage_verify_flags_an_edited_intermediate(demo, tmp_path):

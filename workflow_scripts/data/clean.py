@@ -12,6 +12,11 @@ Order of work, and why:
    description, or with ``require_description: false`` neither title nor description):
    posts ``empty_question`` -> ``spam_post`` -> ``off_topic``; answers ``spam_answer`` ->
    ``short_answer``; then posts with no answer left are ``no_answers``.
+   The spam and off-topic filters (``filter_question``) must be precise on real counselling posts,
+   which often name no psychological term at all: a post is off-topic only on positive evidence
+   (``min_offtopic_terms`` distinct off-topic keywords, outnumbering its psych terms), and a post
+   that mentions suicide, self-harm or abuse (the crisis lexicon) is never spam or off-topic: losing
+   one of those costs far more than keeping an ad.
    They run *before* anonymisation: spam detection needs the contacts (WeChat IDs, phones, URLs) that
    anonymisation would replace, and dropped posts cost nothing to anonymise.
 3. Anonymisation (``workflow_scripts.data.anonymize.anonymize_post``) of the survivors, *before*
@@ -31,6 +36,7 @@ de-duplication pass is sequential (it is order dependent) and cheap.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import hashlib
 import importlib
@@ -40,7 +46,7 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,11 +85,14 @@ POST_REASONS = (
     "exact_duplicate",
     "near_duplicate",
 )
+DUPLICATE_REASONS = ("duplicate_qid", "exact_duplicate", "near_duplicate")
 ANSWER_REASONS = ("spam_answer", "short_answer", "post_removed")
 REASON_DOC = {
     "empty_question": "no description (with require_description) or neither title nor description",
-    "spam_post": "title + description score >= spam_min_score (ad/spam phrases, flooding, contact/URL patterns)",
-    "off_topic": "fewer than min_psych_terms psych terms, or more off-topic keywords than psych terms",
+    "spam_post": "title + description score >= spam_min_score (ad/spam phrases, flooding, contact/URL patterns);"
+    " never a post with a crisis term",
+    "off_topic": "at least min_offtopic_terms distinct off-topic keywords and more of them than psych terms;"
+    " never a post with a crisis term",
     "no_answers": "no answer left after the answer filters",
     "duplicate_qid": "the same source-post_id seen again (first row kept)",
     "exact_duplicate": "same normalised title + description as an earlier post",
@@ -93,6 +102,8 @@ REASON_DOC = {
     "post_removed": "answer of a removed post",
 }
 CHUNK_SIZE = 256
+EXAMPLES_PER_REASON = 5  # removed items shown per reason in report.json
+EXCERPT_CHARS = 40
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。！？、）)]+", re.IGNORECASE)
 # An invitation to add a contact followed by an id: 加微信 abc123, 加V: 12345678, 联系QQ 12345678.
@@ -110,6 +121,7 @@ FLOOD_MAX_CHARS = 80
 _NON_WORD = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s+")
 _NATURAL = re.compile(r"(\d+)")
+_MASK = re.compile(r"[A-Za-z0-9_-]{5,}")  # ids, numbers and handles in report excerpts
 
 
 # --------------------------------------------------------------------------- settings and lexicons
@@ -122,7 +134,7 @@ class CleanSettings:
     require_description: bool
     min_answer_chars: int
     spam_min_score: int
-    min_psych_terms: int
+    min_offtopic_terms: int
     num_perm: int
     shingle_size: int
     threshold: float
@@ -137,7 +149,7 @@ class CleanSettings:
                 require_description=bool(clean["require_description"]),
                 min_answer_chars=int(clean["min_answer_chars"]),
                 spam_min_score=int(clean["spam_min_score"]),
-                min_psych_terms=int(clean["min_psych_terms"]),
+                min_offtopic_terms=int(clean["min_offtopic_terms"]),
                 num_perm=int(clean["dedup"]["num_perm"]),
                 shingle_size=int(clean["dedup"]["shingle_size"]),
                 threshold=float(clean["dedup"]["threshold"]),
@@ -149,15 +161,23 @@ class CleanSettings:
 
 @dataclasses.dataclass(frozen=True)
 class Lexicons:
-    """Term lists (lower-cased, Simplified script) used by the spam and off-topic filters."""
+    """Term lists (lower-cased, Simplified script) used by the spam and off-topic filters.
+
+    ``crisis`` (suicide, self-harm, abuse) exempts a post from both filters.
+    """
 
     spam: tuple[str, ...]
     psych: tuple[str, ...]
     offtopic: tuple[str, ...]
+    crisis: tuple[str, ...]
 
     @classmethod
-    def load(cls, spam: str | Path, psych: str | Path, offtopic: str | Path) -> Lexicons:
-        return cls(load_lexicon(spam), load_lexicon(psych), load_lexicon(offtopic))
+    def load(cls, paths: Mapping[str, str | Path]) -> Lexicons:
+        """From the ``clean.lexicons`` paths: ``{"spam": ..., "psych": ..., "offtopic": ..., "crisis": ...}``."""
+        return cls(**{name: load_lexicon(paths[name]) for name in LEXICON_NAMES})
+
+
+LEXICON_NAMES = tuple(field.name for field in dataclasses.fields(Lexicons))
 
 
 def load_lexicon(path: str | Path) -> tuple[str, ...]:
@@ -256,9 +276,9 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def count_terms(text_lower: str, terms: Iterable[str]) -> int:
-    """Number of distinct lexicon terms occurring in (already lower-cased) text."""
-    return sum(1 for term in terms if term in text_lower)
+def found_terms(text_lower: str, terms: Iterable[str]) -> list[str]:
+    """The distinct lexicon terms occurring in (already lower-cased) text, in lexicon order."""
+    return [term for term in terms if term in text_lower]
 
 
 def flood_points(text: str) -> int:
@@ -281,12 +301,42 @@ def spam_score(text: str, terms: Sequence[str]) -> int:
     that anonymisation handles, not advertising.
     """
     lower = text.lower()
-    score = count_terms(lower, terms)
+    score = len(found_terms(lower, terms))
     if visible_chars(lower) <= FLOOD_MAX_CHARS:
         score += flood_points(lower)
     if _CONTACT_INVITE.search(lower) or len(_URL.findall(lower)) >= 2 or len(_CONTACT_TOKEN.findall(lower)) >= 2:
         score += 1
     return score
+
+
+def filter_question(
+    title: str, description: str, tags: Sequence[str], settings: CleanSettings, lexicons: Lexicons
+) -> tuple[str | None, list[str]]:
+    """Why the spam and off-topic filters remove a (Simplified-script) question: ``(reason, evidence)``,
+    or ``(None, [])`` when it is kept. ``reason`` is ``spam_post`` or ``off_topic``; ``evidence`` lists
+    the lexicon terms that decided it (report.json shows them beside each example).
+
+    A question with a crisis term (suicide, self-harm, abuse) is always kept. Off-topic needs positive
+    evidence: real help-seeking posts often name no psychological term, so the lack of one removes
+    nothing. ``bench/bench_real_text.py`` counts removals on real posts with this function.
+    """
+    question = f"{title}\n{description}"
+    topic_text = f"{question}\n{' '.join(tags)}".lower()
+    if found_terms(topic_text, lexicons.crisis):
+        return None, []
+    if spam_score(question, lexicons.spam) >= settings.spam_min_score:
+        return "spam_post", found_terms(question.lower(), lexicons.spam)
+    offtopic = found_terms(topic_text, lexicons.offtopic)
+    if len(offtopic) >= settings.min_offtopic_terms and len(offtopic) > len(found_terms(topic_text, lexicons.psych)):
+        return "off_topic", offtopic
+    return None, []
+
+
+def excerpt(title: str, text: str) -> str:
+    """The start of a question (or answer: no title) for report.json's examples; ids, numbers and
+    handles of five or more characters are masked."""
+    joined = f"{title} | {text}" if title else text
+    return _MASK.sub("*", _WHITESPACE.sub(" ", joined).strip()[:EXCERPT_CHARS])
 
 
 def shingles(text: str, size: int) -> list[bytes]:
@@ -331,27 +381,32 @@ class _Worker:
             "reason": None,
         }
 
-        def drop(reason: str) -> dict[str, Any]:
+        # reason -> (title, text, evidence) of the first item this post lost to it; process_chunk keeps a few
+        samples: dict[str, tuple[str, str, list[str]]] = {}
+        out["samples"] = samples
+
+        def drop(reason: str, evidence: Sequence[str] = ()) -> dict[str, Any]:
             out["reason"] = reason
-            out["answer_removed"]["post_removed"] += len(answers) - sum(out["answer_removed"].values())
+            lost = len(answers) - sum(out["answer_removed"].values())
+            out["answer_removed"]["post_removed"] += lost
+            samples[reason] = (title, description, list(evidence))
+            if lost:  # only a filtered post loses answers the answer filters kept
+                samples["post_removed"] = ("", answers[0], [])
             return out
 
         if not description.strip() and (s.require_description or not title.strip()):
             return drop("empty_question")
-        question = f"{title}\n{description}"
-        if spam_score(question, lex.spam) >= s.spam_min_score:
-            return drop("spam_post")
-        topic_text = f"{question}\n{' '.join(tags)}".lower()
-        psych = count_terms(topic_text, lex.psych)
-        offtopic = count_terms(topic_text, lex.offtopic)
-        if psych < s.min_psych_terms or offtopic > psych:
-            return drop("off_topic")
+        reason, evidence = filter_question(title, description, tags, s, lex)
+        if reason is not None:
+            return drop(reason, evidence)
         kept = []
         for answer in answers:
             if spam_score(answer, lex.spam) >= s.spam_min_score:
                 out["answer_removed"]["spam_answer"] += 1
+                samples.setdefault("spam_answer", ("", answer, found_terms(answer.lower(), lex.spam)))
             elif visible_chars(answer) <= s.min_answer_chars:
                 out["answer_removed"]["short_answer"] += 1
+                samples.setdefault("short_answer", ("", answer, []))
             else:
                 kept.append(answer)
         if not kept:
@@ -378,11 +433,31 @@ class _Worker:
         )
         return out
 
+    def add_examples(self, results: list[dict[str, Any]]) -> None:
+        """Turn the first ``EXAMPLES_PER_REASON`` samples per reason of a chunk into report examples.
+
+        Filtered items were never anonymised, so each excerpt goes through the anonymiser (and
+        ``excerpt``'s masking) before it can reach report.json; the rest of the samples are dropped.
+        """
+        shown: Counter = Counter()
+        for result in results:
+            examples = {}
+            for reason, (title, text, evidence) in result.pop("samples").items():
+                if shown[reason] >= EXAMPLES_PER_REASON:
+                    continue
+                shown[reason] += 1
+                safe_title, safe_text, _ = self.anonymize_post(title, text[: 2 * EXCERPT_CHARS], [])
+                examples[reason] = {"qid": result["qid"], "excerpt": excerpt(safe_title, safe_text)}
+                if evidence:
+                    examples[reason]["evidence"] = evidence
+            result["examples"] = examples
+
     def process_chunk(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
         """Process a chunk and MinHash its kept posts in one ``MinHash.bulk`` batch."""
         from datasketch import LeanMinHash, MinHash
 
         results = [self.process(index, row) for index, row in chunk]
+        self.add_examples(results)
         kept = [r for r in results if r["reason"] is None and r["shingles"]]
         hashes = MinHash.bulk([r["shingles"] for r in kept], num_perm=self.settings.num_perm, seed=self.settings.seed)
         for result, minhash in zip(kept, hashes, strict=True):
@@ -513,15 +588,27 @@ def _funnel(posts: dict[str, Any]) -> list[dict[str, Any]]:
 def build_report(
     results: list[dict[str, Any]], lineage: list[dict[str, Any]], settings: CleanSettings, sources: Sequence[str]
 ) -> dict[str, Any]:
-    """Counts in/out per reason, per source and in total, plus the duplicate lineage and removed qids."""
+    """Counts in/out per reason, per source and in total, the duplicate lineage, removed qids and, for
+    every reason, the first ``EXAMPLES_PER_REASON`` removed items (qid, short excerpt, deciding terms)."""
     by_source = {source: _empty_counts() for source in sources}
     totals = _empty_counts()
     removed_qids: dict[str, list[str]] = {reason: [] for reason in POST_REASONS}
+    examples: dict[str, list[dict[str, Any]]] = {reason: [] for reason in (*POST_REASONS, *ANSWER_REASONS)}
+    kept_of = {record["removed"]: record["kept"] for record in lineage}
     for result in results:
         _add(totals, result)
         _add(by_source[result["source"]], result)
         if result["reason"] is not None:
             removed_qids[result["reason"]].append(result["qid"])
+        found = dict(result["examples"])
+        if result["reason"] in DUPLICATE_REASONS:  # kept by the filters, so anonymised already
+            qid = result["qid"]
+            found[result["reason"]] = {"qid": qid, "excerpt": excerpt(result["title"], result["description"]),
+                                       "kept": kept_of[qid]}  # fmt: skip
+            found["post_removed"] = {"qid": qid, "excerpt": excerpt("", result["answers"][0])}
+        for reason, example in found.items():
+            if len(examples[reason]) < EXAMPLES_PER_REASON:
+                examples[reason].append(example)
     for counts in (totals, *by_source.values()):
         counts["posts"]["steps"] = _funnel(counts["posts"])
         for unit in ("posts", "answers"):
@@ -534,6 +621,7 @@ def build_report(
         "by_source": by_source,
         "duplicates": lineage,
         "removed_qids": removed_qids,
+        "removed_examples": examples,
     }
 
 
@@ -576,7 +664,7 @@ def run_clean(
     the report with per-phase ``timings`` (seconds) added (not written: the report bytes stay stable).
     """
     settings = CleanSettings.from_params(params)
-    lexicons = Lexicons.load(lexicon_paths["spam"], lexicon_paths["psych"], lexicon_paths["offtopic"])
+    lexicons = Lexicons.load(lexicon_paths)
     inputs = [(Path(p).parent.name, p) for p in raw]
     sources = list(dict.fromkeys(source for source, _ in inputs))
     timings: dict[str, float] = {}
@@ -615,12 +703,21 @@ def run_clean(
     return {**report, "timings": timings}
 
 
+def add_lexicon_args(parser: argparse.ArgumentParser) -> None:
+    """``--spam-lexicon``, ``--psych-lexicon``, ... : one option per ``clean.lexicons`` entry."""
+    for name in LEXICON_NAMES:
+        parser.add_argument(f"--{name}-lexicon", required=True)
+
+
+def lexicon_args(args: argparse.Namespace) -> dict[str, str]:
+    """The lexicon paths given by ``add_lexicon_args``' options, keyed like ``clean.lexicons``."""
+    return {name: getattr(args, f"{name}_lexicon") for name in LEXICON_NAMES}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = step_parser(__doc__.splitlines()[0])
     parser.add_argument("--raw", nargs="+", required=True, help="results/raw/{source}/posts.jsonl files")
-    parser.add_argument("--spam-lexicon", required=True)
-    parser.add_argument("--psych-lexicon", required=True)
-    parser.add_argument("--offtopic-lexicon", required=True)
+    add_lexicon_args(parser)
     parser.add_argument("--output", required=True, help="results/clean/posts.parquet")
     parser.add_argument("--report", required=True, help="results/clean/report.json")
     parser.add_argument("--workers", type=int, default=1, help="processes for the per-post work (rule threads)")
@@ -630,7 +727,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.output,
         args.report,
         args.params,
-        {"spam": args.spam_lexicon, "psych": args.psych_lexicon, "offtopic": args.offtopic_lexicon},
+        lexicon_args(args),
         workers=args.workers,
         rule=args.rule,
     )

@@ -165,7 +165,7 @@ def import_psyqa(
     items = load_psyqa(path)
     raw = [to_raw(r) for r in items]
     raw.sort(key=lambda r: clean_step._natural_key(r["post_id"]))
-    lexicons = clean_step.Lexicons.load(lexicon_paths["spam"], lexicon_paths["psych"], lexicon_paths["offtopic"])
+    lexicons = clean_step.Lexicons.load(lexicon_paths)
     table, clean_report = clean_step.clean_posts(raw, settings, lexicons, ["psyqa"])
     frame = table.to_pandas()
     taxonomy = load_taxonomy(taxonomy_path)
@@ -202,14 +202,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = step_parser(__doc__.splitlines()[0])
     parser.add_argument("--psyqa", required=True, help="the PsyQA JSON file (psyqa.path)")
     parser.add_argument("--taxonomy", required=True, help="resources/taxonomy/taxonomy.yaml (for unlabelled rows)")
-    parser.add_argument("--spam-lexicon", required=True)
-    parser.add_argument("--psych-lexicon", required=True)
-    parser.add_argument("--offtopic-lexicon", required=True)
+    clean_step.add_lexicon_args(parser)
     parser.add_argument("--posts", required=True, help="results/psyqa/posts.parquet")
     parser.add_argument("--test", required=True, help="results/psyqa/test.parquet")
     parser.add_argument("--report", required=True, help="results/psyqa/report.json")
     args = parser.parse_args(argv)
-    lexicons = {"spam": args.spam_lexicon, "psych": args.psych_lexicon, "offtopic": args.offtopic_lexicon}
+    lexicons = clean_step.lexicon_args(args)
     inputs = [args.psyqa, args.taxonomy, *lexicons.values()]
     seed = int(args.params.get("seed", 42))
     with recorded_step(args.rule, inputs, [args.posts, args.test, args.report], args.params, seed) as facts:

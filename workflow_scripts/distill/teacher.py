@@ -3,7 +3,8 @@
 Distillation costs money and hours, so every reply is stored on disk under the sha256 of the
 full request (model, messages, params) before anything else happens: a rerun or a killed run
 never pays twice for a finished reply. Transport failures (429, 5xx, timeouts, malformed
-bodies) are retried with exponential backoff and jitter; replies that do not validate as CoE
+bodies) are retried with exponential backoff and jitter, never sooner than the server's Retry-After
+(seconds or an HTTP date) asks; replies that do not validate as CoE
 are asked again up to N times (each attempt cached under its own key), then the item is
 recorded as rejected with its reason. The API key is read from the environment at call time
 and never written anywhere.
@@ -27,13 +28,23 @@ from typing import Any, Protocol
 
 from workflow_scripts import coe
 from workflow_scripts.common.io import InputError, write_json
+from workflow_scripts.common.retry_after import polite_pause
 
 log = logging.getLogger(__name__)
 Messages = list[dict[str, str]]
+# Usage fields in which DeepSeek splits prompt_tokens by its context cache (billed at different prices).
+CACHE_TOKEN_FIELDS = ("prompt_cache_hit_tokens", "prompt_cache_miss_tokens")
 
 
 class TransientError(Exception):
-    """A failure worth retrying after a pause: rate limit, server error, timeout, malformed body."""
+    """A failure worth retrying after a pause: rate limit, server error, timeout, malformed body.
+
+    ``retry_after`` is the server's Retry-After header, if it sent one: the next try waits at least that long.
+    """
+
+    def __init__(self, message: str, retry_after: str | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RequestRejected(Exception):
@@ -80,7 +91,8 @@ class OpenAITeacher:
         import openai  # imported here so the demo path needs no network client
 
         self._openai = openai
-        # max_retries=0: our own loop retries, so every attempt is counted and backed off the same way.
+        # max_retries=0: openai's own retry loop would sleep on its own schedule; ask_with_retries is the one loop
+        # that retries, so every attempt is counted and waits out the backoff and the server's Retry-After.
         self._client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout_s)
         self.base_url = base_url
         self.api_key_env = api_key_env
@@ -93,7 +105,7 @@ class OpenAITeacher:
         try:
             result = self._client.chat.completions.create(model=self.model_id, messages=messages, **params)
         except (err.RateLimitError, err.InternalServerError, err.APITimeoutError, err.APIConnectionError) as exc:
-            raise TransientError(f"{type(exc).__name__}: {_short(exc)}") from exc
+            raise TransientError(f"{type(exc).__name__}: {_short(exc)}", _retry_after(exc)) from exc
         except (err.AuthenticationError, err.PermissionDeniedError, err.NotFoundError) as exc:
             raise TeacherError(
                 f"{self.base_url} refused the request ({exc.status_code}: {_short(exc)}); "
@@ -103,7 +115,7 @@ class OpenAITeacher:
             raise RequestRejected(f"HTTP {exc.status_code}: {_short(exc)}") from exc
         except err.APIStatusError as exc:
             if exc.status_code in (408, 409) or exc.status_code >= 500:
-                raise TransientError(f"HTTP {exc.status_code}: {_short(exc)}") from exc
+                raise TransientError(f"HTTP {exc.status_code}: {_short(exc)}", _retry_after(exc)) from exc
             raise TeacherError(f"{self.base_url} answered HTTP {exc.status_code}: {_short(exc)}") from exc
         except (json.JSONDecodeError, err.APIResponseValidationError) as exc:
             raise TransientError(f"malformed reply body: {_short(exc)}") from exc
@@ -118,9 +130,10 @@ class OpenAITeacher:
             details = getattr(usage, "completion_tokens_details", None)
             if details is not None and getattr(details, "reasoning_tokens", None):
                 counts["reasoning_tokens"] = details.reasoning_tokens
-            hit = (usage.model_extra or {}).get("prompt_cache_hit_tokens")
-            if isinstance(hit, int):
-                counts["prompt_cache_hit_tokens"] = hit
+            for name in CACHE_TOKEN_FIELDS:  # DeepSeek's context-cache split of prompt_tokens
+                value = (usage.model_extra or {}).get(name)
+                if isinstance(value, int):
+                    counts[name] = value
         reasoning = getattr(message, "reasoning_content", None)
         return Reply(
             content=message.content,
@@ -129,6 +142,12 @@ class OpenAITeacher:
             finish_reason=choices[0].finish_reason,
             usage=counts,
         )
+
+
+def _retry_after(exc: BaseException) -> str | None:
+    """The Retry-After header of the HTTP response behind an openai error (None for timeouts, no response)."""
+    response = getattr(exc, "response", None)
+    return response.headers.get("retry-after") if response is not None else None
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
@@ -239,6 +258,64 @@ class RetryPolicy:
         """Exponential backoff with full jitter: uniform in [0, min(max, base * 2**attempt)]."""
         return rng.uniform(0, min(self.backoff_max_s, self.backoff_base_s * 2**attempt))
 
+    def pause(self, attempt: int, rng: random.Random, retry_after: str | None) -> float:
+        """The wait before the next try: the jittered backoff, raised to what the server's Retry-After asks."""
+        return polite_pause(self.delay(attempt, rng), retry_after)
+
+
+def ask_with_retries(
+    teacher: Teacher,
+    messages: Messages,
+    params: dict[str, Any],
+    policy: RetryPolicy,
+    usage: Usage,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> Reply:
+    """One reply, transient failures retried up to ``policy.max_retries`` times (then the last one is raised).
+
+    The one retry loop between the workflow and an API (the openai client's own is off): each retry is
+    counted in ``usage`` and waits the jittered backoff or the server's Retry-After, whichever is longer.
+    """
+    rng = rng or random.Random()  # jitter only; never shapes an artifact
+    for attempt in range(policy.max_retries + 1):
+        try:
+            return teacher.complete(messages, params)
+        except TransientError as exc:
+            if attempt == policy.max_retries:
+                raise
+            pause = policy.pause(attempt, rng, exc.retry_after)
+            usage.bump("transient_retries")
+            log.info(
+                "transient failure (%s, Retry-After %s); retry %d in %.2fs", exc, exc.retry_after, attempt + 1, pause
+            )
+            sleep(pause)
+    raise AssertionError("unreachable")
+
+
+# Token counts billed at each price of ``prices_per_million``.
+BILLED_TOKENS = {
+    "prompt_cache_hit_tokens": "input_cache_hit",
+    "prompt_cache_miss_tokens": "input_cache_miss",
+    "completion_tokens": "output",
+}
+
+
+def with_cache_split(counts: dict[str, int]) -> dict[str, int]:
+    """Token counts with the prompt split into cache hits and misses as the API reported them.
+
+    An API that reports no split (or a reply cached before it was recorded) bills every prompt token as a miss.
+    """
+    counts = dict(counts)
+    hit = counts.setdefault("prompt_cache_hit_tokens", 0)
+    counts.setdefault("prompt_cache_miss_tokens", max(0, counts.get("prompt_tokens", 0) - hit))
+    return counts
+
+
+def cost(tokens: dict[str, int], prices: dict[str, Any]) -> float:
+    """Cost of ``tokens`` at ``prices`` per 1M tokens: cache hits, cache misses and output apart."""
+    return round(sum(tokens.get(name, 0) * float(prices[price]) for name, price in BILLED_TOKENS.items()) / 1e6, 8)
+
 
 @dataclass
 class Usage:
@@ -259,7 +336,7 @@ class Usage:
             else:
                 self.calls_made += 1
             target = self.cached_tokens if cached else self.tokens
-            for name, count in reply.usage.items():
+            for name, count in with_cache_split(reply.usage).items():
                 target[name] = target.get(name, 0) + int(count)
 
     def bump(self, name: str) -> None:
@@ -267,15 +344,7 @@ class Usage:
             setattr(self, name, getattr(self, name) + 1)
 
     def report(self, prices: dict[str, Any]) -> dict[str, Any]:
-        """The usage.json body: counts plus cost at the configured prices per 1M tokens."""
-
-        def cost(tokens: dict[str, int]) -> float:
-            return round(
-                tokens.get("prompt_tokens", 0) * float(prices["input"]) / 1e6
-                + tokens.get("completion_tokens", 0) * float(prices["output"]) / 1e6,
-                8,
-            )
-
+        """The usage.json body: counts plus cost at the configured prices per 1M tokens (with their date)."""
         return {
             "calls_made": self.calls_made,
             "calls_cached": self.calls_cached,
@@ -285,8 +354,9 @@ class Usage:
             "tokens_replayed_from_cache": dict(sorted(self.cached_tokens.items())),
             "cost": {
                 "currency": prices["currency"],
-                "this_run": cost(self.tokens),
-                "replayed_from_cache": cost(self.cached_tokens),
+                "this_run": cost(self.tokens, prices),
+                "replayed_from_cache": cost(self.cached_tokens, prices),
+                "prices_per_million": dict(prices),
             },
         }
 
@@ -329,19 +399,6 @@ class Distiller:
             request["attempt"] = attempt
         return request
 
-    def _ask(self, messages: Messages) -> Reply:
-        for attempt in range(self.policy.max_retries + 1):
-            try:
-                return self.teacher.complete(messages, self.params)
-            except TransientError as exc:
-                if attempt == self.policy.max_retries:
-                    raise
-                pause = self.policy.delay(attempt, self._rng)
-                self.usage.bump("transient_retries")
-                log.info("transient failure (%s); retry %d in %.2fs", exc, attempt + 1, pause)
-                self._sleep(pause)
-        raise AssertionError("unreachable")
-
     def distill_one(self, messages: Messages) -> Outcome:
         """Ask until a reply validates or the invalid-reply budget is spent."""
         keys: list[str] = []
@@ -356,7 +413,9 @@ class Distiller:
                 self.usage.add(reply, cached=True)
             else:
                 try:
-                    reply = self._ask(messages)
+                    reply = ask_with_retries(
+                        self.teacher, messages, self.params, self.policy, self.usage, self._sleep, self._rng
+                    )
                 except RequestRejected as exc:
                     return Outcome(None, None, f"api: {exc}", attempt + 1, keys)
                 except TransientError as exc:

@@ -2,11 +2,11 @@
 
 Backends: ``transformers`` (batched, CPU or GPU, the model's own chat template, thinking on/off per
 system), ``vllm`` (GPU only, imported only when used), ``api`` (any OpenAI-compatible chat API, e.g.
-DeepSeek-R1; the distillation client, reply cache and backoff are reused from
-``workflow_scripts.distill.teacher``), ``retrieval`` (the answer of the nearest train question by
-character n-gram TF-IDF cosine) and ``demo_teacher`` (the offline lexicon teacher: NOT a language
-model; it writes CoE levels from lexicons and, having no model to write an answer, uses the
-retrieval answer).
+DeepSeek-R1; the distillation client, reply cache, retry loop (backoff floor, Retry-After honoured) and
+token accounting with cost are reused from ``workflow_scripts.distill.teacher``), ``retrieval`` (the
+answer of the nearest train question by character n-gram TF-IDF cosine) and ``demo_teacher`` (the
+offline lexicon teacher: NOT a language model; it writes CoE levels from lexicons and, having no model
+to write an answer, uses the retrieval answer).
 
 Every finished item is appended at once to ``<output>.partial`` (``append_jsonl``), keyed by test id
 and a fingerprint of everything that shapes it (settings, prompt, model identity): a killed run
@@ -248,50 +248,60 @@ class VLLMBackend:
 
 
 class APIBackend:
-    """An OpenAI-compatible chat API with the distillation client's reply cache and backoff with jitter."""
+    """An OpenAI-compatible chat API through the distillation client: its reply cache, retry loop and accounting."""
 
     def __init__(self, system: dict[str, Any], cache_dir: str, sleep: Callable[[float], None] = time.sleep):
-        from workflow_scripts.distill.teacher import OpenAITeacher, ReplyCache, RetryPolicy
+        from workflow_scripts.distill.teacher import OpenAITeacher, ReplyCache, RetryPolicy, Usage
 
         api = system["api"]
         self.system = system
         self.client = OpenAITeacher(api["base_url"], api["model"], api["api_key_env"], api["timeout_s"])
         self.cache = ReplyCache(cache_dir)
         self.policy = RetryPolicy(api["max_retries"], api["backoff_base_s"], api["backoff_max_s"], 0)
+        self.prices = api["prices_per_million"]
         self.params = {"temperature": float(system["temperature"]), "max_tokens": int(system["max_new_tokens"])}
         self.concurrency = max(1, int(system["batch_size"]))
-        self.calls = {"made": 0, "cached": 0, "rejected": 0, "failed": 0}
+        self.usage = Usage()
+        self.rejected = self.failed = 0
         self._sleep, self._rng, self._lock = sleep, random.Random(), threading.Lock()
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """Requests paid for, replayed from the cache, refused by the API, and given up on (rerun asks again)."""
+        made, cached = self.usage.calls_made, self.usage.calls_cached
+        return {"made": made, "cached": cached, "rejected": self.rejected, "failed": self.failed}
+
+    def report(self) -> dict[str, Any]:
+        """The API accounting for the provenance record: calls, retries, tokens and their cost."""
+        return {**self.usage.report(self.prices), "requests_rejected": self.rejected, "requests_failed": self.failed}
 
     def _count(self, name: str) -> None:
         with self._lock:
-            self.calls[name] += 1
+            setattr(self, name, getattr(self, name) + 1)
 
     def one(self, messages: list[dict[str, str]]) -> Output | None:
         """One reply from the cache or the API; None when transport retries ran out (the rerun asks again)."""
-        from workflow_scripts.distill.teacher import RequestRejected, TransientError, request_key
+        from workflow_scripts.distill.teacher import RequestRejected, TransientError, ask_with_retries, request_key
 
         request = {"model": self.client.model_id, "messages": messages, "params": self.params}
         key = request_key(request)
         reply = self.cache.get(key)
         if reply is not None:
-            self._count("cached")
+            self.usage.add(reply, cached=True)
             return Output(raw=reply.content.strip(), reasoning=reply.reasoning_content)
-        for attempt in range(self.policy.max_retries + 1):
-            try:
-                reply = self.client.complete(messages, self.params)
-                break
-            except RequestRejected as exc:  # e.g. a content filter: an empty answer, scored and counted
-                self._count("rejected")
-                return Output(raw="", error=f"api: {exc}")
-            except TransientError as exc:
-                if attempt == self.policy.max_retries:
-                    log.warning("giving up on one item after %d attempts: %s", attempt + 1, exc)
-                    self._count("failed")
-                    return None
-                self._sleep(self.policy.delay(attempt, self._rng))
+        try:
+            reply = ask_with_retries(
+                self.client, messages, self.params, self.policy, self.usage, self._sleep, self._rng
+            )
+        except RequestRejected as exc:  # e.g. a content filter: an empty answer, scored and counted
+            self._count("rejected")
+            return Output(raw="", error=f"api: {exc}")
+        except TransientError as exc:
+            log.warning("giving up on one item after %d attempts: %s", self.policy.max_retries + 1, exc)
+            self._count("failed")
+            return None
         self.cache.put(key, request, reply)
-        self._count("made")
+        self.usage.add(reply, cached=False)
         return Output(raw=reply.content.strip(), reasoning=reply.reasoning_content)
 
     def generate(self, batch: Sequence[list[dict[str, str]]]) -> list[Output | None]:
@@ -532,6 +542,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows = run_generation(backend, items, args.system, args.testset, system, formats, args.output, fp, facts)
         if isinstance(backend, APIBackend):
             facts["api_calls"] = dict(backend.calls)
+            facts["api_usage"] = backend.report()
     log.info("wrote %d responses to %s (%d unparseable)", len(rows), args.output, facts["unparseable"])
 
 
