@@ -1,10 +1,15 @@
 """The lineage command walks provenance upstream and flags tampered or stale files."""
 
+import copy
 import json
+import re
 from pathlib import Path
 
+import pytest
+from _lineage_fixtures import CONFIG, SOURCES, build_demo, steps
+
 from workflow_scripts import lineage
-from workflow_scripts.common.provenance import recorded_step
+from workflow_scripts.common.provenance import load_record, prev_sidecar_path, recorded_step
 
 
 def _chain(tmp_path):
@@ -21,7 +26,7 @@ def _chain(tmp_path):
 
 def test_tree_reaches_the_crawl(tmp_path, capsys):
     raw, clean, table = _chain(tmp_path)
-    assert lineage.main([str(table)]) == 0
+    assert lineage.main([str(table), "--tree"]) == 0
     out = capsys.readouterr().out
     assert out.index(str(table)) < out.index(str(clean)) < out.index(str(raw))
     assert "rule=crawl" in out and "min_answer_chars" in out and "seed=42" in out
@@ -66,3 +71,115 @@ def test_rocrate_export_links_steps(tmp_path, monkeypatch):
     clean_action = next(a for a in actions if a["instrument"]["@id"] == "#rule-clean")
     assert clean_action["object"] == [{"@id": str(raw)}]
     assert clean_action["result"] == [{"@id": str(clean)}]
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    """A demo-shaped set of sidecars (every rule upstream of Table 2), paths relative to the cwd as in results/."""
+    monkeypatch.chdir(tmp_path)
+    build_demo(tmp_path)
+    return tmp_path
+
+
+def test_compact_view_names_each_rule_and_artifact_once(demo, capsys):
+    assert lineage.main(["results/table2.csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    lineage.main(["results/table2.csv", "--tree"])
+    tree = capsys.readouterr().out.splitlines()
+    with capsys.disabled():
+        print(f"\ndemo-shaped results/table2.csv: compact lineage {len(lines)} lines, full tree {len(tree)} lines")
+    assert len(lines) <= 150 < len(tree)
+    headers = [line.split(" · ")[0].removeprefix("rule ") for line in lines if line.startswith("rule ")]
+    rules = {rule for rule, *_ in steps(CONFIG)}
+    assert sorted(headers) == sorted(rules)  # every upstream rule, each once
+    entries = [re.match(r"  \[(\d+)\] (\S+)", line) for line in lines]
+    entries = [m for m in entries if m]
+    paths = [m.group(2) for m in entries]
+    assert len(paths) == len(set(paths))  # each artifact once
+    assert set(SOURCES) - {"resources/lexicons/coe_emotions.yaml"} < set(paths)
+    assert [int(m.group(1)) for m in entries] == list(range(1, len(entries) + 1))
+    # DAG order: the table first, the rule that made the demo site last among rules
+    assert headers[0] == "tables" and headers[-1] == "demo_site"
+    assert headers.index("generate") < headers.index("grpo") < headers.index("sft") < headers.index("split")
+    # Inputs are references to numbered entries: table2's 14 score files are [2-15]
+    table = next(line for line in lines if " results/table2.csv " in line)
+    assert "← [2-15]" in table
+    # Key facts on the artifact's line: reviewer decisions, teacher calls, seed
+    gate = next(line for line in lines if "distill/approved.jsonl" in line)
+    assert "decisions.approved=30" in gate and "decisions.pending=25" in gate
+    assert "api_calls_cached=60" in next(line for line in lines if "distill/candidates.jsonl" in line)
+    split_facts = lines[lines.index(next(line for line in lines if "splits/val.parquet" in line)) + 1]
+    assert "seed=42" in split_facts and "sizes.train=252" in split_facts  # one facts line for the job's 3 outputs
+
+
+def test_compact_filters_by_depth_and_rule(demo, capsys):
+    lineage.main(["results/table2.csv", "--depth", "1"])
+    out = capsys.readouterr().out
+    assert "rule score" in out and "rule generate" not in out
+    assert "results/generations/psyqa/base_t.jsonl" in out  # a hidden input is named by its path
+    lineage.main(["results/table2.csv", "--rule", "grpo"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" · ")[0] for line in lines if line.startswith("rule ")] == ["rule grpo"]
+    assert sum(bool(re.match(r"  \[\d+\] ", line)) for line in lines) == 3
+
+
+def test_compact_verify_flags_a_stale_input_once_per_consumer(demo, capsys):
+    Path("results/splits/test.parquet").write_text("edited\n", encoding="utf-8")
+    assert lineage.main(["results/table2.csv", "--verify"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("tampered: content differs") == 1
+    assert "stale: changed since results/metrics/empathy_qa/base_nt.json was built from it" in out
+
+
+def test_a_rerun_keeps_the_previous_record(tmp_path):
+    out = tmp_path / "out.txt"
+    for value in (1, 2):
+        with recorded_step("step", [], [out], params={"k": value}):
+            out.write_text(f"{value}\n", encoding="utf-8")
+    assert load_record(out)["params"] == {"k": 2}
+    assert load_record(out, previous=True)["params"] == {"k": 1}
+    assert prev_sidecar_path(out).name == "out.txt.prov.prev.json"
+
+
+def _diff(capsys, *args):
+    code = lineage.main(["diff", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_diff_after_one_changed_key_names_exactly_that_key_and_its_cone(demo, capsys):
+    config = copy.deepcopy(CONFIG)
+    config["clean"]["min_answer_chars"] = 120
+    rewritten = set(build_demo(demo, config))
+    code, diff = _diff(capsys, "results/table2.csv")
+    assert code == 1
+    causes = [(c["kind"], c["key"], c["old"], c["new"], c["rule"]) for c in diff["causes"]]
+    assert causes == [("params", "clean.min_answer_chars", 100, 120, "clean")]
+    upstream = set(lineage.build_graph("results/table2.csv"))
+    changed = {entry["artifact"] for entry in diff["changed"]}
+    assert changed == rewritten & upstream  # the cone: every rewritten artifact Table 2 rests on, nothing else
+    assert "results/psyqa/test.parquet" not in changed and "results/crawl" not in " ".join(changed)
+    by_path = {entry["artifact"]: entry for entry in diff["changed"]}
+    assert by_path["results/labeled/posts.parquet"]["changed_inputs"] == ["results/clean/posts.parquet"]
+    # The text form says the same: the key, then each artifact with what explains it
+    lineage.main(["diff", "results/table2.csv"])
+    text = capsys.readouterr().out
+    assert "params clean.min_answer_chars: 100 -> 120  (rule clean, results/clean/posts.parquet)" in text
+    assert "results/labeled/posts.parquet [rule label] <- input results/clean/posts.parquet" in text
+
+
+def test_diff_names_a_changed_source_file_and_nothing_for_an_untouched_artifact(demo, capsys):
+    Path("resources/paper_tables.csv").write_text("edited\n", encoding="utf-8")
+    build_demo(demo)
+    _, diff = _diff(capsys, "results/table2.csv")
+    assert [(c["kind"], c["key"]) for c in diff["causes"]] == [("source", "resources/paper_tables.csv")]
+    assert lineage.main(["diff", "results/clean/posts.parquet"]) == 2  # never rerun: no previous record
+    assert "results/clean/posts.parquet has no previous record" in capsys.readouterr().err
+
+
+def test_diff_of_two_artifacts_pairs_their_inputs_by_role(demo, capsys):
+    _, diff = _diff(capsys, "results/metrics/psyqa/base_nt.json", "results/metrics/psyqa/base_t.json")
+    keys = {c["key"] for c in diff["causes"]}
+    assert keys == {"generate.systems.base_nt.temperature", "generate.systems.base_t.temperature"}
+    assert diff["changed"][0]["changed_inputs"] == [
+        "results/generations/psyqa/base_nt.jsonl vs results/generations/psyqa/base_t.jsonl"
+    ]

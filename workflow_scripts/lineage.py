@@ -1,9 +1,18 @@
 """Where did an artifact come from? Walk provenance sidecars upstream and verify hashes.
 
-    lineage results/clean/posts.parquet            # the upstream tree
+    lineage results/table2.csv                     # compact: each upstream artifact once, grouped by rule
+    lineage results/table2.csv --depth 2           # only artifacts at most 2 steps upstream
+    lineage results/table2.csv --rule generate     # only the artifacts one rule made
+    lineage results/clean/posts.parquet --tree     # the full upstream tree (shared subtrees repeated)
     lineage results/clean/posts.parquet --verify   # re-hash: tampered or stale files
     lineage results/clean/posts.parquet --json
     lineage results/table1.csv --rocrate results/lineage/table1   # RO-Crate metadata
+    lineage diff results/table2.csv                # what changed since the previous run, and why (lineage_diff)
+
+The compact view lists rules in DAG order (the artifact's own rule first, the crawl last), each
+rule once with its code commit and the config keys its params carry, then its artifacts once
+each, numbered; an artifact's inputs are references to those numbers. One line per job gives
+its key facts (seed, counts, teacher calls made and cached, reviewer decisions, model).
 
 An artifact is *tampered* when its bytes no longer match its own record, and *stale*
 when an input it was built from has changed since (the input's bytes or record differ
@@ -21,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow_scripts.common.io import read_json
-from workflow_scripts.common.provenance import sha256_path, sidecar_path
+from workflow_scripts.common.io import InputError
+from workflow_scripts.common.provenance import load_record, sha256_path
 
 
 @dataclass
@@ -34,12 +43,6 @@ class Node:
     recorded_sha256: str | None
     parents: list[Node] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def load_record(artifact: str | Path) -> dict[str, Any] | None:
-    """The provenance record of an artifact, or None if it has none (a versioned source file)."""
-    sidecar = sidecar_path(artifact)
-    return read_json(sidecar) if sidecar.exists() else None
 
 
 def build_tree(artifact: str | Path, verify: bool = False, _expected: str | None = None) -> Node:
@@ -61,6 +64,212 @@ def build_tree(artifact: str | Path, verify: bool = False, _expected: str | None
         for inp in record.get("inputs", []):
             node.parents.append(build_tree(inp["path"], verify=verify, _expected=inp["sha256"]))
     return node
+
+
+@dataclass
+class Artifact:
+    """One artifact in the lineage DAG: its record (None for a source file) and the paths it was built from."""
+
+    path: str
+    record: dict[str, Any] | None
+    recorded_sha256: str | None
+    inputs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    distance: int = 0  # fewest steps from the artifact the lineage was asked for
+
+    @property
+    def rule(self) -> str | None:
+        return self.record.get("rule") if self.record else None
+
+    @property
+    def job(self) -> tuple[Any, ...]:
+        """What identifies the job that wrote it: artifacts written by one job share a record."""
+        if not self.record:
+            return ("source", self.path)
+        outputs = tuple(out["path"] for out in self.record.get("outputs", []))
+        return (self.rule, self.record.get("started"), outputs or (self.path,))
+
+
+def build_graph(artifact: str | Path, verify: bool = False) -> dict[str, Artifact]:
+    """Every artifact upstream of ``artifact`` once (breadth first), keyed by path; ``verify`` re-hashes."""
+    target = str(artifact)
+    graph: dict[str, Artifact] = {}
+    queue: list[tuple[str, str | None, str | None, int]] = [(target, None, None, 0)]  # path, expected sha, consumer
+    while queue:
+        path, expected, consumer, distance = queue.pop(0)
+        node = graph.get(path)
+        if node is None:
+            record = load_record(path)
+            node = Artifact(path, record, record["sha256"] if record else expected, distance=distance)
+            graph[path] = node
+            if verify:
+                node.problems.extend(_hash_problems(path, record))
+            for inp in (record or {}).get("inputs", []):
+                node.inputs.append(inp["path"])
+                queue.append((inp["path"], inp["sha256"], path, distance + 1))
+        if verify and expected and Path(path).exists() and _current_sha(path) != expected:
+            node.problems.append(f"stale: changed since {consumer} was built from it")
+    return graph
+
+
+_SHA_CACHE: dict[str, str] = {}
+
+
+def _current_sha(path: str) -> str:
+    if path not in _SHA_CACHE:
+        _SHA_CACHE[path] = sha256_path(path)
+    return _SHA_CACHE[path]
+
+
+def _hash_problems(path: str, record: dict[str, Any] | None) -> list[str]:
+    if not Path(path).exists():
+        return ["missing: the file is gone"]
+    if record and _current_sha(path) != record["sha256"]:
+        return ["tampered: content differs from its provenance record"]
+    return []
+
+
+def rule_order(graph: dict[str, Artifact]) -> list[str]:
+    """Rules consumers first (the DAG walked upstream): a rule comes before every rule it read from."""
+    rules: dict[str, int] = {}  # rule -> fewest steps from the target
+    edges: dict[str, set[str]] = {}
+    for node in graph.values():
+        if node.rule is None:
+            continue
+        rules[node.rule] = min(rules.get(node.rule, node.distance), node.distance)
+        for inp in node.inputs:
+            producer = graph[inp].rule
+            if producer is not None and producer != node.rule:
+                edges.setdefault(node.rule, set()).add(producer)
+    waiting = {rule: 0 for rule in rules}
+    for producers in edges.values():
+        for producer in producers:
+            waiting[producer] += 1
+    order: list[str] = []
+    while len(order) < len(rules):
+        ready = [r for r in rules if r not in order and waiting[r] == 0]
+        # a rule-level cycle (a rule both up- and downstream of another) cannot block: take the nearest
+        pick = min(ready or [r for r in rules if r not in order], key=lambda r: rules[r])
+        order.append(pick)
+        for producer in edges.get(pick, ()):
+            waiting[producer] -= 1
+    return order
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[2-5] [9] for 2, 3, 4, 5, 9."""
+    numbers, parts = sorted(set(numbers)), []
+    start = prev = None
+    for n in [*numbers, None]:
+        if start is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(f"[{start}]" if start == prev else f"[{start}-{prev}]")
+        start = prev = n
+    return " ".join(parts)
+
+
+def _flat_facts(value: Any, prefix: str = "", depth: int = 0) -> list[str]:
+    """``key=value`` pairs of the short scalar facts, nested dicts two levels deep (e.g. decisions.approved=40)."""
+    if isinstance(value, dict):
+        if depth >= 2:
+            return []
+        return [item for k, v in value.items() for item in _flat_facts(v, f"{prefix}{k}.", depth + 1)]
+    key = prefix[:-1]
+    if isinstance(value, bool) or value is None:
+        return [f"{key}={value}"]
+    if isinstance(value, int):
+        return [f"{key}={value}"]
+    if isinstance(value, float):
+        return [f"{key}={value:.4g}"]
+    if isinstance(value, str) and len(value) <= 40:
+        return [f"{key}={value}"]
+    if isinstance(value, list) and 0 < len(value) <= 6 and all(isinstance(v, (str, int, float)) for v in value):
+        return [f"{key}={'/'.join(str(v) for v in value)}"]
+    return []  # long strings (hashes, texts), long lists: in --tree and --json
+
+
+def key_facts(record: dict[str, Any], width: int = 200) -> str:
+    """One line: seed, then the step's short facts (counts, calls made/cached, decisions, model)."""
+    parts = [f"seed={record['seed']}"] if record.get("seed") is not None else []
+    parts += _flat_facts(record.get("facts") or {})
+    line = ", ".join(parts)
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _code(record: dict[str, Any]) -> str:
+    code = record.get("code") or {}
+    return (code.get("commit") or "unknown")[:10] + ("+dirty" if code.get("dirty") else "")
+
+
+def _param_keys(records: list[dict[str, Any]]) -> str:
+    """The config keys a rule's params carry, siblings folded: generate.systems.{a,b}, seed."""
+    keys: set[str] = set()
+    for record in records:
+        params = record.get("params")
+        keys.update(params if isinstance(params, dict) else ())
+    by_parent: dict[str, list[str]] = {}
+    for key in sorted(keys):
+        parent, _, leaf = key.rpartition(".")
+        by_parent.setdefault(parent, []).append(leaf)
+    folded = []
+    for parent, leaves in by_parent.items():
+        if not parent:
+            folded.extend(leaves)
+        else:
+            folded.append(f"{parent}.{leaves[0]}" if len(leaves) == 1 else f"{parent}.{{{','.join(leaves)}}}")
+    return ", ".join(sorted(folded))
+
+
+def render_compact(
+    graph: dict[str, Artifact], target: str, depth: int | None = None, rule: str | None = None
+) -> list[str]:
+    """Each artifact once, grouped by rule in DAG order, inputs as references; see the module docstring."""
+    shown = [n for n in graph.values() if (depth is None or n.distance <= depth) and (rule is None or n.rule == rule)]
+    by_rule: dict[str | None, list[Artifact]] = {}
+    for node in shown:
+        by_rule.setdefault(node.rule, []).append(node)
+    ordered = [r for r in rule_order(graph) if r in by_rule] + ([None] if None in by_rule else [])
+    numbers: dict[str, int] = {}
+    for name in ordered:
+        for node in by_rule[name]:
+            numbers[node.path] = len(numbers) + 1
+    rules = [r for r in ordered if r is not None]
+    scope = "".join(
+        f", {label} {value}" for label, value in (("depth <=", depth), ("rule", rule)) if value is not None
+    )
+    lines = [
+        f"{target}: {len(shown)} artifacts, {len(rules)} rule{'s' if len(rules) != 1 else ''} upstream{scope} "
+        "(each artifact once, inputs as [n] references; --tree for the full tree)"
+    ]
+    for name in ordered:
+        nodes = by_rule[name]
+        jobs: dict[tuple[Any, ...], list[Artifact]] = {}
+        for node in nodes:
+            jobs.setdefault(node.job, []).append(node)
+        if name is None:
+            lines.append(f"sources ({len(nodes)}, no provenance record: versioned inputs or user-supplied files)")
+        else:
+            records = [group[0].record for group in jobs.values()]
+            commits = sorted({_code(r) for r in records})
+            code = commits[0] if len(commits) == 1 else f"{len(commits)} commits ({', '.join(commits)})"
+            header = f"rule {name} · {len(jobs)} job{'s' if len(jobs) > 1 else ''} · code {code}"
+            keys = _param_keys(records)
+            lines.append(header + (f" · params {keys}" if keys else ""))
+        for group in jobs.values():
+            facts = key_facts(group[0].record) if group[0].record else ""
+            for node in group:
+                refs = [numbers[p] for p in node.inputs if p in numbers]
+                hidden = [p for p in node.inputs if p not in numbers]
+                arrow = " ".join(filter(None, [_ranges(refs), *hidden]))
+                line = f"  [{numbers[node.path]}] {node.path}  sha256:{(node.recorded_sha256 or '')[:12]}"
+                line += f" ← {arrow}" if arrow else ""
+                lines.append(line + (f"  · {facts}" if facts and len(group) == 1 else ""))
+                lines.extend(f"      !! {problem}" for problem in node.problems)
+            if facts and len(group) > 1:  # one line of facts for the job's outputs together
+                lines.append(f"      {facts}")
+    return lines
 
 
 def iter_problems(node: Node) -> list[tuple[str, str]]:
@@ -109,12 +318,8 @@ def to_json(node: Node) -> dict[str, Any]:
     }
 
 
-def _walk(node: Node) -> list[Node]:
-    return [node, *(n for parent in node.parents for n in _walk(parent))]
-
-
-def export_rocrate(tree: Node, out_dir: str | Path) -> Path:
-    """Write the tree as an RO-Crate (metadata only: files are referenced, not copied).
+def export_rocrate(graph: dict[str, Artifact], out_dir: str | Path) -> Path:
+    """Write the lineage DAG as an RO-Crate (metadata only: files are referenced, not copied).
 
     Each artifact is a File with its sha256; each step is a CreateAction whose instrument
     is the rule, with the inputs as ``object`` and the outputs as ``result``.
@@ -125,7 +330,7 @@ def export_rocrate(tree: Node, out_dir: str | Path) -> Path:
     crate = ROCrate()
     files: dict[str, Any] = {}
     rules: dict[str, Any] = {}
-    nodes = _walk(tree)
+    nodes = list(graph.values())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No source": artifacts are referenced, not copied
         for node in nodes:
@@ -150,7 +355,7 @@ def export_rocrate(tree: Node, out_dir: str | Path) -> Path:
             code = record.get("code") or {}
             crate.add_action(
                 rules[rule],
-                object=[files[p.path] for p in node.parents],
+                object=[files[p] for p in node.inputs],
                 result=[files[p] for p in outputs],
                 properties={
                     "name": f"{rule} -> {', '.join(outputs)}",
@@ -168,8 +373,20 @@ def export_rocrate(tree: Node, out_dir: str | Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; exits 1 under --verify when any file is tampered, stale or missing."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["diff"]:
+        from workflow_scripts import lineage_diff
+
+        try:
+            return lineage_diff.main(argv[1:])
+        except InputError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("artifact", help="a file or directory under results/")
+    parser.add_argument("--tree", action="store_true", help="the full upstream tree (shared subtrees repeated)")
+    parser.add_argument("--depth", type=int, metavar="N", help="compact view: artifacts at most N steps upstream")
+    parser.add_argument("--rule", metavar="NAME", help="compact view: only the artifacts rule NAME made")
     parser.add_argument("--verify", action="store_true", help="re-hash every file and report problems")
     parser.add_argument("--json", action="store_true", help="print the tree as JSON")
     parser.add_argument("--rocrate", metavar="DIR", help="also export the tree as an RO-Crate into DIR")
@@ -177,14 +394,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not Path(args.artifact).exists() and load_record(args.artifact) is None:
         print(f"error: {args.artifact} does not exist and has no provenance record", file=sys.stderr)
         return 2
-    tree = build_tree(args.artifact, verify=args.verify)
-    if args.json:
-        print(json.dumps(to_json(tree), ensure_ascii=False, indent=2))
+    if args.tree or args.json:
+        tree = build_tree(args.artifact, verify=args.verify)
+        problems = iter_problems(tree)
+        print(json.dumps(to_json(tree), ensure_ascii=False, indent=2) if args.json else "\n".join(render_text(tree)))
     else:
-        print("\n".join(render_text(tree)))
+        graph = build_graph(args.artifact, verify=args.verify)
+        problems = [(n.path, problem) for n in graph.values() for problem in n.problems]
+        print("\n".join(render_compact(graph, args.artifact, depth=args.depth, rule=args.rule)))
     if args.rocrate:
-        print(f"RO-Crate written to {export_rocrate(tree, args.rocrate)}", file=sys.stderr)
-    problems = iter_problems(tree)
+        print(f"RO-Crate written to {export_rocrate(build_graph(args.artifact), args.rocrate)}", file=sys.stderr)
     if args.verify:
         print(f"verify: {len(problems)} problem(s)" if problems else "verify: all hashes match", file=sys.stderr)
     return 1 if problems else 0

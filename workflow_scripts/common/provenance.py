@@ -3,7 +3,9 @@
 ``results/clean/posts.parquet`` gets ``results/clean/posts.parquet.prov.json`` holding the
 rule, its params, the sha256 of every input and output, the code commit, package
 versions, timings, seed and step facts (counts, teacher calls, reviewer decisions).
-``workflow_scripts.lineage`` walks these records upstream.
+When a rule reruns, the record it replaces is kept beside it as ``<artifact>.prov.prev.json``, so
+``lineage diff`` can say what changed between the two runs. ``workflow_scripts.lineage`` walks these
+records upstream.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from workflow_scripts.common.io import write_json
+from workflow_scripts.common.io import read_json, write_json
 
 SIDECAR_SUFFIX = ".prov.json"
+PREV_SUFFIX = ".prov.prev.json"  # the record of the run before, kept when a rule reruns
 # Snakemake touches this marker inside directory() outputs after the step: not content.
 SNAKEMAKE_MARKERS = frozenset({".snakemake_timestamp"})
 TRACKED_PACKAGES = (
@@ -38,8 +41,19 @@ def sidecar_path(artifact: str | os.PathLike[str]) -> Path:
     return Path(str(artifact).rstrip("/") + SIDECAR_SUFFIX)
 
 
+def prev_sidecar_path(artifact: str | os.PathLike[str]) -> Path:
+    """Where the record of the previous run of ``artifact``'s rule is kept."""
+    return Path(str(artifact).rstrip("/") + PREV_SUFFIX)
+
+
+def load_record(artifact: str | os.PathLike[str], previous: bool = False) -> dict[str, Any] | None:
+    """The provenance record of an artifact (or of its previous run), or None if there is none."""
+    sidecar = prev_sidecar_path(artifact) if previous else sidecar_path(artifact)
+    return read_json(sidecar) if sidecar.exists() else None
+
+
 def _is_bookkeeping(name: str) -> bool:
-    return name.endswith(SIDECAR_SUFFIX) or name in SNAKEMAKE_MARKERS
+    return name.endswith((SIDECAR_SUFFIX, PREV_SUFFIX)) or name in SNAKEMAKE_MARKERS
 
 
 def sha256_path(path: str | os.PathLike[str]) -> str:
@@ -130,4 +144,7 @@ def recorded_step(
         "facts": facts,
     }
     for out in record["outputs"]:
-        write_json(sidecar_path(out["path"]), {"artifact": out["path"], "sha256": out["sha256"], **record})
+        sidecar = sidecar_path(out["path"])
+        if sidecar.exists():
+            os.replace(sidecar, prev_sidecar_path(out["path"]))
+        write_json(sidecar, {"artifact": out["path"], "sha256": out["sha256"], **record})
