@@ -12,6 +12,7 @@ and never written anywhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -363,9 +364,9 @@ class Usage:
 
 @dataclass
 class Outcome:
-    """One item's result: the valid chain, or why it was rejected, plus its cache keys."""
+    """One item's result: the valid reply as parsed (a CoE chain, a judge verdict), or why it was rejected."""
 
-    chain: coe.CoE | None
+    chain: Any | None
     reply: Reply | None
     reason: str | None
     attempts: int
@@ -373,21 +374,33 @@ class Outcome:
     failed: bool = False  # transport retries exhausted: not a verdict on the item, rerun to resume
 
 
+# Parses a reply's content: (the parsed value, None) or (None, why it is invalid).
+Validator = Callable[[str], tuple[Any | None, str | None]]
+
+
 class Distiller:
-    """Runs items through a teacher with caching, retries and validation, in a bounded thread pool."""
+    """Runs items through a teacher with caching, retries and validation, in a bounded thread pool.
+
+    Replies are validated as CoE chains within ``bounds`` unless another ``validate`` is given (the judge
+    passes its rubric check): the same cache, retry and ask-again loop serves every teacher-client step.
+    """
 
     def __init__(
         self,
         teacher: Teacher,
         cache: ReplyCache,
         params: dict[str, Any],
-        bounds: Bounds,
+        bounds: Bounds | None,
         policy: RetryPolicy,
         concurrency: int = 1,
         sleep: Callable[[float], None] = time.sleep,
+        validate: Validator | None = None,
     ):
+        if validate is None and bounds is None:
+            raise ValueError("Distiller needs CoE bounds or a validate function")
         self.teacher, self.cache, self.params = teacher, cache, params
-        self.bounds, self.policy, self.concurrency = bounds, policy, max(1, concurrency)
+        self.policy, self.concurrency = policy, max(1, concurrency)
+        self.validate: Validator = validate or functools.partial(validate_reply, bounds=bounds)
         self.usage = Usage()
         self._sleep = sleep
         self._rng = random.Random()  # jitter only; never shapes an artifact
@@ -422,7 +435,7 @@ class Distiller:
                     return Outcome(None, None, f"transport: {exc}", attempt + 1, keys, failed=True)
                 self.cache.put(key, request, reply)
                 self.usage.add(reply, cached=False)
-            chain, reason = validate_reply(reply.content, self.bounds)
+            chain, reason = self.validate(reply.content)
             if chain is not None:
                 return Outcome(chain, reply, None, attempt + 1, keys)
             self.usage.bump("invalid_replies")
