@@ -49,7 +49,8 @@ def test_win_rates_and_mean_rank_by_hand():
     assert sum(r["mean_rank"] for r in rows) == pytest.approx(6.0)
     assert report["judgments"] == 4
     # per-sample mean ranks (what the judge's ranking is correlated with): s1 X=1 Y=2.5 Z=2.5; s2 X=2.5 Y=1.5 Z=2
-    assert report["mean_rank_per_sample"] == {"s1": {"X": 1.0, "Y": 2.5, "Z": 2.5}, "s2": {"X": 2.5, "Y": 1.5, "Z": 2.0}}
+    per_sample = report["mean_rank_per_sample"]
+    assert per_sample == {"s1": {"X": 1.0, "Y": 2.5, "Z": 2.5}, "s2": {"X": 2.5, "Y": 1.5, "Z": 2.0}}
 
 
 def test_kendall_w_by_hand():
