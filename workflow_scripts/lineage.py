@@ -8,6 +8,7 @@
     lineage results/clean/posts.parquet --json
     lineage results/table1.csv --rocrate results/lineage/table1   # RO-Crate metadata
     lineage diff results/table2.csv                # what changed since the previous run, and why (lineage_diff)
+    lineage why results/table2.csv                 # why Snakemake would rebuild it now (lineage_why)
 
 The compact view lists rules in DAG order (the artifact's own rule first, the crawl last), each
 rule once with its code commit and the config keys its params carry, then its artifacts once
@@ -374,11 +375,11 @@ def export_rocrate(graph: dict[str, Artifact], out_dir: str | Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; exits 1 under --verify when any file is tampered, stale or missing."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["diff"]:
-        from workflow_scripts import lineage_diff
+    if argv[:1] in (["diff"], ["why"]):
+        from workflow_scripts import lineage_diff, lineage_why
 
         try:
-            return lineage_diff.main(argv[1:])
+            return (lineage_diff if argv[0] == "diff" else lineage_why).main(argv[1:])
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
