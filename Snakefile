@@ -3,6 +3,7 @@
 # results/ layout (one folder per stage, see DESIGN.md):
 #   demo_site/  raw/{source}/  clean/  labeled/  splits/  psyqa/  table1.csv
 #   distill/  review/  models/{base,sft,reward,grpo,...}/  generations/  metrics/  table2.csv ...
+#   release/empathy_qa/ (on request: snakemake results/release/empathy_qa)
 # Every artifact has a provenance sidecar <artifact>.prov.json; see `python -m workflow_scripts.lineage`.
 from snakemake.utils import min_version
 
@@ -30,6 +31,7 @@ include: "rules/tables.smk"
 include: "rules/human.smk"
 include: "rules/grpo.smk"
 include: "rules/reward.smk"
+include: "rules/release.smk"
 
 
 rule all:

@@ -55,6 +55,12 @@ def final_targets():
     ]
 
 
+def release_ground_truth():
+    """PII ground-truth files of the crawled sources (release.anonymisation.ground_truth); others are not inputs."""
+    truth = config["release"]["anonymisation"]["ground_truth"]
+    return [truth[source] for source in crawl_sources() if source in truth]
+
+
 def distill_lexicons():
     """The demo teacher's lexicon files (inputs only when the demo teacher is used)."""
     if config["distill"]["teacher"] != "demo":

@@ -1,4 +1,4 @@
-# Topic + subtopic labels from resources/taxonomy (site tags, then keywords + naive Bayes).
+# Topic + subtopic labels from resources/taxonomy (site tags, then keywords + naive Bayes, or an LLM).
 
 import glob
 import os
@@ -16,6 +16,12 @@ rule label:
         ),
         # demo only: the true topics, to score the finished labels in report.json (never to make them)
         ground_truth=lambda wc: config["label"].get("score_against") or [],
+        # label.method llm: the versioned prompt the chat model is asked with
+        prompt=lambda wc: (
+            [config["label"]["llm"]["prompt"]]
+            if config["label"]["method"] == "llm"
+            else []
+        ),
     output:
         posts="results/labeled/posts.parquet",
         report="results/labeled/report.json",

@@ -9,6 +9,7 @@ counts every request it answers, so the tests can say what was (re)fetched.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.server
 import json
 import signal
@@ -65,6 +66,8 @@ def params(concurrency: int = 4) -> dict:
     shared = {
         "user_agent": "empathy-r1-test",
         "retry_times": RETRY_TIMES,
+        "retry_backoff": 0.0,
+        "max_retry_after": 60,
         "download_timeout": 20,
         "http_cache": True,
         "log_stats_interval": LOGSTATS,
@@ -224,19 +227,24 @@ def test_parse_votes(shown, votes):
 
 
 def test_extract_question_follows_the_contract():
-    fields = extract.extract_question(Selector(text=question_html(7)), DETAIL)
+    fetched = dt.datetime(2026, 12, 6, 9, 30, tzinfo=dt.UTC)
+    fields = extract.extract_question(Selector(text=question_html(7)), DETAIL, fetched)
     assert fields["title"] == "标题 7"
     assert fields["description"] == "我最近总是睡不着， 心里很烦。\n第二段 7。"
     assert fields["tags"] == ["抑郁", "睡眠"]
     assert fields["answers"] == [
-        {"text": "先深呼吸。\n再试试写日记。", "author": "李老师", "votes": 12, "answered_at": "2024-05-01T10:00:00"},
-        {"text": "第二个回答 7", "author": "王", "votes": 1200, "answered_at": None},
-    ]
+        {"id": None, "text": "先深呼吸。\n再试试写日记。", "author": "李老师", "votes": 12,
+         "answered_at": "2024-05-01T10:00:00"},
+        {"id": None, "text": "第二个回答 7", "author": "王", "votes": 1200, "answered_at": None},
+    ]  # fmt: skip
 
 
 def test_real_site_profile_needs_absolute_start_urls(tmp_path):
     bad = params()
     bad[f"crawl.sources.{SOURCE}"]["demo_site"] = False
+    with pytest.raises(InputError, match="needs a `terms` note"):
+        run.main(["--source", SOURCE, "--output", str(tmp_path / "p.jsonl"), "--params", json.dumps(bad)])
+    bad[f"crawl.sources.{SOURCE}"]["terms"] = "test site"
     with pytest.raises(InputError, match="start_urls"):
         run.main(["--source", SOURCE, "--output", str(tmp_path / "p.jsonl"), "--params", json.dumps(bad)])
     with pytest.raises(InputError, match=r"crawl\.sources\.other"):

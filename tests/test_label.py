@@ -43,9 +43,23 @@ def test_taxonomy_contract(taxonomy):
         assert 8 <= len(topic.keywords) <= 15, topic.id
         every += topic.keywords
         for sub in topic.subtopics:
-            assert 4 <= len(sub.keywords) <= 8, sub.id
+            assert 4 <= len(sub.keywords) <= 10, sub.id
             every += sub.keywords
     assert [k for k, n in Counter(every).items() if n > 1] == []
+
+
+def test_psyqa_mapping_prefers_the_subtopic(taxonomy):
+    psyqa_topics = {t.psyqa for t in taxonomy.topics}
+    assert all(s.psyqa in psyqa_topics for t in taxonomy.topics for s in t.subtopics)
+    assert taxonomy.psyqa_of("T07") == "成长" and taxonomy.psyqa_of("T07", "T07.01") == "成长"
+    assert taxonomy.psyqa_of("T07", "T07.04") == "行为"  # PsyQA files procrastination under behaviour
+    assert taxonomy.psyqa_of("T01", "T01.03") == "治疗"  # and medication under treatment
+
+
+def test_a_repeated_setting_word_counts_once_per_field(taxonomy):
+    scorer = KeywordScorer(taxonomy, title_weight=2.0)
+    topics, _ = scorer.score("总是拖延怎么办", "工作的时候拖延，工作很多，工作做不完，工作压得喘不过气")
+    assert topics["T07"] == 2.0 + 1.0 and topics["T08"] == 1.0
 
 
 def test_bad_taxonomy_names_the_entry(tmp_path):

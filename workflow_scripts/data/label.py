@@ -16,6 +16,9 @@ How, and why in this order:
    tag-labelled posts of this very corpus (when there are enough of them). The blend is
    ``keyword_weight * keyword_share + (1 - keyword_weight) * nb_probability``; its top value is the
    confidence.
+   With ``label.method: llm`` (the paper setting) a chat model labels these posts instead
+   (``label_source = "llm"``, topic and subtopic; ``workflow_scripts.data.label_llm``); a post it fails on
+   keeps the classifier's label as ``llm_failed``.
 3. **Subtopic** within the chosen topic: a subtopic tag if there is one, else the subtopic whose
    keywords score highest (ties and no hits: character-bigram overlap with its name and keywords).
 
@@ -49,7 +52,8 @@ logger = logging.getLogger(__name__)
 
 CLEAN_REQUIRED = ("qid", "source", "title", "description", "tags", "answers", "n_answers")
 LABEL_COLUMNS = ("topic_id", "topic", "subtopic_id", "subtopic", "label_source", "label_confidence")
-LABEL_SOURCES = ("site_tag", "classifier")
+LABEL_SOURCES = ("site_tag", "classifier", "llm", "llm_failed")
+METHODS = ("keywords", "llm")
 _TOPIC_ID = re.compile(r"^T\d{2}$")
 _SUBTOPIC_ID = re.compile(r"^T\d{2}\.\d{2}$")
 
@@ -62,6 +66,8 @@ class Subtopic:
     id: str
     name: str
     keywords: tuple[str, ...]
+    psyqa: str  # the PsyQA coarse topic: the topic's, unless the subtopic names its own
+    gloss: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +77,7 @@ class Topic:
     psyqa: str
     keywords: tuple[str, ...]
     subtopics: tuple[Subtopic, ...]
+    gloss: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +97,13 @@ class Taxonomy:
     @property
     def n_subtopics(self) -> int:
         return sum(len(t.subtopics) for t in self.topics)
+
+    def psyqa_of(self, topic_id: str, subtopic_id: str | None = None) -> str:
+        """The PsyQA coarse topic of a label: the subtopic's mapping when there is one (PsyQA files
+        procrastination and health anxiety under 行为, diagnosis and medication under 治疗), else the topic's."""
+        if subtopic_id:
+            return self.subtopic_by_id[subtopic_id][1].psyqa
+        return self.by_id[topic_id].psyqa
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
@@ -123,10 +137,15 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
             if not _SUBTOPIC_ID.match(sid) or not sid.startswith(tid + ".") or sid in seen:
                 raise InputError(f"{swhere}: id {sid!r} must be unique and look like {tid}.01")
             seen.add(sid)
-            subs.append(Subtopic(sid, str(sraw["name"]), _keywords(sraw["keywords"], swhere)))
+            psyqa = str(sraw.get("psyqa", raw["psyqa"]))
+            keywords = _keywords(sraw["keywords"], swhere)
+            subs.append(Subtopic(sid, str(sraw["name"]), keywords, psyqa, str(sraw.get("gloss", ""))))
         if not subs:
             raise InputError(f"{where}: topic {tid} has no subtopics")
-        topics.append(Topic(tid, str(raw["name"]), str(raw["psyqa"]), _keywords(raw["keywords"], where), tuple(subs)))
+        keywords = _keywords(raw["keywords"], where)
+        topics.append(
+            Topic(tid, str(raw["name"]), str(raw["psyqa"]), keywords, tuple(subs), str(raw.get("gloss", "")))
+        )
     return Taxonomy(tuple(topics))
 
 
@@ -210,11 +229,13 @@ class KeywordScorer:
         return self.pattern.findall(text.lower())
 
     def score(self, title: str, description: str) -> tuple[Counter, Counter]:
-        """(topic scores, subtopic scores): title hits weigh ``title_weight``, description hits 1."""
+        """(topic scores, subtopic scores): a distinct keyword in the title weighs ``title_weight``, in the
+        description 1. Distinct, because real posts repeat their setting (工作, 孩子, 学校) more often than
+        they name their problem, which the title usually does."""
         topics: Counter = Counter()
         subs: Counter = Counter()
         for text, weight in ((title, self.title_weight), (description, 1.0)):
-            for kw in self.hits(text):
+            for kw in dict.fromkeys(self.hits(text)):
                 topic_id, sub_id = self.owner[kw]
                 topics[topic_id] += weight
                 if sub_id is not None:
@@ -316,6 +337,8 @@ class LabelSettings:
     holdout_fraction: float
     seed: int
     score_against: str | None = None
+    method: str = "keywords"  # keywords: the offline text path; llm: a chat model (label.llm)
+    llm: dict[str, Any] | None = None
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> LabelSettings:
@@ -323,6 +346,8 @@ class LabelSettings:
             label = params["label"]
             clf = label["classifier"]
             return cls(
+                method=str(label["method"]),
+                llm=label["llm"],
                 taxonomy=str(label["taxonomy"]),
                 tag_maps_dir=label.get("tag_maps_dir"),
                 title_weight=float(label["title_weight"]),
@@ -346,10 +371,13 @@ def post_text(title: str, description: str) -> str:
 class Labeller:
     """Topic + subtopic for posts: tags first, then keywords blended with a corpus-trained classifier."""
 
-    def __init__(self, taxonomy: Taxonomy, settings: LabelSettings, tag_maps: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy, settings: LabelSettings, tag_maps: dict[str, dict[str, str]], llm: Any = None
+    ) -> None:
         self.taxonomy = taxonomy
         self.settings = settings
         self.tag_maps = tag_maps
+        self.llm = llm  # an LLMLabeller (label_llm) for label.method llm: it labels the untagged posts
         self.scorer = KeywordScorer(taxonomy, settings.title_weight)
         self.classifier: TextClassifier | None = None
 
@@ -400,6 +428,15 @@ class Labeller:
         sources = ["site_tag"] * len(frame)
         for i, t, c in zip(rest, pred, conf, strict=True):
             topic_ids[i], confidence[i], sources[i] = t, c, "classifier"
+        if self.llm is not None:  # the keyword label stays only where the model failed (llm_failed)
+            outcomes = self.llm.label([titles[i] for i in rest], [descs[i] for i in rest])
+            for i, outcome in zip(rest, outcomes, strict=True):
+                if outcome.chain is None:
+                    sources[i] = "llm_failed"
+                else:
+                    (topic_ids[i], _), confidence[i], sources[i] = outcome.chain, float("nan"), "llm"
+                    tagged[i] = (None, outcome.chain[1])
+            facts["llm"] = self.llm.lineage(outcomes, [str(frame["qid"].iloc[i]) for i in rest])
         sub_ids = []
         for i, (tag_topic, tag_sub) in enumerate(tagged):
             if tag_topic is not None:
@@ -498,11 +535,20 @@ def run_label(
     sources = sorted(frame["source"].unique()) if len(frame) else []
     maps = tag_map_paths(settings.tag_maps_dir, sources)
     truth = [settings.score_against] if settings.score_against else []
-    with recorded_step(rule, [clean, settings.taxonomy, *maps.values(), *truth], [output, report_path], params,
-                       settings.seed) as facts:  # fmt: skip
+    llm = None
+    if settings.method == "llm":
+        from workflow_scripts.data.label_llm import LLMLabeller, LLMSettings
+
+        llm = LLMLabeller(taxonomy, LLMSettings.from_config(settings.llm or {}))
+    prompt = [llm.settings.prompt] if llm is not None else []
+    with recorded_step(rule, [clean, settings.taxonomy, *maps.values(), *truth, *prompt], [output, report_path],
+                       params, settings.seed) as facts:  # fmt: skip
         tag_maps = {s: load_tag_map(p, taxonomy) for s, p in maps.items()}
-        labeled, train_facts = Labeller(taxonomy, settings, tag_maps).label(frame)
+        labeled, train_facts = Labeller(taxonomy, settings, tag_maps, llm).label(frame)
         report = build_report(labeled, train_facts, settings, taxonomy)
+        if "llm" in train_facts:
+            report["llm"] = train_facts["llm"]
+            facts.update(llm=train_facts["llm"])
         if truth:  # measured on the finished labels: the labeller above never sees the ground truth
             report["ground_truth_accuracy"] = accuracy_against(labeled, settings.score_against)
             facts.update(ground_truth_accuracy=report["ground_truth_accuracy"]["all"])

@@ -86,8 +86,8 @@ def build_table(
     eqa_shares = shares(eqa_test["topic_id"], decimals)
     for topic in taxonomy.topics:
         rows.append(("test_topic_share_pct", f"{topic.id} {topic.name}", None, eqa_shares.get(topic.id, 0.0)))
-    coarse = {t.id: t.psyqa for t in taxonomy.topics}
-    eqa_coarse = shares(eqa_test["topic_id"].map(coarse), decimals)
+    coarse = [taxonomy.psyqa_of(t, s) for t, s in zip(eqa_test["topic_id"], eqa_test["subtopic_id"], strict=True)]
+    eqa_coarse = shares(pd.Series(coarse, dtype=object), decimals)
     pq_coarse = shares(pq_test["topic"], decimals)
     for topic in PSYQA_TOPICS:
         rows.append(("test_psyqa_topic_share_pct", topic, pq_coarse.get(topic, 0.0), eqa_coarse.get(topic, 0.0)))

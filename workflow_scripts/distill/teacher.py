@@ -363,9 +363,9 @@ class Usage:
 
 @dataclass
 class Outcome:
-    """One item's result: the valid chain, or why it was rejected, plus its cache keys."""
+    """One item's result: the valid chain (or what ``validate`` parsed) or why it was rejected; its cache keys."""
 
-    chain: coe.CoE | None
+    chain: Any
     reply: Reply | None
     reason: str | None
     attempts: int
@@ -374,20 +374,32 @@ class Outcome:
 
 
 class Distiller:
-    """Runs items through a teacher with caching, retries and validation, in a bounded thread pool."""
+    """Runs items through a teacher with caching, retries and validation, in a bounded thread pool.
+
+    Replies are CoE chains checked against ``bounds`` unless another ``validate`` (reply text -> (parsed,
+    None) or (None, reason)) is given, as the LLM topic labeller does. With ``follow_up`` (a template with
+    ``{reason}``), a re-ask after an invalid reply shows the model its reply and the reason instead of
+    sending the same messages again, which at temperature 0 would mostly repeat the mistake.
+    """
 
     def __init__(
         self,
         teacher: Teacher,
         cache: ReplyCache,
         params: dict[str, Any],
-        bounds: Bounds,
+        bounds: Bounds | None,
         policy: RetryPolicy,
         concurrency: int = 1,
         sleep: Callable[[float], None] = time.sleep,
+        validate: Callable[[str], tuple[Any, str | None]] | None = None,
+        follow_up: str | None = None,
     ):
         self.teacher, self.cache, self.params = teacher, cache, params
         self.bounds, self.policy, self.concurrency = bounds, policy, max(1, concurrency)
+        if validate is None and bounds is None:
+            raise ValueError("a Distiller needs CoE bounds or its own validate function")
+        self.validate = validate or (lambda content: validate_reply(content, bounds))
+        self.follow_up = follow_up
         self.usage = Usage()
         self._sleep = sleep
         self._rng = random.Random()  # jitter only; never shapes an artifact
@@ -404,8 +416,12 @@ class Distiller:
         keys: list[str] = []
         reasons: list[str] = []
         reply: Reply | None = None
+        asked, reason = messages, None
         for attempt in range(self.policy.max_invalid_retries + 1):
-            request = self.request(messages, attempt)
+            if attempt and self.follow_up is not None and reply is not None:
+                asked = [*asked, {"role": "assistant", "content": reply.content},
+                         {"role": "user", "content": self.follow_up.format(reason=reason)}]  # fmt: skip
+            request = self.request(asked, attempt)
             key = request_key(request)
             keys.append(key)
             reply = self.cache.get(key)
@@ -414,7 +430,7 @@ class Distiller:
             else:
                 try:
                     reply = ask_with_retries(
-                        self.teacher, messages, self.params, self.policy, self.usage, self._sleep, self._rng
+                        self.teacher, asked, self.params, self.policy, self.usage, self._sleep, self._rng
                     )
                 except RequestRejected as exc:
                     return Outcome(None, None, f"api: {exc}", attempt + 1, keys)
@@ -422,7 +438,7 @@ class Distiller:
                     return Outcome(None, None, f"transport: {exc}", attempt + 1, keys, failed=True)
                 self.cache.put(key, request, reply)
                 self.usage.add(reply, cached=False)
-            chain, reason = validate_reply(reply.content, self.bounds)
+            chain, reason = self.validate(reply.content)
             if chain is not None:
                 return Outcome(chain, reply, None, attempt + 1, keys)
             self.usage.bump("invalid_replies")

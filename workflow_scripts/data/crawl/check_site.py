@@ -5,15 +5,19 @@
 
 Use it before trusting a profile (``verified: false`` in the config) and whenever a site changes
 its layout. Exit status 0 when every required selector (question link, title, answer block,
-answer text) matched, 1 otherwise. robots.txt is read and obeyed first.
+answer text; the JSON answers' list and text when the profile reads answers from JSON) matched,
+1 otherwise, and 1 with ``BLOCKED`` when a page is a challenge or block page (``blocking.py``),
+which is reported and never solved. robots.txt is read and obeyed first. ``--base-url`` checks a
+local copy of the site (the fixture pages in tests/fixtures/crawl/ are served that way in tests).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +26,7 @@ import yaml
 
 from workflow_scripts.common.cli import run_main, step_parser
 from workflow_scripts.common.io import InputError
-from workflow_scripts.data.crawl import extract, profiles
+from workflow_scripts.data.crawl import blocking, extract, profiles
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CONFIG = ROOT / "config" / "config.yaml"
@@ -58,15 +62,16 @@ def load_config(paths: Sequence[str | Path]) -> dict[str, Any]:
     return config
 
 
-def fetch(url: str, user_agent: str, timeout: float) -> tuple[int, str]:
-    """GET a page; return (status, text). HTTP errors are returned, network errors raised as InputError."""
+def fetch(url: str, user_agent: str, timeout: float) -> tuple[int, str, str]:
+    """GET a page; return (status, text, final URL after redirects). HTTP errors are returned, network
+    errors raised as InputError."""
     request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept-Language": "zh-CN,zh;q=0.9"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             charset = response.headers.get_content_charset() or "utf-8"
-            return response.status, response.read().decode(charset, errors="replace")
+            return response.status, response.read().decode(charset, errors="replace"), response.geturl()
     except urllib.error.HTTPError as err:
-        return err.code, ""
+        return err.code, "", url
     except (urllib.error.URLError, TimeoutError, OSError) as err:
         raise InputError(f"cannot fetch {url}: {err}") from err
 
@@ -76,7 +81,7 @@ def robots_allows(url: str, user_agent: str, timeout: float) -> bool:
     from protego import Protego
 
     parts = urlsplit(url)
-    status, text = fetch(f"{parts.scheme}://{parts.netloc}/robots.txt", user_agent, timeout)
+    status, text, _ = fetch(f"{parts.scheme}://{parts.netloc}/robots.txt", user_agent, timeout)
     if status != 200:
         return True
     return Protego.parse(text).can_fetch(url, user_agent)
@@ -99,43 +104,88 @@ def check(profile: dict[str, Any], list_url: str, user_agent: str, timeout: floa
     from parsel import Selector
 
     selectors = profile["selectors"]
+    detail = selectors["detail"]
+    json_answers = profile.get("json", {}).get("answers")
     out: list[str] = []
     matched: dict[str, int] = {}
+    blocked: list[str] = []
 
-    def page_at(label: str, url: str) -> Selector | None:
+    def page_at(label: str, url: str, kind: str) -> tuple[str, str] | None:
         if not robots_allows(url, user_agent, timeout):
             out.append(f"{label} {url}: robots.txt forbids fetching it; not checked")
             return None
-        status, text = fetch(url, user_agent, timeout)
+        status, text, final = fetch(url, user_agent, timeout)
         out.append(f"{label} {url} -> HTTP {status}")
-        return Selector(text=text or "<html></html>")
+        seen = blocking.error_page_seen(final, profile) or (
+            blocking.blocked_seen(kind, text, profile) if status == 200 else None
+        )
+        if seen:
+            blocked.append(f"BLOCKED at {url}: {seen}; not solved or bypassed: check again later")
+            out.append(blocked[-1])
+            return None
+        return text, final
 
-    listing = page_at("list page", list_url)
+    if "questions" in profile.get("json", {}):
+        out.append("list pages are JSON (json.questions): not probed here; some required selectors did not match")
+        return out, False
+    listing = page_at("list page", list_url, blocking.LIST)
     if listing is not None:
-        report = extract.probe(listing, selectors["list"], extract.LIST_FIELDS)
+        page = Selector(text=listing[0] or "<html></html>")
+        report = extract.probe(page, selectors["list"], extract.LIST_FIELDS)
         _show(out, report, extract.LIST_FIELDS, "  ")
         matched.update({name: count for name, (count, _) in report.items()})
-        href = listing.css(selectors["list"]["question_link"]).get()
-        question = page_at("question page", urljoin(list_url, href.strip())) if href else None
+        href = page.css(selectors["list"]["question_link"]).get()
+        question_url = urljoin(list_url, href.strip()) if href else None
+        question = page_at("question page", question_url, blocking.QUESTION) if question_url else None
         if href is None:
             out.append("question page: not checked (no question link on the list page)")
         if question is not None:
-            detail = selectors["detail"]
-            report = extract.probe(question, detail, extract.DETAIL_FIELDS)
+            page = extract.drop_excluded(Selector(text=question[0] or "<html></html>"), detail.get("exclude"))
+            report = extract.probe(page, detail, extract.DETAIL_FIELDS)
             _show(out, report, extract.DETAIL_FIELDS, "  ")
             matched.update({name: count for name, (count, _) in report.items()})
-            blocks = question.css(detail["answer"])
+            blocks = page.css(detail["answer"]) if detail.get("answer") else []
             if blocks:
                 out.append("  in the first answer block:")
                 report = extract.probe(blocks[0], detail, extract.ANSWER_FIELDS)
                 _show(out, report, extract.ANSWER_FIELDS, "    ")
                 matched.update({name: count for name, (count, _) in report.items()})
-            post_id = extract.post_id_from_url(urljoin(list_url, href.strip()), profile["post_id_regex"])
+            post_id = extract.post_id_from_url(question_url, profile["post_id_regex"])
             out.append(f"  {'post_id_regex':<15} {'ok' if post_id else 'MISSING':<8} post_id: {post_id!r}")
             matched["post_id_regex"] = int(bool(post_id))
-    ok = all(matched.get(name, 0) > 0 for name in (*extract.REQUIRED_FIELDS, "post_id_regex"))
+            if json_answers and post_id:
+                matched.update(_check_json_answers(out, page_at, json_answers, question_url, post_id, detail))
+    required = ["question_link", "title", "post_id_regex"]
+    required += ["json_answers", "json_answer_text"] if json_answers else ["answer", "answer_text"]
+    ok = not blocked and all(matched.get(name, 0) > 0 for name in required)
     out.append("all required selectors matched" if ok else "some required selectors did not match")
     return out, ok
+
+
+def _check_json_answers(
+    out: list[str],
+    page_at: Callable[[str, str, str], tuple[str, str] | None],
+    spec: dict[str, Any],
+    question_url: str,
+    post_id: str,
+    detail: dict[str, Any],
+) -> dict[str, int]:
+    """Fetch the first page of a question's JSON answers and report its list and first answer's fields."""
+    import datetime as dt
+
+    url = urljoin(question_url, spec["url"].format(post_id=post_id, page=1))
+    fetched = page_at("answers JSON", url, blocking.ANSWERS_JSON)
+    if fetched is None:
+        return {}
+    answers = extract.json_answers(json.loads(fetched[0]), spec, detail.get("exclude"), dt.datetime.now(dt.UTC), None)
+    count = len(answers)
+    first = answers[0] if answers else {}
+    out.append(f"  {'json_answers':<15} {'ok' if count else 'MISSING':<8} {count:>3} answer(s) at {spec['items']!r}")
+    for name in extract.JSON_ANSWER_FIELDS:
+        shown = str(first.get(name) or "").replace("\n", " / ")[:57]
+        mark = "ok" if first.get(name) is not None else ("MISSING" if name == "text" else "none")
+        out.append(f"    {name:<13} {mark:<8} first: {shown!r}")
+    return {"json_answers": count, "json_answer_text": int(bool(first.get("text")))}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -145,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--config", action="append", default=[], help="config file merged over config/config.yaml (repeatable)"
     )
     parser.add_argument("--site", default="results/demo_site/site", help="demo site directory (demo profiles)")
-    parser.add_argument("--base-url", default=None, help="an already-running copy of the demo site")
+    parser.add_argument("--base-url", default=None, help="an already-running copy of the site (any profile)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     args = parser.parse_args(argv)
     config = load_config(args.config)
@@ -157,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     urls = profiles.start_urls(profile, args.source)
     with profiles.live_site(profile, args.site, args.base_url) as live:
         list_url = urls[0]
-        if live:
+        if live:  # the same path and query on the copy
             parts = urlsplit(list_url)
             list_url = urljoin(live + "/", parts.path + (f"?{parts.query}" if parts.query else ""))
         status = "verified" if profile.get("verified") else "NOT verified"

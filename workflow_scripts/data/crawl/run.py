@@ -73,6 +73,8 @@ def scrapy_settings(
         "AUTOTHROTTLE_START_DELAY": rate["download_delay"],
         "AUTOTHROTTLE_TARGET_CONCURRENCY": rate["autothrottle_target"],
         "RETRY_TIMES": shared["retry_times"],
+        "RETRY_BACKOFF": shared["retry_backoff"],
+        "RETRY_AFTER_MAX": shared["max_retry_after"],
         "DOWNLOAD_TIMEOUT": shared["download_timeout"],
         "HTTPCACHE_ENABLED": shared["http_cache"],
         "HTTPCACHE_DIR": str(paths["cache"]),
@@ -91,7 +93,7 @@ def scrapy_settings(
     }
     if host_map:
         settings["CANONICAL_HOST_MAP"] = host_map
-        settings["DOWNLOAD_HANDLERS"] = {"http": HANDLER}
+        settings["DOWNLOAD_HANDLERS"] = {"http": HANDLER, "https": HANDLER}
     return settings
 
 
@@ -221,8 +223,9 @@ def crawl(
         prepare_jobdir(jobdir, profile)
         with profiles.live_site(profile, site_dir, base_url) as live:
             if live:
-                logger.info("serving the demo site at %s as %s", live, urls[0])
-            overrides = scrapy_settings(shared, profile, jobdir, profiles.canonical_host_map(live))
+                logger.info("crawling the copy of the site at %s as %s", live, urls[0])
+            host_map = profiles.canonical_host_map(live, profile, urls)
+            overrides = scrapy_settings(shared, profile, jobdir, host_map)
             paths["running"].write_text("crawl in progress; if you see this with no crawl running, it was killed\n")
             stats = run_spider(source, profile, overrides, urls)
         reason = stats.get("finish_reason")
@@ -230,6 +233,11 @@ def crawl(
             with open(paths["runs"], "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(_jsonable(stats), default=str) + "\n")
             paths["running"].unlink(missing_ok=True)
+        if reason == "blocked":
+            raise CrawlStopped(
+                f"crawl of {source} stopped, {stats.get('crawl/blocked')}. Nothing was solved or bypassed; "
+                f"its state is in {jobdir}: once the site serves pages again, rerun the same command to resume"
+            )
         if reason != "finished":
             raise CrawlStopped(
                 f"crawl of {source} stopped before finishing (reason: {reason}); "

@@ -46,7 +46,17 @@ AUTOTHROTTLE_MAX_DELAY = 60
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 AUTOTHROTTLE_DEBUG = False
 
-# Retries: 429 and 5xx are retried (RETRY_TIMES comes from crawl.settings.retry_times).
+# Retries: 429 and 5xx are retried (RETRY_TIMES comes from crawl.settings.retry_times), paced by
+# Retry-After with RETRY_BACKOFF (doubled per retry) as the floor; a server asking to wait more than
+# RETRY_AFTER_MAX seconds stops the source. A blocked or challenge page stops it too, before the HTTP
+# cache (900) can store it.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "workflow_scripts.data.crawl.middlewares.RetryAfterMiddleware": 550,
+    "workflow_scripts.data.crawl.middlewares.BlockedPageMiddleware": 950,
+}
+RETRY_BACKOFF = 1.0
+RETRY_AFTER_MAX = 600.0
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # A page that still fails is counted (crawl/failed/<reason>) and the crawl goes on: a warning, not an error.
