@@ -230,3 +230,18 @@ def test_why_names_the_changed_key_before_the_rerun_then_diff_after_it(tiny, cap
     assert "rule a (results/a.txt): Updated input files: resources/src.txt" in out
     assert "rule b (results/b.txt): Missing output files" in out
     assert "then rebuilt because an input is rebuilt: c (1)" in out
+
+
+def test_prov_json_export_holds_the_same_dag(demo):
+    from prov.model import ProvDocument
+
+    assert lineage.main(["results/table2.csv", "--prov", "out/table2.prov.json"]) == 0
+    doc = ProvDocument.deserialize(Path("out/table2.prov.json"), format="json")
+    graph = lineage.build_graph("results/table2.csv")
+    records = doc.get_records()
+    entities = {str(r.identifier).removeprefix("artifact:") for r in records if r.get_type().localpart == "Entity"}
+    assert entities == set(graph)
+    used = [r for r in records if r.get_type().localpart == "Usage"]
+    assert len(used) == sum(len(n.inputs) for n in {n.job: n for n in graph.values() if n.record}.values())
+    tables = next(r for r in records if str(r.identifier) == "job:tables/results/table2.csv")
+    assert dict(tables.attributes)[doc.valid_qualified_name("wf:rule")] == "tables"
