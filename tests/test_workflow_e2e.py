@@ -166,6 +166,38 @@ def test_lineage_verify_flags_an_edited_intermediate(demo, tmp_path):
     assert "results/labeled/posts.parquet" in proc.stdout and "tampered" in proc.stdout
 
 
+def test_lineage_why_names_a_changed_key_and_diff_reports_it_with_its_cone(demo, tmp_path):
+    """Issue 20: before the rerun `lineage why` names the key; after it `lineage diff` reports exactly that key and
+    the artifacts in its cone (every score file Table 2 reads, and the table). Reruns score + tables in a copy."""
+    work = tmp_path / "wf"
+    shutil.copytree(demo, work, symlinks=True)
+    config = yaml.safe_load((work / "config" / "config.yaml").read_text(encoding="utf-8"))
+    set_key(config, "tables.bootstrap.resamples", 200)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(work), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+    def lineage(*args):
+        cmd = [sys.executable, "-m", "workflow_scripts.lineage", *args]
+        return subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
+
+    why = lineage("why", "results/table2.csv", "--json", "--", "--configfile", str(changed))
+    assert why.returncode == 1, why.stdout[-2000:] + why.stderr[-3000:]
+    plan = json.loads(why.stdout)
+    assert {(c["rule"], c["kind"], c["key"]) for c in plan["causes"]} == {
+        ("score", "params", "tables.bootstrap.resamples")
+    }
+    snakemake(work, "--configfile", str(changed), "results/table2.csv")
+    diff = lineage("diff", "results/table2.csv", "--json")
+    assert diff.returncode == 1, diff.stderr[-3000:]
+    report = json.loads(diff.stdout)
+    causes = {(c["kind"], c["key"], c["old"], c["new"]) for c in report["causes"]}
+    assert causes == {("params", "tables.bootstrap.resamples", 1000, 200)}
+    table = json.loads((work / "results/table2.csv.prov.json").read_text(encoding="utf-8"))
+    metrics = {i["path"] for i in table["inputs"] if i["path"].startswith("results/metrics/")}
+    assert {e["artifact"] for e in report["changed"]} == metrics | {"results/table2.csv"}
+
+
 def test_html_report_holds_the_tables(demo, tmp_path):
     report = tmp_path / "report.html"
     snakemake(demo, "--report", str(report))
