@@ -4,6 +4,7 @@
 #   demo_site/  raw/{source}/  clean/  labeled/  splits/  psyqa/  table1.csv
 #   distill/  review/  models/{base,sft,reward,grpo,...}/  generations/  metrics/  table2.csv ...
 #   release/empathy_qa/ (on request: snakemake results/release/empathy_qa)
+#   judge/{testset}/{system}.jsonl  table5.csv (rubric judge, crisis safety, agreement with human rankings)
 # Every artifact has a provenance sidecar <artifact>.prov.json; see `python -m workflow_scripts.lineage`.
 from snakemake.utils import min_version
 
@@ -29,6 +30,7 @@ include: "rules/distill.smk"
 include: "rules/generate.smk"
 include: "rules/tables.smk"
 include: "rules/human.smk"
+include: "rules/judge.smk"
 include: "rules/grpo.smk"
 include: "rules/reward.smk"
 include: "rules/release.smk"

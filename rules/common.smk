@@ -52,6 +52,7 @@ def final_targets():
         "results/table2.csv",
         "results/table3.csv",
         "results/table4.csv",
+        "results/table5.csv",
     ]
 
 
@@ -223,3 +224,85 @@ def human_rankings(wildcards):
         for name in os.listdir(root)
         if name.endswith(".jsonl") and not name.startswith(".")
     )
+
+
+def judge_systems():
+    """Systems the judge scores: those under judge.systems that generation has enabled."""
+    enabled = set(eval_systems())
+    return [
+        name
+        for name in config["judge"]["systems"]
+        if eval_system(name) and name in enabled
+    ]
+
+
+def judge_reference():
+    """The pairwise reference system (judge.reference), or None when pairwise mode is off."""
+    reference = config["judge"]["reference"]
+    return reference if reference is None or eval_system(reference) else None
+
+
+def judge_outputs():
+    """Judged answers Table 5 reads: every judged system on every judged test set."""
+    return expand(
+        "results/judge/{testset}/{system}.jsonl",
+        testset=config["judge"]["test_sets"],
+        system=judge_systems(),
+    )
+
+
+def judge_inputs(wildcards):
+    """Posts, the system's answers, the reference system's (pairwise), the rubric and lexicons."""
+    judge = config["judge"]
+    inputs = {
+        "test": config["generate"]["test_sets"][wildcards.testset]["path"],
+        "generations": f"results/generations/{wildcards.testset}/{wildcards.system}.jsonl",
+        "rubric": judge["rubric"],
+        **judge["crisis"],
+    }
+    reference = judge_reference()
+    if reference and reference != wildcards.system:
+        inputs["reference"] = (
+            f"results/generations/{wildcards.testset}/{reference}.jsonl"
+        )
+    if judge["backend"] == "demo":
+        inputs.update(judge["demo"]["lexicons"], cues=judge["demo"]["cues"])
+    return inputs
+
+
+def judge_reference_arg(wildcards, input):
+    """`--reference PATH` when this system is compared with the reference system, nothing otherwise."""
+    reference = getattr(input, "reference", None)
+    return f"--reference {reference}" if reference else ""
+
+
+def judge_settings(wildcards):
+    """Params of one judge job: the judge section (without what only Table 5 reads) and the test set's cap."""
+    judge = {
+        k: v
+        for k, v in config["judge"].items()
+        if k not in ("systems", "test_sets", "bootstrap")
+    }
+    picked = json.loads(settings(f"generate.test_sets.{wildcards.testset}"))
+    picked["judge"] = judge
+    return json.dumps(picked, sort_keys=True, ensure_ascii=False)
+
+
+def table5_human():
+    """Human-evaluation outputs per judged test set that annotators rank (pending figures until they do)."""
+    testsets = [
+        t for t in config["judge"]["test_sets"] if t in config["human"]["testsets"]
+    ]
+    return {t: f"results/human/{t}" for t in testsets}
+
+
+def table5_human_files(wildcards):
+    return [
+        f"{folder}/{name}"
+        for folder in table5_human().values()
+        for name in ("samples.jsonl", "summary.json", "agreement.json")
+    ]
+
+
+def table5_human_args(wildcards):
+    return " ".join(f"{t}={folder}" for t, folder in table5_human().items())

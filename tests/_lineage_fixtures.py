@@ -246,3 +246,79 @@ def build_demo(root: Path, config: dict[str, Any] | None = None) -> list[str]:
             record_facts.update(facts)
         ran.extend(outputs)
     return ran
+
+
+TINY_SNAKEFILE = """import json
+
+configfile: "config.yaml"
+
+
+def settings(key):
+    return json.dumps({key: config[key]}, sort_keys=True)
+
+
+rule all:
+    input:
+        "results/c.txt",
+
+
+rule a:
+    input:
+        "resources/src.txt",
+    output:
+        "results/a.txt",
+    params:
+        settings=settings("a"),
+    shell:
+        "python step.py --rule a --params {params.settings:q} --output {output} {input}"
+
+
+rule b:
+    input:
+        "results/a.txt",
+    output:
+        "results/b.txt",
+    params:
+        settings=settings("b"),
+    shell:
+        "python step.py --rule b --params {params.settings:q} --output {output} {input}"
+
+
+rule c:
+    input:
+        "results/b.txt",
+    output:
+        "results/c.txt",
+    params:
+        settings=settings("c"),
+    shell:
+        "python step.py --rule c --params {params.settings:q} --output {output} {input}"
+"""
+TINY_STEP = """import argparse
+import json
+from pathlib import Path
+
+from workflow_scripts.common.provenance import recorded_step
+
+parser = argparse.ArgumentParser()
+parser.add_argument("inputs", nargs="*")
+parser.add_argument("--rule")
+parser.add_argument("--params")
+parser.add_argument("--output")
+args = parser.parse_args()
+with recorded_step(args.rule, args.inputs, [args.output], params=json.loads(args.params)) as facts:
+    text = "".join(Path(p).read_text(encoding="utf-8") for p in args.inputs) + args.params + "\\n"
+    Path(args.output).write_text(text, encoding="utf-8")
+    facts["lines"] = text.count("\\n")
+"""
+TINY_CONFIG = {"a": {"size": 1, "name": "x"}, "b": {"k": 1}, "c": {"k": 1}}
+
+
+def write_tiny_workflow(root: Path, config: dict[str, Any] | None = None) -> Path:
+    """A three-rule Snakemake workflow (a -> b -> c) whose steps write provenance like the real ones."""
+    (root / "resources").mkdir(parents=True, exist_ok=True)
+    (root / "resources/src.txt").write_text("source\n", encoding="utf-8")
+    (root / "Snakefile").write_text(TINY_SNAKEFILE, encoding="utf-8")
+    (root / "step.py").write_text(TINY_STEP, encoding="utf-8")
+    (root / "config.yaml").write_text(json.dumps(config or TINY_CONFIG), encoding="utf-8")
+    return root

@@ -48,6 +48,9 @@ def test_win_rates_and_mean_rank_by_hand():
     # mean ranks of k systems always sum to k(k+1)/2
     assert sum(r["mean_rank"] for r in rows) == pytest.approx(6.0)
     assert report["judgments"] == 4
+    # per-sample mean ranks (what the judge's ranking is correlated with): s1 X=1 Y=2.5 Z=2.5; s2 X=2.5 Y=1.5 Z=2
+    per_sample = report["mean_rank_per_sample"]
+    assert per_sample == {"s1": {"X": 1.0, "Y": 2.5, "Z": 2.5}, "s2": {"X": 2.5, "Y": 1.5, "Z": 2.0}}
 
 
 def test_kendall_w_by_hand():

@@ -2,11 +2,15 @@
 
 import copy
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from _lineage_fixtures import CONFIG, SOURCES, build_demo, steps
+from _lineage_fixtures import CONFIG, SOURCES, TINY_CONFIG, build_demo, steps, write_tiny_workflow
 
 from workflow_scripts import lineage
 from workflow_scripts.common.provenance import load_record, prev_sidecar_path, recorded_step
@@ -183,3 +187,61 @@ def test_diff_of_two_artifacts_pairs_their_inputs_by_role(demo, capsys):
     assert diff["changed"][0]["changed_inputs"] == [
         "results/generations/psyqa/base_nt.jsonl vs results/generations/psyqa/base_t.jsonl"
     ]
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    """A three-rule workflow (a -> b -> c) run once with Snakemake; the cwd is its root."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    write_tiny_workflow(tmp_path)
+    _snakemake()
+    return tmp_path
+
+
+def _snakemake():
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-c1"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_why_names_the_changed_key_before_the_rerun_then_diff_after_it(tiny, capsys):
+    """One Snakemake workflow, five Snakemake calls (about 3 s each): why, rerun, diff, why, why."""
+    write_tiny_workflow(tiny, {**TINY_CONFIG, "a": {"size": 2, "name": "x"}})
+    assert lineage.main(["why", "results/c.txt", "--json"]) == 1
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["planned_jobs"] == 3
+    assert [(c["rule"], c["kind"], c["key"], c["old"], c["new"]) for c in plan["causes"]] == [
+        ("a", "params", "a.size", 1, 2)
+    ]
+    assert plan["causes"][0]["outputs"] == ["results/a.txt"] and plan["downstream"] == {"b": 1, "c": 1}
+    _snakemake()
+    _, diff = _diff(capsys, "results/c.txt")
+    assert [(c["kind"], c["key"], c["old"], c["new"]) for c in diff["causes"]] == [("params", "a.size", 1, 2)]
+    assert [e["artifact"] for e in diff["changed"]] == ["results/c.txt", "results/b.txt", "results/a.txt"]
+    assert lineage.main(["why", "results/c.txt"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    # A newer source file and a missing output: Snakemake's own words, per rule
+    time.sleep(0.01)
+    Path("resources/src.txt").write_text("edited source\n", encoding="utf-8")
+    Path("results/b.txt").unlink()
+    lineage.main(["why", "results/c.txt"])
+    out = capsys.readouterr().out
+    assert "rule a (results/a.txt): Updated input files: resources/src.txt" in out
+    assert "rule b (results/b.txt): Missing output files" in out
+    assert "then rebuilt because an input is rebuilt: c (1)" in out
+
+
+def test_prov_json_export_holds_the_same_dag(demo):
+    from prov.model import ProvDocument
+
+    assert lineage.main(["results/table2.csv", "--prov", "out/table2.prov.json"]) == 0
+    doc = ProvDocument.deserialize(Path("out/table2.prov.json"), format="json")
+    graph = lineage.build_graph("results/table2.csv")
+    records = doc.get_records()
+    entities = {str(r.identifier).removeprefix("artifact:") for r in records if r.get_type().localpart == "Entity"}
+    assert entities == set(graph)
+    used = [r for r in records if r.get_type().localpart == "Usage"]
+    assert len(used) == sum(len(n.inputs) for n in {n.job: n for n in graph.values() if n.record}.values())
+    tables = next(r for r in records if str(r.identifier) == "job:tables/results/table2.csv")
+    assert dict(tables.attributes)[doc.valid_qualified_name("wf:rule")] == "tables"

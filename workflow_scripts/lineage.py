@@ -7,7 +7,9 @@
     lineage results/clean/posts.parquet --verify   # re-hash: tampered or stale files
     lineage results/clean/posts.parquet --json
     lineage results/table1.csv --rocrate results/lineage/table1   # RO-Crate metadata
+    lineage results/table2.csv --prov results/lineage/table2.prov.json   # W3C PROV-JSON
     lineage diff results/table2.csv                # what changed since the previous run, and why (lineage_diff)
+    lineage why results/table2.csv                 # why Snakemake would rebuild it now (lineage_why)
 
 The compact view lists rules in DAG order (the artifact's own rule first, the crawl last), each
 rule once with its code commit and the config keys its params carry, then its artifacts once
@@ -371,14 +373,62 @@ def export_rocrate(graph: dict[str, Artifact], out_dir: str | Path) -> Path:
     return Path(out_dir) / "ro-crate-metadata.json"
 
 
+PROV_NAMESPACES = {
+    "artifact": "urn:empathy-r1:artifact:",
+    "job": "urn:empathy-r1:job:",
+    "wf": "urn:empathy-r1:",
+}
+
+
+def export_prov(graph: dict[str, Artifact], out_file: str | Path) -> Path:
+    """Write the lineage DAG as W3C PROV-JSON (the ``prov`` package): artifacts are entities with their sha256,
+    each job an activity (rule, params, seed, facts, times) that used its inputs, generated its outputs and was
+    associated with the code commit as a software agent."""
+    import datetime as dt
+
+    from prov.model import ProvDocument
+
+    doc = ProvDocument()
+    for prefix, uri in PROV_NAMESPACES.items():
+        doc.add_namespace(prefix, uri)
+    jobs: dict[tuple[Any, ...], Any] = {}
+    for node in graph.values():
+        entity = doc.entity(f"artifact:{node.path}", {"wf:sha256": node.recorded_sha256 or ""})
+        record = node.record
+        if record is None:
+            continue
+        activity = jobs.get(node.job)
+        if activity is None:
+            started = dt.datetime.fromisoformat(record["started"]) if record.get("started") else None
+            ended = started + dt.timedelta(seconds=record.get("seconds") or 0) if started else None
+            attributes = {
+                "wf:rule": record.get("rule") or "unknown",
+                "wf:params": json.dumps(record.get("params"), ensure_ascii=False, sort_keys=True),
+                "wf:facts": json.dumps(record.get("facts"), ensure_ascii=False, sort_keys=True),
+            }
+            if record.get("seed") is not None:
+                attributes["wf:seed"] = record["seed"]
+            activity = doc.activity(f"job:{node.rule}/{node.job[2][0]}", started, ended, attributes)
+            jobs[node.job] = activity
+            for path in node.inputs:
+                doc.used(activity, f"artifact:{path}")
+            agent = doc.agent(f"wf:code/{_code(record)}", {"prov:type": "prov:SoftwareAgent"})
+            doc.wasAssociatedWith(activity, agent)
+        doc.wasGeneratedBy(entity, activity)
+    out = Path(out_file)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(doc.serialize(indent=2), encoding="utf-8")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry point; exits 1 under --verify when any file is tampered, stale or missing."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["diff"]:
-        from workflow_scripts import lineage_diff
+    if argv[:1] in (["diff"], ["why"]):
+        from workflow_scripts import lineage_diff, lineage_why
 
         try:
-            return lineage_diff.main(argv[1:])
+            return (lineage_diff if argv[0] == "diff" else lineage_why).main(argv[1:])
         except InputError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
@@ -389,7 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rule", metavar="NAME", help="compact view: only the artifacts rule NAME made")
     parser.add_argument("--verify", action="store_true", help="re-hash every file and report problems")
     parser.add_argument("--json", action="store_true", help="print the tree as JSON")
-    parser.add_argument("--rocrate", metavar="DIR", help="also export the tree as an RO-Crate into DIR")
+    parser.add_argument("--rocrate", metavar="DIR", help="also export the DAG as an RO-Crate into DIR")
+    parser.add_argument("--prov", metavar="FILE", help="also export the DAG as W3C PROV-JSON into FILE")
     args = parser.parse_args(argv)
     if not Path(args.artifact).exists() and load_record(args.artifact) is None:
         print(f"error: {args.artifact} does not exist and has no provenance record", file=sys.stderr)
@@ -404,6 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(render_compact(graph, args.artifact, depth=args.depth, rule=args.rule)))
     if args.rocrate:
         print(f"RO-Crate written to {export_rocrate(build_graph(args.artifact), args.rocrate)}", file=sys.stderr)
+    if args.prov:
+        print(f"PROV-JSON written to {export_prov(build_graph(args.artifact), args.prov)}", file=sys.stderr)
     if args.verify:
         print(f"verify: {len(problems)} problem(s)" if problems else "verify: all hashes match", file=sys.stderr)
     return 1 if problems else 0

@@ -59,7 +59,8 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: value} if prefix else {}
 
 
-def _changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+def changed_keys(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """(dotted key, old, new) for every leaf that differs between two nested dicts (absent reads as None)."""
     old_flat, new_flat = flatten(old or {}), flatten(new or {})
     missing = object()
     return [
@@ -72,7 +73,9 @@ def _changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
 def record_causes(old: dict[str, Any], new: dict[str, Any], artifact: str) -> list[Cause]:
     """The differences two records of a step have of their own (not through their inputs)."""
     rule = new.get("rule")
-    causes = [Cause("params", k, a, b, artifact, rule) for k, a, b in _changes(old.get("params"), new.get("params"))]
+    causes = [
+        Cause("params", k, a, b, artifact, rule) for k, a, b in changed_keys(old.get("params"), new.get("params"))
+    ]
     old_code, new_code = old.get("code") or {}, new.get("code") or {}
     for key in ("commit", "dirty"):
         if old_code.get(key) != new_code.get(key):
@@ -80,7 +83,7 @@ def record_causes(old: dict[str, Any], new: dict[str, Any], artifact: str) -> li
     old_env, new_env = old.get("environment") or {}, new.get("environment") or {}
     if old_env.get("python") != new_env.get("python"):
         causes.append(Cause("environment", "python", old_env.get("python"), new_env.get("python"), artifact, rule))
-    for key, a, b in _changes(old_env.get("packages"), new_env.get("packages")):
+    for key, a, b in changed_keys(old_env.get("packages"), new_env.get("packages")):
         causes.append(Cause("environment", key, a, b, artifact, rule))
     for key in ("seed", "rule"):
         if old.get(key) != new.get(key):
@@ -125,7 +128,7 @@ def diff_records(old: dict[str, Any], new: dict[str, Any]) -> list[Changed]:
             continue
         entry = Changed(label, new_rec.get("rule"), old_rec.get("sha256"), new_rec.get("sha256"))
         entry.causes = record_causes(old_rec, new_rec, label)
-        entry.facts = _changes(old_rec.get("facts"), new_rec.get("facts"))
+        entry.facts = changed_keys(old_rec.get("facts"), new_rec.get("facts"))
         cone[label] = entry
         pairs, removed, added = _paired_inputs(old_rec, new_rec)
         entry.causes += [Cause("inputs", f"removed {p}", p, None, label, entry.rule) for p in removed]

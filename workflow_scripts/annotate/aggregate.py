@@ -17,7 +17,8 @@ one row per system; figures are empty when nobody has ranked yet (n_judgments 0:
 results/human/{testset}/summary.json is what the tables step reads (``tables.human``):
 ``{"testset", "n_judgments", "n_annotators", "kendall_w", "systems": {name: {"Win@1", "Win@2", "MR",
 "Win@1 low", "Win@1 high", ..., "MR high", "n"}}}``, figures null when pending.
-results/human/{testset}/agreement.json carries Kendall's W per sample and the position-bias check.
+results/human/{testset}/agreement.json carries Kendall's W per sample, each system's mean rank per sample (the
+rubric judge's Table 5 correlates its ranking with it) and the position-bias check.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ def kendall_w(rankings: list[list[str]]) -> float:
     mean = m * (k + 1) / 2
     s = sum((r - mean) ** 2 for r in totals.values())
     return 12 * s / (m**2 * (k**3 - k))
+
+
+def mean_ranks(rankings: list[list[str]]) -> dict[str, float]:
+    """Each system's mean rank (1 = best) over the annotators' rankings of one sample (the judge compares these)."""
+    return {system: sum(r.index(system) + 1 for r in rankings) / len(rankings) for system in sorted(rankings[0])}
 
 
 def bootstrap_ci(
@@ -187,6 +193,7 @@ def aggregate(
         "annotators": annotators,
         "kendall_w_mean": None if math.isnan(mean_w) else mean_w,
         "kendall_w_per_sample": per_sample_w,
+        "mean_rank_per_sample": {sid: mean_ranks(r) for sid, r in sorted(by_sample.items())},
         "samples_with_2plus_annotators": len(per_sample_w),
         "position_bias": position_bias(judged),
         "bootstrap": {"resamples": n_boot, "seed": seed, "unit": "sample", "level": 0.95},

@@ -45,7 +45,7 @@ def load_lexicons(paths: Mapping[str, str | os.PathLike[str]]) -> tuple[dict[str
     return lexicons, digest.hexdigest()[:12]
 
 
-def _matches(text: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def matching_entries(text: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entries whose keywords occur in ``text``, ordered by first occurrence (lexicon order on ties)."""
     found = []
     for rank, entry in enumerate(entries or []):
@@ -79,11 +79,11 @@ class DemoTeacher:
         """The four levels for a post, and the answer (the reference answer, unchanged)."""
         lex = self.lexicons
         text = f"{title}\n{description}"
-        emotions = [e["name"] for e in _matches(text, lex["emotions"].get("emotions"))][:2] or [
+        emotions = [e["name"] for e in matching_entries(text, lex["emotions"].get("emotions"))][:2] or [
             lex["emotions"]["default"]
         ]
-        cause = (_matches(text, lex["causes"].get("causes")) or [lex["causes"]["default"]])[0]
-        intent = (_matches(text, lex["intents"].get("intents")) or [lex["intents"]["default"]])[0]
+        cause = (matching_entries(text, lex["causes"].get("causes")) or [lex["causes"]["default"]])[0]
+        intent = (matching_entries(text, lex["intents"].get("intents")) or [lex["intents"]["default"]])[0]
         strat = lex["strategies"]
         fill = {"emotion": "、".join(emotions), "belief": cause["belief"]}
         middle = strat.get("strategies", {}).get(intent["intent"], strat["default"])

@@ -66,9 +66,9 @@ def load_prompt(path: str | os.PathLike[str]) -> PromptTemplate:
     return PromptTemplate(version=int(spec.get("version", 0)), system=system, user=spec["user"])
 
 
-def parse_user_message(text: str) -> dict[str, str]:
-    """Split a rendered user message back into title, description and answer (demo teacher)."""
-    order = list(SECTION_MARKERS.items())
+def parse_user_message(text: str, markers: dict[str, str] = SECTION_MARKERS) -> dict[str, str]:
+    """Split a rendered user message back into its sections, in the markers' order (demo teacher, demo judge)."""
+    order = list(markers.items())
     parts: dict[str, str] = {}
     for (key, marker), (_, next_marker) in itertools.pairwise(order):
         start = text.find(marker)

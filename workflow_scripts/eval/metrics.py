@@ -21,6 +21,7 @@ import threading
 import unicodedata
 import warnings
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from rapidfuzz.distance import LCSseq
 
@@ -639,8 +640,7 @@ def bootstrap_ci(
     items, hdocs = _item_scores(hyps, refs, workers)
     n = len(hyps)
     point = corpus_scores(hyps, refs)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
+    idx = resample_indices(n, n_boot, seed)
     stats: dict[str, np.ndarray] = {}
     for key in ("BLEU-1", "Distinct-1", "ROUGE-L", "METEOR"):
         stats[key] = np.asarray(items[key], dtype=np.float64)[idx].mean(axis=1)
@@ -660,12 +660,45 @@ def bootstrap_ci(
         present = np.bincount(pair_tok, weights=weights[pair_item], minlength=len(vocab)) > 0
         pooled[b] = present.sum() / total
     stats["Distinct-1 (pooled)"] = pooled
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     out = {}
     for key in CORPUS_KEYS:
-        lo, hi = np.quantile(stats[key], [lo_q, hi_q])
-        out[key] = {"value": float(point[key]), "low": float(lo), "high": float(hi)}
+        lo, hi = percentile_interval(stats[key], level)
+        out[key] = {"value": float(point[key]), "low": lo, "high": hi}
     return out
+
+
+def resample_indices(n: int, n_boot: int, seed: int):
+    """The item indices of ``n_boot`` bootstrap resamples of ``n`` items (rows), the same for the same seed."""
+    import numpy as np
+
+    if n_boot < 1:
+        raise ValueError("n_boot must be >= 1")
+    return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+
+
+def percentile_interval(draws, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` percentile interval of bootstrap draws."""
+    import numpy as np
+
+    if not 0 < level < 1:
+        raise ValueError("level must be in (0, 1)")
+    lo, hi = np.quantile(np.asarray(draws, dtype=np.float64), [(1 - level) / 2, 1 - (1 - level) / 2])
+    return float(lo), float(hi)
+
+
+def mean_ci(values: Sequence[float], n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict[str, float]:
+    """Mean of per-item values with its percentile bootstrap CI over items: {"value", "low", "high"}.
+
+    The resampling is ``bootstrap_ci``'s (same indices for the same seed and item count); for any per-item figure
+    (judge scores, win indicators, referral flags). Empty input gives NaNs.
+    """
+    import numpy as np
+
+    if not len(values):
+        return {"value": math.nan, "low": math.nan, "high": math.nan}
+    arr = np.asarray(values, dtype=np.float64)
+    lo, hi = percentile_interval(arr[resample_indices(len(arr), n_boot, seed)].mean(axis=1), level)
+    return {"value": float(arr.mean()), "low": lo, "high": hi}
 
 
 # --------------------------------------------------------------------------------------------------------------
