@@ -350,7 +350,8 @@ def test_unseen_forum_crawled_exactly_with_a_new_profile(tmp_path, fault_share):
     assert not any("广告" in a["text"] or "展开全文" in a["text"] for r in rows for a in r["answers"])
     assert all(server.hits(route) == 0 for route in routes if route.startswith("/t/9"))  # robots.txt obeyed
     stats = json.loads((tmp_path / "crawl_stats.json").read_text())
-    assert stats["robots_forbidden"] == 3 and stats["failed"] == {}
+    assert stats["robots_forbidden"] == 3 and stats["failed"] == {} and stats["spider_errors"] == {}
+    assert stats["retry_pauses"] == len(faults)
     assert stats["retries"] == len(faults) and len(faults) == round(fault_share * (len(routes) - 4))
     assert early_retries(server, faults) == []
 
@@ -536,3 +537,51 @@ def test_check_site_reports_a_challenge_page():
         and "/qa/100000101: an Aliyun WAF JavaScript cookie challenge" in bad.stdout
     )
     assert "some required selectors did not match" in bad.stdout
+
+
+def test_questions_from_a_json_list_endpoint(tmp_path):
+    routes = fixture_routes("jiandanxinli")
+    pages = {1: ([1001], "/api/v1/questions?page=2"), 2: ([1002], None)}
+    for number, (ids, following) in pages.items():
+        body = {"data": [{"id": qid, "title": "x"} for qid in ids], "links": {"next": following}}
+        routes[f"/api/v1/questions?page={number}"] = ("application/json", json.dumps(body).encode())
+    profile = config_profile("jiandanxinli", start_urls=["https://www.jiandanxinli.com/api/v1/questions?page=1"])
+    profile["json"] = {
+        **profile["json"],
+        "questions": {"items": "data", "link": "join('', ['/questions/', to_string(id)])", "next": "links.next"},
+    }
+    server = SiteServer(routes)
+    with server.serve() as base:
+        result = crawl("jiandanxinli", profile, base, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = rows_of(tmp_path / "posts.jsonl")
+    assert [(row["post_id"], len(row["answers"])) for row in rows] == [("1001", 3), ("1002", 1)]
+    assert server.hits("/questions") == 0  # the HTML list page is not used
+
+
+def test_limits_cap_a_trial_run(tmp_path):
+    profile = xinli001_profile(limits={"max_list_pages": 1, "max_items": 1})
+    server = SiteServer(fixture_routes("xinli001"))
+    with server.serve() as base:
+        result = crawl("xinli001", profile, base, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [row["post_id"] for row in rows_of(tmp_path / "posts.jsonl")] == ["100000101"]
+    assert server.hits("/qa?page=2&type=question&object_name=last&title=&level2_tag=0&sort=id") == 0
+    assert server.hits("/qa/100000102") == 0 and server.hits("/qa/100000101?page=2") == 1
+
+
+def test_retry_after_beyond_the_cap_stops_the_source_and_a_rerun_resumes(tmp_path):
+    routes = fixture_routes("xinli001")
+    server = SiteServer(routes, faults={"/qa/100000103": [(429, {"Retry-After": "3600"})]})
+    with server.serve() as base:
+        result = crawl("xinli001", xinli001_profile(), base, tmp_path)
+    assert result.returncode != 0
+    assert (
+        "blocked at https://www.xinli001.com/qa/100000103: the server asks to wait 3600 s (Retry-After), "
+        "over max_retry_after 30 s" in result.stderr
+    )
+    with server.serve() as base:  # the fault was answered once: the site serves again
+        rerun = crawl("xinli001", xinli001_profile(), base, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert [row["post_id"] for row in rows_of(tmp_path / "posts.jsonl")] == ["100000101", "100000102", "100000103"]
+    assert server.hits("/qa/100000103") == 2

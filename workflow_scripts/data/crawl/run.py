@@ -195,6 +195,9 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "retries_gave_up": count("retry/max_reached"),
         "robots_forbidden": count("robotstxt/forbidden"),
         "answers_scraped": count("crawl/answers"),
+        "blocked_pages": count("crawl/blocked_pages"),
+        "retry_pauses": count("retry/paused"),
+        "spider_errors": group("spider_exceptions/"),
     }
 
 
@@ -255,6 +258,13 @@ def crawl(
     shutil.rmtree(paths["state"], ignore_errors=True)
     for name in ("feed", "runs"):
         paths[name].unlink(missing_ok=True)
+    if summary["spider_errors"]:
+        logger.warning(
+            "crawl of %s: the spider failed on some pages %s (a profile that does not fit the site?); "
+            "see the tracebacks above",
+            source,
+            summary["spider_errors"],
+        )
     logger.info(
         "crawl of %s finished: %d items, %d pages (%d from the network), dropped %s, failed %s",
         source,
