@@ -223,6 +223,20 @@ def test_second_run_replays_the_cache_without_a_request(tmp_path, files, api_key
     assert third.requests == 9 and all("seed" not in b for b in third.bodies)
 
 
+def test_a_run_stopped_by_failing_requests_resumes_without_asking_again(tmp_path, files, api_key):
+    content = content_by_mode(lambda m: scores_reply(), prefer_good)
+    out = tmp_path / "judged.jsonl"
+    broken = ChatServer(faults=[None] * 4 + [500] * 50, content=content)  # the API goes down mid-run
+    with broken, pytest.raises(InputError, match="rerun to resume"):
+        run(tmp_path, files, settings(tmp_path, base_url=broken.url, concurrency=1))
+    assert not out.exists()  # no partial output that looks finished
+    with ChatServer(content=content) as healthy:
+        rows, facts = run(tmp_path, files, settings(tmp_path, base_url=healthy.url))
+    assert healthy.requests == 9 - 4  # the four finished replies came from the cache
+    assert facts["usage"]["pointwise"]["calls_cached"] == 3 and facts["usage"]["pairwise"]["calls_cached"] == 1
+    assert [r["pairwise"]["outcome"] for r in rows] == ["win"] * 3
+
+
 def test_pairwise_asks_both_orders_and_counts_only_agreeing_wins(tmp_path, files, api_key):
     with ChatServer(content=content_by_mode(lambda m: scores_reply(), prefer_good)) as server:
         rows, _ = run(tmp_path, files, settings(tmp_path, base_url=server.url))
