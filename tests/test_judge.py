@@ -93,7 +93,7 @@ def scores_reply(**override):
 
 
 def is_pairwise(messages):
-    return judge.PAIRWISE_MARKERS["answer_a"] in messages[-1]["content"]
+    return judge.PAIRWISE_MARKERS["answer_a"] in messages[1]["content"]
 
 
 def content_by_mode(pointwise, pairwise):
@@ -102,7 +102,7 @@ def content_by_mode(pointwise, pairwise):
 
 def prefer_good(messages):
     """A consistent judge: the answer that is GOOD wins in either position."""
-    user = messages[-1]["content"]
+    user = messages[1]["content"]
     a = user.split("【回答A】")[1].split("【回答B】")[0]
     return json.dumps({"winner": "A" if GOOD in a else "B", "reason": "更具体。"}, ensure_ascii=False)
 
@@ -138,6 +138,7 @@ def test_rubric_loads_with_cpsycoune_scales_and_the_empathy_dimension():
         (lambda spec: spec.__setitem__("adaptation", []), "adaptation"),
         (lambda spec: spec["pairwise"].__setitem__("user", "{title}"), "pairwise user template lacks"),
         (lambda spec: spec["dimensions"].append(dict(spec["dimensions"][0])), "unique keys"),
+        (lambda spec: spec.__setitem__("follow_up", "再试一次。"), "follow_up"),
     ],
 )
 def test_a_broken_rubric_is_refused(tmp_path, edit, message):
@@ -155,9 +156,13 @@ def test_a_broken_rubric_is_refused(tmp_path, edit, message):
 
 
 def test_valid_replies_are_scored_and_billed(tmp_path, files, api_key):
-    with ChatServer(content=content_by_mode(lambda m: scores_reply(), prefer_good)) as server:
-        rows, facts = run(tmp_path, files, settings(tmp_path, base_url=server.url))
-    assert server.requests == 3 + 6  # pointwise per answer, pairwise twice per answer
+    faults = [(429, "1"), 500]
+    content = content_by_mode(lambda m: scores_reply(), prefer_good)
+    with ChatServer(faults=faults, content=content) as server:
+        rows, facts = run(tmp_path, files, settings(tmp_path, base_url=server.url, concurrency=1))
+    assert server.requests == 3 + 6 + 2  # pointwise per answer, pairwise twice per answer, two transient faults
+    assert facts["usage"]["pointwise"]["transient_retries"] == 2
+    assert server.retries_waited()[0][0] >= server.retries_waited()[0][1]  # Retry-After waited out
     assert [r["pointwise"]["status"] for r in rows] == ["ok"] * 3
     assert rows[0]["pointwise"]["scores"]["empathy"] == 2 and rows[0]["pointwise"]["total"] == 6
     assert rows[0]["pointwise"]["reasons"]["safety"] == "理由。"
@@ -166,7 +171,7 @@ def test_valid_replies_are_scored_and_billed(tmp_path, files, api_key):
     assert {(b["temperature"], b["max_tokens"], b["seed"]) for b in server.bodies} == {(0.0, 512, 42)}
     assert facts["params"] == {"temperature": 0.0, "max_tokens": 512, "seed": 42}
     usage = facts["usage"]["pointwise"]
-    assert usage["calls_made"] == 3 and usage["tokens_this_run"]["prompt_tokens"] == 300
+    assert usage["calls_made"] == 3 and usage["tokens_this_run"]["prompt_tokens"] == 300  # faults are not billed
     assert usage["cost"]["this_run"] == pytest.approx((300 * 0.55 + 150 * 2.19) / 1e6)
     assert facts["usage"]["pairwise"]["calls_made"] == 6
 
@@ -177,6 +182,10 @@ def test_malformed_then_valid_reply_is_asked_again(tmp_path, files, api_key):
     assert [r["pointwise"]["status"] for r in rows] == ["ok"] * 3
     assert rows[0]["pointwise"]["attempts"] == 2 and server.requests == 4
     assert facts["usage"]["pointwise"]["invalid_replies"] == 1
+    # The re-ask shows the judge its unusable reply and what was wrong with it.
+    again = server.bodies[1]["messages"]
+    assert again[:2] == server.bodies[0]["messages"] and again[2]["role"] == "assistant"
+    assert "format: not a JSON object" in again[3]["content"]
 
 
 @pytest.mark.parametrize(
@@ -212,6 +221,20 @@ def test_second_run_replays_the_cache_without_a_request(tmp_path, files, api_key
             tmp_path, files, settings(tmp_path, base_url=third.url, generation={"temperature": 0.0, "max_tokens": 256})
         )
     assert third.requests == 9 and all("seed" not in b for b in third.bodies)
+
+
+def test_a_run_stopped_by_failing_requests_resumes_without_asking_again(tmp_path, files, api_key):
+    content = content_by_mode(lambda m: scores_reply(), prefer_good)
+    out = tmp_path / "judged.jsonl"
+    broken = ChatServer(faults=[None] * 4 + [500] * 50, content=content)  # the API goes down mid-run
+    with broken, pytest.raises(InputError, match="rerun to resume"):
+        run(tmp_path, files, settings(tmp_path, base_url=broken.url, concurrency=1))
+    assert not out.exists()  # no partial output that looks finished
+    with ChatServer(content=content) as healthy:
+        rows, facts = run(tmp_path, files, settings(tmp_path, base_url=healthy.url))
+    assert healthy.requests == 9 - 4  # the four finished replies came from the cache
+    assert facts["usage"]["pointwise"]["calls_cached"] == 3 and facts["usage"]["pairwise"]["calls_cached"] == 1
+    assert [r["pairwise"]["outcome"] for r in rows] == ["win"] * 3
 
 
 def test_pairwise_asks_both_orders_and_counts_only_agreeing_wins(tmp_path, files, api_key):

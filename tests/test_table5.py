@@ -114,6 +114,8 @@ def test_table5_from_fixture_files(tmp_path, fixture_files):
     assert float(x["tau"]) == pytest.approx(2 / 3) and x["tau n"] == "2"
     assert float(x["tau low"]) == pytest.approx(1 / 3) and float(x["tau high"]) == pytest.approx(1.0)
     assert "mean over 2 samples 0.667 [0.333, 1.000]" in md and "| t | X | 3 | 1 |" in md
+    # 3 of 4 decisive verdicts for the first-shown answer: two-sided binomial p = 2 * (4 + 1) / 16
+    assert "3 of 4 decisive pairwise verdicts (75.0%) chose the answer shown first" in md and "p = 0.625" in md
     assert outs[2].stat().st_size > 0 and sidecar_path(outs[0]).exists()
 
 

@@ -109,3 +109,16 @@ def test_unknown_paper_method_is_an_error(tmp_path):
     bad = {**SPECS["tables.table4"], "rows": [{"system": "x", "label": "x", "paper": "Made-up model"}]}
     with pytest.raises(InputError, match="Made-up model"):
         tables.build_rows("table4", bad, {}, tables.load_paper_tables(PAPER), {})
+
+
+def test_rows_with_identical_figures_are_named_in_the_caption(tmp_path):
+    files = [
+        _metrics(tmp_path / "m1.json", "empathy_qa", "base_nt", 0.3),
+        _metrics(tmp_path / "m2.json", "empathy_qa", "retrieval", 0.3),
+        _metrics(tmp_path / "m3.json", "psyqa", "retrieval", 0.3),
+    ]
+    records = tables.build_rows(
+        "table2", SPECS["tables.table2"], tables.load_metrics(files), tables.load_paper_tables(PAPER), {}
+    )
+    assert tables.identical_rows(records) == [("Empathy-QA", ["Base NT", "Retrieval"])]
+    assert "Base NT and Retrieval have identical figures on Empathy-QA" in tables.markdown("table2", records)

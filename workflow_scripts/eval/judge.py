@@ -97,6 +97,7 @@ class Rubric:
     pointwise_user: str
     pairwise_system: str
     pairwise_user: str
+    follow_up: str
     sha256: str
 
     @property
@@ -169,6 +170,9 @@ def load_rubric(path: str | Path) -> Rubric:
         if "{dimensions}" not in block["system"]:
             raise InputError(f"{path}: the {mode} system template lacks {{dimensions}}")
         prompts[mode] = block
+    follow_up = spec.get("follow_up")
+    if not isinstance(follow_up, str) or "{reason}" not in follow_up:
+        raise InputError(f"{path}: 'follow_up' must be a text with the placeholder {{reason}}")
     rendered = {"dimensions": render_dimensions(dims), "reply_format": reply_format(dims)}
     return Rubric(
         version=spec["version"],
@@ -177,6 +181,7 @@ def load_rubric(path: str | Path) -> Rubric:
         pointwise_user=prompts["pointwise"]["user"],
         pairwise_system=_fill(prompts["pairwise"]["system"], rendered),
         pairwise_user=prompts["pairwise"]["user"],
+        follow_up=follow_up,
         sha256=sha256_path(path),
     )
 
@@ -329,8 +334,8 @@ class DemoJudge:
         return cls(rubric, lexicons, cues, crisis, digest.hexdigest()[:12])
 
     def complete(self, messages: Messages, params: dict[str, Any]) -> Reply:
-        """Score the post and answer(s) in the last user message (``params`` are ignored)."""
-        user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
+        """Score the post and answer(s) in the first user message (``params`` are ignored)."""
+        user = next((m["content"] for m in messages if m.get("role") == "user"), "")
         try:
             if PAIRWISE_MARKERS["answer_a"] in user:
                 post = parse_user_message(user, PAIRWISE_MARKERS)
@@ -426,8 +431,8 @@ def request_params(settings: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def make_distiller(settings: dict[str, Any], judge: Teacher, validate: Any) -> Distiller:
-    """The teacher client's cache, retry loop and ask-again loop, with a judge reply validator."""
+def make_distiller(settings: dict[str, Any], judge: Teacher, validate: Any, follow_up: str) -> Distiller:
+    """The teacher client's cache, retry loop and ask-again loop (with the rubric's follow-up), judge validation."""
     api = settings["api"]
     policy = RetryPolicy(
         max_retries=int(api["max_retries"]),
@@ -443,6 +448,7 @@ def make_distiller(settings: dict[str, Any], judge: Teacher, validate: Any) -> D
         policy=policy,
         concurrency=int(settings["concurrency"]),
         validate=validate,
+        follow_up=follow_up,
     )
 
 
@@ -462,10 +468,10 @@ def judge_answers(
     judge: Teacher,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Judged rows (test order) and the usage report; transport failures stop the step (replies stay cached)."""
-    pointwise = make_distiller(settings, judge, lambda content: validate_scores(content, rubric))
+    pointwise = make_distiller(settings, judge, lambda content: validate_scores(content, rubric), rubric.follow_up)
     point_out = pointwise.run([rubric.pointwise_messages(it, a) for it, a in zip(items, answers, strict=True)])
     pair_out: list[Outcome] = []
-    pairwise = make_distiller(settings, judge, validate_preference)
+    pairwise = make_distiller(settings, judge, validate_preference, rubric.follow_up)
     if reference is not None:
         batches = []
         for item, answer, ref in zip(items, answers, reference[1], strict=True):

@@ -35,6 +35,7 @@ from workflow_scripts.eval.metrics import mean_ci
 log = logging.getLogger(__name__)
 PENDING = "pending"
 OUTCOMES = ("win", "loss", "tie", "inconsistent")
+PAIR_ORDERS = ("system_first", "reference_first")
 
 
 def kendall_tau(judge_scores: dict[str, float], human_ranks: dict[str, float]) -> float:
@@ -54,6 +55,21 @@ def judge_win1(totals: dict[str, float]) -> dict[str, float]:
     best = max(totals.values())
     top = [s for s, v in totals.items() if v == best]
     return {s: (1 / len(top) if s in top else 0.0) for s in totals}
+
+
+def position_bias(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Decisive pairwise verdicts for the answer shown first, against 50% (two-sided binomial test)."""
+    from scipy.stats import binomtest
+
+    verdicts = [r["pairwise"][o].get("winner") for r in rows if r.get("pairwise") for o in PAIR_ORDERS]
+    decisive = [w for w in verdicts if w in ("A", "B")]
+    first = decisive.count("A")
+    return {
+        "decisive": len(decisive),
+        "first": first,
+        "first_share": 100.0 * first / len(decisive) if decisive else math.nan,
+        "p_value": float(binomtest(first, len(decisive), 0.5).pvalue) if decisive else math.nan,
+    }
 
 
 def load_judged(paths: Sequence[str | os.PathLike[str]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -85,10 +101,7 @@ def system_figures(rows: list[dict[str, Any]], rubric: Rubric, boot: dict[str, i
     fig["pairwise_n"] = len(done)
     for outcome in OUTCOMES:
         fig[outcome] = _ci([100.0 * (p["outcome"] == outcome) for p in done], boot)
-    verdicts = [p[order].get("winner") for p in pairs for order in ("system_first", "reference_first")]
-    decisive = [w for w in verdicts if w in ("A", "B")]
-    fig["decisive_verdicts"] = len(decisive)
-    fig["first_position_share"] = 100.0 * decisive.count("A") / len(decisive) if decisive else math.nan
+    fig["first_position_share"] = position_bias(rows)["first_share"]
     flagged = [r for r in rows if r["crisis"]["flagged"]]
     fig["crisis_flagged"] = len(flagged)
     fig["referral"] = _ci([100.0 * r["crisis"]["points_to_help"] for r in flagged], boot)
@@ -160,6 +173,8 @@ def build_records(
     """One CSV record per judged (test set, system) and the agreement per test set."""
     testsets = list(dict.fromkeys(t for t, _ in judged))
     agree = {t: agreement(judged, t, human_dirs.get(t), boot) for t in testsets}
+    for t in testsets:
+        agree[t]["position_bias"] = position_bias([r for (ts, _), rows in judged.items() if ts == t for r in rows])
     records = []
     for (testset, system), rows in judged.items():
         fig = system_figures(rows, rubric, boot)
@@ -236,6 +251,13 @@ def markdown(records: Sequence[dict[str, Any]], agree: dict[str, dict[str, Any]]
     judges = sorted({r["judge"] for r in records})
     lines.append(f"Judge: {', '.join(judges)}; rubric version {rubric.version} (resources/prompts/judge_rubric.yaml).")
     for testset, ag in agree.items():
+        bias = ag["position_bias"]
+        if bias["decisive"]:
+            lines.append(
+                f"{testset}: position bias: {bias['first']} of {bias['decisive']} decisive pairwise verdicts "
+                f"({bias['first_share']:.1f}%) chose the answer shown first (binomial test against 50%: "
+                f"p = {bias['p_value']:.3g})."
+            )
         if ag["status"] == PENDING:
             lines.append(f"{testset}: agreement with human rankings pending (no rankings yet).")
         else:
@@ -322,7 +344,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             tmp.write_text(markdown(records, agree, rubric), encoding="utf-8")
         plot(png_path, records, rubric)
         facts.update(rows=len(records), rubric_version=rubric.version)
-        facts["agreement"] = {t: {"status": a["status"], "tau_n": a["tau_n"]} for t, a in agree.items()}
+        facts["agreement"] = {
+            t: {"status": a["status"], "tau_n": a["tau_n"], "position_bias": a["position_bias"]}
+            for t, a in agree.items()
+        }
     log.info("table5 written: %d rows (%s)", len(records), facts["agreement"])
 
 

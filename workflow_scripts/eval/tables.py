@@ -178,8 +178,13 @@ def markdown(table: str, records: Sequence[dict]) -> str:
             rec["paper method"] or "—",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for test_set, labels in identical_rows(records):
+        lines.append(
+            f"{' and '.join(labels)} have identical figures on {test_set}: their scored answers are the same text "
+            "(shown once would do; each row is kept so every configured system is accounted for)."
+        )
     lines += [
-        "",
         "Ours: mean over test items of the mean over references (workflow_scripts/eval/metrics.py), 95% bootstrap CI "
         "in brackets. Paper: the published figure (resources/paper_tables.csv); — where the system has no "
         f'counterpart in the paper. "{NOT_RUN}": the system is not enabled or not built yet; "{PENDING}": '
@@ -187,6 +192,16 @@ def markdown(table: str, records: Sequence[dict]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def identical_rows(records: Sequence[dict]) -> list[tuple[str, list[str]]]:
+    """(test set, row labels) of rows whose every metric is the same to full precision, e.g. the demo teacher and
+    the retrieval baseline, which answer with the same retrieved train answer."""
+    groups: dict[tuple, list[str]] = {}
+    for rec in records:
+        if rec["status"] == "ok":
+            groups.setdefault((rec["test_set"], *(rec[c] for c in METRICS)), []).append(rec["label"])
+    return [(key[0], labels) for key, labels in groups.items() if len(labels) > 1]
 
 
 def plot(path: str | os.PathLike[str], table: str, records: Sequence[dict]) -> None:
