@@ -82,7 +82,11 @@ POST_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "topic": (pa.string(), "Topic name."),
     "subtopic_id": (pa.string(), "Subtopic id (T01.01-...)."),
     "subtopic": (pa.string(), "Subtopic name."),
-    "label_source": (pa.string(), "How the topic was assigned: site_tag (the site's own tag) or classifier."),
+    "label_source": (
+        pa.string(),
+        "How the topic was assigned: site_tag (the site's own tag), classifier (keywords), llm, or llm_failed "
+        "(the LLM gave no valid ids; the keyword label is kept).",
+    ),
     "source": (pa.string(), "Source site (a name under crawl.sources)."),
     "url_sha256": (pa.string(), "Salted sha256 of the source URL (present when release.source_links is hash)."),
 }
@@ -626,7 +630,8 @@ def render_datasheet(
         ),
         "",
         "Topics and subtopics come from the site's tags where they map to the taxonomy, otherwise from a keyword and "
-        "naive Bayes classifier (`label_source`). Splits are seeded and topic-stratified: "
+        "naive Bayes classifier or, with label.method llm, a chat model (`label_source`). Splits are seeded and "
+        "topic-stratified: "
         + ", ".join(f"{x.key.rsplit('.', 1)[1]} {x.value}" for x in each("split", "sizes"))
         + " questions.",
         "",
