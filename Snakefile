@@ -34,6 +34,7 @@ include: "rules/judge.smk"
 include: "rules/grpo.smk"
 include: "rules/reward.smk"
 include: "rules/release.smk"
+include: "rules/lineage.smk"
 
 
 rule all:

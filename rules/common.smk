@@ -1,4 +1,5 @@
 import json
+import re
 
 from snakemake.utils import validate
 
@@ -44,8 +45,8 @@ def crawl_settings(wildcards):
 
 
 def final_targets():
-    """What `snakemake` with no target builds: every stage that exists so far."""
-    return [
+    """What `snakemake` with no target builds: every stage that exists so far, and each table's lineage graph."""
+    targets = [
         *expand("results/raw/{source}/posts.jsonl", source=crawl_sources()),
         "results/clean/posts.parquet",
         "results/table1.csv",
@@ -53,6 +54,16 @@ def final_targets():
         "results/table3.csv",
         "results/table4.csv",
         "results/table5.csv",
+    ]
+    return targets + lineage_graphs(targets)
+
+
+def lineage_graphs(targets):
+    """The report's lineage page: results/lineage/<table>.svg for each results/table<N>.csv among the targets."""
+    tables = [t for t in targets if re.fullmatch(r"results/table[0-9]+\.csv", t)]
+    return [
+        t.replace("results/", "results/lineage/").replace(".csv", ".svg")
+        for t in tables
     ]
 
 

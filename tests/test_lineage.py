@@ -245,3 +245,27 @@ def test_prov_json_export_holds_the_same_dag(demo):
     assert len(used) == sum(len(n.inputs) for n in {n.job: n for n in graph.values() if n.record}.values())
     tables = next(r for r in records if str(r.identifier) == "job:tables/results/table2.csv")
     assert dict(tables.attributes)[doc.valid_qualified_name("wf:rule")] == "tables"
+
+
+def test_lineage_graph_draws_each_upstream_rule_once_with_its_facts(demo):
+    import xml.etree.ElementTree as ET
+
+    from workflow_scripts import lineage_graph
+
+    assert lineage_graph.main(["--table", "results/table2.csv", "--output", "results/lineage/table2.svg"]) is None
+    svg = ET.parse("results/lineage/table2.svg").getroot()
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    groups = svg.findall("s:g", ns)
+    names = [g.get("id").removeprefix("rule-") for g in groups]
+    assert sorted(names) == sorted({rule for rule, *_ in steps(CONFIG)} | {"source files"})
+    texts = {g.get("id"): [t.text for t in g.findall("s:text", ns)] for g in groups}
+    assert texts["rule-score"][1].startswith("14 jobs · code ")
+    assert any("decisions.approved=30" in line for line in texts["rule-review_gate"])
+    edges = svg.findall("s:path", ns)
+    _, expected = lineage_graph.rule_nodes(lineage.build_graph("results/table2.csv"))
+    assert len(edges) == len(expected) and ("split", "generate") in expected and ("score", "tables") in expected
+    boxes = [(float(r.get("x")), float(r.get("y"))) for r in svg.findall("s:g/s:rect", ns)]
+    assert len(set(boxes)) == len(boxes)  # no two rules drawn on top of each other
+    by_name = dict(zip(names, boxes, strict=True))
+    assert by_name["demo_site"][1] < by_name["split"][1] < by_name["generate"][1] < by_name["tables"][1]
+    assert load_record("results/lineage/table2.svg")["facts"] == {"rules": 17}

@@ -204,6 +204,11 @@ def test_html_report_holds_the_tables(demo, tmp_path):
     html = report.read_text(encoding="utf-8", errors="replace")
     for name in ("table1.csv", "table2.csv", "table3.csv", "table4.csv"):
         assert name in html
+    # Issue 20: the lineage page, one graph per table of the default target
+    tables = sorted(p.stem for p in (demo / "results").glob("table[0-9].csv"))
+    assert sorted(p.stem for p in (demo / "results/lineage").glob("*.svg")) == tables
+    for table in tables:
+        assert f"{table}.svg" in html
 
 
 def test_demo_labels_are_scored_against_the_ground_truth(demo):

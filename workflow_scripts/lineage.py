@@ -200,7 +200,8 @@ def key_facts(record: dict[str, Any], width: int = 200) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def _code(record: dict[str, Any]) -> str:
+def code_label(record: dict[str, Any]) -> str:
+    """The record's code commit, 10 characters, +dirty when the work tree differed from it."""
     code = record.get("code") or {}
     return (code.get("commit") or "unknown")[:10] + ("+dirty" if code.get("dirty") else "")
 
@@ -254,7 +255,7 @@ def render_compact(
             lines.append(f"sources ({len(nodes)}, no provenance record: versioned inputs or user-supplied files)")
         else:
             records = [group[0].record for group in jobs.values()]
-            commits = sorted({_code(r) for r in records})
+            commits = sorted({code_label(r) for r in records})
             code = commits[0] if len(commits) == 1 else f"{len(commits)} commits ({', '.join(commits)})"
             header = f"rule {name} · {len(jobs)} job{'s' if len(jobs) > 1 else ''} · code {code}"
             keys = _param_keys(records)
@@ -412,7 +413,7 @@ def export_prov(graph: dict[str, Artifact], out_file: str | Path) -> Path:
             jobs[node.job] = activity
             for path in node.inputs:
                 doc.used(activity, f"artifact:{path}")
-            agent = doc.agent(f"wf:code/{_code(record)}", {"prov:type": "prov:SoftwareAgent"})
+            agent = doc.agent(f"wf:code/{code_label(record)}", {"prov:type": "prov:SoftwareAgent"})
             doc.wasAssociatedWith(activity, agent)
         doc.wasGeneratedBy(entity, activity)
     out = Path(out_file)
