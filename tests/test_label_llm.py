@@ -111,6 +111,7 @@ def test_unknown_id_is_asked_again_with_the_reason_then_recorded_as_failed(tmp_p
     assert labeled.loc["总是拖延", "label_source"] == "llm" and labeled.loc["总是拖延", "subtopic_id"] == "T07.04"
     follow_ups = [b["messages"] for b in server.bodies if len(b["messages"]) > 2]
     assert any("T99" in m[-1]["content"] and m[-2]["role"] == "assistant" for m in follow_ups)
+    assert all('{"topic_id": "T01"' in m[-1]["content"] for m in follow_ups)  # the template's own braces kept
     failed = labeled.loc["和室友闹矛盾"]
     assert failed["label_source"] == "llm_failed" and failed["subtopic_id"].startswith(failed["topic_id"] + ".")
     tries = CONFIG["label"]["llm"]["max_invalid_retries"] + 1

@@ -377,9 +377,10 @@ class Distiller:
     """Runs items through a teacher with caching, retries and validation, in a bounded thread pool.
 
     Replies are CoE chains checked against ``bounds`` unless another ``validate`` (reply text -> (parsed,
-    None) or (None, reason)) is given, as the LLM topic labeller does. With ``follow_up`` (a template with
-    ``{reason}``), a re-ask after an invalid reply shows the model its reply and the reason instead of
-    sending the same messages again, which at temperature 0 would mostly repeat the mistake.
+    None) or (None, reason)) is given, as the LLM topic labeller and the judge do. With ``follow_up`` (a
+    template whose one placeholder is ``{reason}``; other braces stay as written), a re-ask after an invalid
+    reply shows the model its reply and the reason instead of sending the same messages again, which at
+    temperature 0 would mostly repeat the mistake.
     """
 
     def __init__(
@@ -420,7 +421,7 @@ class Distiller:
         for attempt in range(self.policy.max_invalid_retries + 1):
             if attempt and self.follow_up is not None and reply is not None:
                 asked = [*asked, {"role": "assistant", "content": reply.content},
-                         {"role": "user", "content": self.follow_up.format(reason=reason)}]  # fmt: skip
+                         {"role": "user", "content": self.follow_up.replace("{reason}", reason or "")}]  # fmt: skip
             request = self.request(asked, attempt)
             key = request_key(request)
             keys.append(key)
