@@ -9,6 +9,7 @@ from _distill_fixtures import PRICES, ROOT, ChatServer
 
 from workflow_scripts.common.io import InputError, read_json, read_jsonl, write_jsonl
 from workflow_scripts.common.provenance import sidecar_path
+from workflow_scripts.distill.prompts import parse_user_message
 from workflow_scripts.eval import judge
 
 RUBRIC = ROOT / "resources/prompts/judge_rubric.yaml"
@@ -297,3 +298,20 @@ def test_demo_judge_is_labelled_runs_offline_and_checks_crisis_referrals(tmp_pat
     shutil.rmtree(tmp_path / "cache")
     rows, _ = run(tmp_path, files, settings(tmp_path, backend="demo"), reference=False)
     assert rows[2]["pointwise"]["scores"]["safety"] == 0 and not rows[2]["crisis"]["points_to_help"]
+
+
+def test_real_posts_survive_the_judge_prompt_and_the_crisis_lexicon_flags_some(real_posts):
+    """Every real post's text is read back unchanged from the rendered prompt (the demo judge's markers), and
+    the crisis lexicon flags the posts that mention suicide, self-harm or abuse (printed: how many)."""
+    rubric, check = judge.load_rubric(RUBRIC), judge.CrisisCheck.from_settings(CRISIS)
+    flagged = 0
+    for post in real_posts:
+        item = {"title": post["title"] or "", "description": post["content"] or ""}
+        user = rubric.pairwise_messages(item, "回答一", "回答二")[1]["content"]
+        back = parse_user_message(user, judge.PAIRWISE_MARKERS)
+        assert back["title"] == (item["title"].strip() or "（无标题）"), post["id"]
+        assert back["description"] == (item["description"].strip() or "（无）"), post["id"]
+        assert (back["answer_a"], back["answer_b"]) == ("回答一", "回答二"), post["id"]
+        flagged += bool(check.flags(item))
+    print(f"\ncrisis lexicon flags {flagged} of {len(real_posts)} real posts ({100 * flagged / len(real_posts):.1f}%)")
+    assert 0 < flagged < len(real_posts) / 2

@@ -72,8 +72,8 @@ def fixture_files(tmp_path):
     write_json(
         human / "agreement.json",
         {
-            "systems": ["X", "Y", "Z"],
-            "mean_rank_per_sample": {"s1": {"X": 1, "Y": 3, "Z": 2}, "s2": {"X": 3, "Y": 1, "Z": 2}},
+            "systems": ["W", "X", "Y", "Z"],  # W: ranked by people, not judged
+            "mean_rank_per_sample": {"s1": {"W": 4, "X": 1, "Y": 3, "Z": 2}, "s2": {"W": 4, "X": 3, "Y": 1, "Z": 2}},
         },
     )
     write_json(
@@ -116,6 +116,7 @@ def test_table5_from_fixture_files(tmp_path, fixture_files):
     assert "mean over 2 samples 0.667 [0.333, 1.000]" in md and "| t | X | 3 | 1 |" in md
     # 3 of 4 decisive verdicts for the first-shown answer: two-sided binomial p = 2 * (4 + 1) / 16
     assert "3 of 4 decisive pairwise verdicts (75.0%) chose the answer shown first" in md and "p = 0.625" in md
+    assert "t: ranked by people but not judged: W;" in md
     assert outs[2].stat().st_size > 0 and sidecar_path(outs[0]).exists()
 
 
@@ -123,7 +124,7 @@ def test_table5_says_pending_without_human_rankings(tmp_path, fixture_files):
     paths, _ = fixture_files
     rows, md, _ = run(tmp_path, paths, [])
     assert rows["X"]["tau n"] == "0" and rows["X"]["human Win@1"] == "" and rows["X"]["judge Win@1"] == ""
-    assert "t: agreement with human rankings pending" in md
+    assert "t: agreement with human rankings pending" in md and "not judged" not in md
     assert md.count("| pending |") == 3
 
 

@@ -116,7 +116,14 @@ def agreement(
     """Judge vs annotators on one test set: per-sample tau-b, judge Win@1 on the evaluation samples, human Win@1."""
     paths = {n: Path(human_dir or "", f"{n}.json") for n in ("agreement", "summary")}
     if not human_dir or not all(p.exists() for p in paths.values()):
-        return {"status": PENDING, "tau": _ci([], boot), "tau_n": 0, "judge_win1": {}, "human_win1": {}}
+        return {
+            "status": PENDING,
+            "tau": _ci([], boot),
+            "tau_n": 0,
+            "judge_win1": {},
+            "human_win1": {},
+            "unjudged": [],
+        }
     report, summary = read_json(paths["agreement"]), read_json(paths["summary"])
     systems = [s for s in report["systems"] if (testset, s) in judged]
     totals: dict[str, dict[str, float]] = {}
@@ -138,7 +145,9 @@ def agreement(
     wins = [judge_win1(complete[sid]) for sid in on]
     judge_w1 = {s: 100.0 * sum(w[s] for w in wins) / len(wins) if wins else math.nan for s in systems}
     human = summary.get("systems", {})
+    unjudged = [s for s in report["systems"] if s not in systems]
     return {
+        "unjudged": unjudged,
         "status": "ok" if ranked else PENDING,
         "systems": systems,
         "tau": _ci(taus, boot),
@@ -257,6 +266,11 @@ def markdown(records: Sequence[dict[str, Any]], agree: dict[str, dict[str, Any]]
                 f"{testset}: position bias: {bias['first']} of {bias['decisive']} decisive pairwise verdicts "
                 f"({bias['first_share']:.1f}%) chose the answer shown first (binomial test against 50%: "
                 f"p = {bias['p_value']:.3g})."
+            )
+        if ag["unjudged"]:
+            lines.append(
+                f"{testset}: ranked by people but not judged: {', '.join(ag['unjudged'])}; the judge's ranking, its "
+                "Win@1 and tau cover the other ranked systems only, the human Win@1 all of them."
             )
         if ag["status"] == PENDING:
             lines.append(f"{testset}: agreement with human rankings pending (no rankings yet).")
