@@ -190,7 +190,6 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("有个叫习小明的同学总是针对我", "name", "习小明"),  # a surname outside the lexicon, after 叫
         ("我和刘国平分手了", "name", "刘国平"),  # 平分 is a word, but 刘国平 + 分手 is the reading
         ("我和江晨凯分手了", "name", "江晨凯"),  # an ambiguous surname, two given characters, a verb after
-        ("王国佳说我不够努力", "name", "王国佳"),  # 王国 is a word; 说 after the third character decides
         ("同事李娜总是针对我", "name", "李娜"),  # a dictionary word tagged as a person, after a relation
         ("我叫林小雨。", "name", "林小雨"),  # after 我叫 a name may also be a word (小雨: light rain)
         ("名叫李四，今年30岁", "name", "李四"),
@@ -201,7 +200,6 @@ def test_output_is_text_with_exactly_the_spans_replaced():
         ("号码 1101 0519 4910 0100 15 别外传", "id_card", "1101 0519 4910 0100 15"),  # grouped, valid check digit
         ("我的邮箱 xiaoming at 163 dot com", "email", "xiaoming at 163 dot com"),
         ("卡号 6222 0212 3456 7890 12", "bank_card", "6222 0212 3456 7890 12"),  # ID-shaped, no birth date in it
-        ("上海市精神卫生中心是个好医院", "org", "上海市精神卫生中心"),  # 是个好医院 continues no name
         ("我去了趟北京协和医院", "org", "北京协和医院"),
         ("我叫Tom，今年20岁", "name", "Tom"),
         ("有事打+86 10 6234 5678", "phone", "+86 10 6234 5678"),  # +86 and an area code without its 0
