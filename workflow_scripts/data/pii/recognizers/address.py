@@ -30,7 +30,7 @@ _ADMIN_GENERIC = set(read_lexicon("address_generic_areas.txt"))
 _ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))
 # the name run before an anchor stops after these (住在|阳光花园3栋, 我家在|建国路88号)
 _LEFT_STOP_WORDS = read_lexicon("address_left_stopwords.txt")
-LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很才或叫趟"
+LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟"
 _LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_CHARS + "])")
 _LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
 

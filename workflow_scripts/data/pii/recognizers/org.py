@@ -51,6 +51,7 @@ _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[�
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能")
+_SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _SUBJECT = re.compile(
@@ -67,10 +68,11 @@ def _has_subject(norm: str, start: int) -> bool:
     return len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
 
 
-def _rare_name(word: str, tag: str, freq: int) -> bool:
+def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
     """A word unknown to jieba's dictionary, very rare, or a rare noun reads as a name (博远, 鼎新, 星辰);
-    a verb (升入大学) or a frequent noun (品牌公司) names a kind of organisation."""
-    return freq < 50 or (tag.startswith("n") and freq < 300)
+    a verb (升入大学) or a frequent noun (品牌公司) names a kind of organisation. Schools are often named
+    with ordinary nouns (育才中学); their category words are in org_generic_words.txt."""
+    return freq < 50 or (tag.startswith("n") and (freq < 300 or bool(school)))
 
 
 _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
@@ -148,7 +150,7 @@ class OrgRecognizer(Recognizer):
             elif not tag:  # a word jieba's HMM made up: a name (博远) unless built on a function word (催着, 时刚)
                 if any(ch in _FUNCTION_CHARS for ch in word):
                     return False
-            elif not (tag in _PROPER_TAGS or _rare_name(word, tag, seg.freq.get(word, 0))):
+            elif not (tag in _PROPER_TAGS or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))):
                 return False
         return bool(head)
 
