@@ -1,0 +1,135 @@
+"""Held-out synthetic PII set, written before the recognisers were tuned for recall and never tuned on.
+
+Same markup as ``anonymize_corpus.py`` (``{kind:value}`` marks planted PII). Phrasings differ on purpose from
+the demo generator's templates and from the tuning corpus. ``bench/bench_anonymize.py --corpus heldout``
+prints its recall and false removal; the figure is reported as measured, not as a target to tune towards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from anonymize_corpus import parse
+
+PII = [
+    # names: cues, relations, titles, greetings, frames
+    "大家好，我叫{name:邱嘉豪}，在读研二。",
+    "本人{name:田静怡}，女，今年二十六。",
+    "我的真实姓名是{name:蔡文轩}，希望大家帮我保密。",
+    "老公{name:万志鹏}最近半年都不碰我。",
+    "我前夫{name:姜海波}到现在还在骚扰我。",
+    "我室友叫{name:严晓雯}，她总半夜哭。",
+    "辅导员{name:卢建华}让我写检讨。",
+    "我们经理{name:汤敏}每天都骂人。",
+    "{name:魏子墨}你好，看了你的描述我很心疼。",
+    "亲爱的{name:丁雨萱}：你已经做得很好了。",
+    "昨晚{name:石磊}又喝醉了回家砸东西。",
+    "我跟{name:任思琪}吵了一架，现在谁也不理谁。",
+    "{name:邹宇航}老师说我的作文写得很好。",
+    "我妹妹{name:夏雨晴}今年读初三。",
+    "有个叫{name:段佳慧}的女生一直在背后议论我。",
+    ["我和{name:秦浩}在一起四年了。", "{name:秦浩}说他需要空间。"],
+    # phones
+    "我的号码{phone:15900112233}，打不通就发短信。",
+    "紧急联系人电话：{phone:137-1111-2222}",
+    "家里电话 {phone:0371-65432109}",
+    "请致电{phone:(010)88776655}",
+    "打我手机：{phone:186 2233 4455}",
+    # email
+    "简历投到{email:liuyang_hr@126.com}了。",
+    "我的邮箱：{email:sunny.day99@foxmail.com}，欢迎交流。",
+    "Email：{email:k.wong@outlook.com}",
+    # qq
+    "QQ：{qq:3141592653}",
+    "想聊的加我企鹅{qq:66778899}",
+    "我的扣扣是{qq:852741963}，备注一下。",
+    # wechat
+    "微信：{wechat:moon_river_88}",
+    "加我vx {wechat:xiaoqi-2023}",
+    "V信号是{wechat:Tina_Liu520}",
+    # id card
+    "身份证号{id_card:11010519491231002X}不小心发到了群里。",
+    "我的证件号码是{id_card:420106198807203418}",
+    # bank card
+    "他让我往{bank_card:6228 4812 3456 7890 018}转钱。",
+    "工行卡号：{bank_card:6212261234567890123}",
+    # addresses
+    "我住在{address:南京市玄武区珠江路688号}。",
+    "地址：{address:成都市高新区天府大道北段1700号}",
+    "我家在{address:金地格林小镇7号楼2单元803}，天天听到楼上吵架。",
+    "现住{address:北京市海淀区学院路30号}宿舍。",
+    "租房在{address:龙湖春江郦城5栋1单元1502}。",
+    # orgs: schools and employers in first-person frames
+    "我在{org:南开大学}读大二，感觉跟不上。",
+    "我是{org:四川大学华西医院}的护士，天天夜班。",
+    "孩子在{org:北京市第八中学}上高一。",
+    "去年从{org:厦门大学}毕业，一直没找到工作。",
+    "我在{org:中国建设银行广州天河支行}上班，业绩压力太大。",
+    "上个月被{org:京东}裁员了，现在每天在家。",
+    "我在{org:郑州外国语学校}读高二，成绩下滑得厉害。",
+    "刚入职{org:上海汇丰科技有限公司}三个月。",
+    # plates
+    "车牌号{plate:苏A·8K2M5}的那辆白车一直跟着我。",
+    "他的车{plate:粤B 3X7Y9}停在我家楼下。",
+    # urls
+    "我的微博主页：{url:https://weibo.com/u/7788990011}",
+    "我在B站发视频，主页{url:https://space.bilibili.com/3344556}",
+    # birthdays
+    "我生日是{birthday:1996年11月2日}。",
+    "出生日期：{birthday:1989-04-17}",
+    "本人{birthday:2002.08.30}出生。",
+]
+NEGATIVE = [
+    "同时也想问问，焦虑症要吃多久的药？",
+    "我和朋友说了这件事，她也不理解。",
+    "20岁男大学生，最近总是失眠。",
+    "学校的心理咨询室老师建议我去医院看看。",
+    "那天是2021年3月26日，我第一次惊恐发作。",
+    "我妈是中学老师，对我要求特别严。",
+    "对方真的很好，可是我就是不喜欢。",
+    "祝顺利，加油！",
+    "和家长沟通过很多次了，没有用。",
+    "哈佛大学的教授做过一个研究，说孤独会影响寿命。",
+    "读了《也许你该找个人聊聊》，感触很深。",
+    "每天吃舍曲林100mg，已经三个月。",
+    "SCL-90测出来抑郁因子3.2分。",
+    "一次咨询400元，做了十次。",
+    "2019年的冬天我失去了外婆。",
+    "高三那年我体重掉了二十斤。",
+    "上海的冬天又湿又冷。",
+    "全国心理援助热线400-161-9995可以打。",
+    "我爸妈从小就偏心我弟弟。",
+    "老师说我是班里最有潜力的学生。",
+    "王老师人很好，经常找我谈心。",
+    "周末和同事一起去爬山了。",
+    "影响公司的正常运转是我最怕的。",
+    "大学生心理健康课上讲过这个。",
+    "张老师说我这是典型的焦虑。",
+    "我在一家医院做护士，每天都很累。",
+    "方法试了很多，还是没用。",
+    "李白的诗我最喜欢《将进酒》。",
+    "周一早上八点半开会。",
+    "我男朋友比我大三岁。",
+]
+
+
+def heldout_entries() -> Iterator[tuple[str, list[str]]]:
+    """("pii" or "negative", fields) for every entry."""
+    for e in PII:
+        yield "pii", e if isinstance(e, list) else [e]
+    for e in NEGATIVE:
+        yield "negative", [e]
+
+
+def heldout_posts() -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]]]]:
+    """(post id, texts, planted spans as (text index, start, end, kind)), as ``anonymize_corpus.corpus_posts``."""
+    for i, (_label, fields) in enumerate(heldout_entries()):
+        texts: list[str] = []
+        pii: list[tuple[int, int, int, str]] = []
+        for j, f in enumerate(fields):
+            text, spans = parse(f)
+            texts.append(text)
+            pii += [(j, s, e, k) for s, e, k in spans]
+        if len(texts) == 1:
+            texts, pii = ["", texts[0]], [(1, s, e, k) for _, s, e, k in pii]
+        yield i, texts, pii

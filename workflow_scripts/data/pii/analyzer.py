@@ -1,0 +1,149 @@
+"""The analyzer: runs every recogniser, scores and resolves their candidates in one place.
+
+1. Each recogniser proposes candidates with a base score.
+2. Context boost: ``BOOST`` for each side (before / after) on which one of the recogniser's context words lies
+   within its window, inside the same sentence (Presidio's LemmaContextAwareEnhancer, on characters).
+3. Threshold: candidates scoring below ``THRESHOLD`` are dropped; so are candidates overlapping a placeholder,
+   names/organisations/addresses inside a 《book title》, and those the recogniser's ``validate`` (its costly
+   checks, run only here) rejects.
+4. Overlaps: the higher score wins, then the longer span, then the kind listed first in ``KINDS``.
+5. Post level: a name found in one text of a post is replaced wherever it recurs in the post.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from workflow_scripts.data.pii.base import (
+    BOOK_RE,
+    KINDS,
+    PLACEHOLDER_RE,
+    Candidate,
+    Context,
+    Recognizer,
+    Span,
+    normalize_width,
+)
+from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
+from workflow_scripts.data.pii.recognizers.contact import (
+    EmailRecognizer,
+    PhoneRecognizer,
+    QQRecognizer,
+    URLRecognizer,
+    WeChatRecognizer,
+)
+from workflow_scripts.data.pii.recognizers.dates import BirthDateRecognizer
+from workflow_scripts.data.pii.recognizers.name import NameRecognizer
+from workflow_scripts.data.pii.recognizers.numbers import BankCardRecognizer, IdCardRecognizer, PlateRecognizer
+from workflow_scripts.data.pii.recognizers.org import BrandEmployerRecognizer, OrgRecognizer
+
+THRESHOLD = 0.5
+BOOST = 0.3
+_SENTENCE_END = "。！？!?\n"
+_IN_BOOKS_KEPT = {"name", "org", "address"}
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+_DIGIT = re.compile(r"\d")
+
+
+@functools.cache
+def recognizers() -> tuple[Recognizer, ...]:
+    """The registry (add a recogniser here)."""
+    return (
+        URLRecognizer(),
+        EmailRecognizer(),
+        WeChatRecognizer(),
+        QQRecognizer(),
+        IdCardRecognizer(),
+        BankCardRecognizer(),
+        PhoneRecognizer(),
+        PlateRecognizer(),
+        BirthDateRecognizer(),
+        AddressRecognizer(),
+        OrgRecognizer(),
+        BrandEmployerRecognizer(),
+        NameRecognizer(),
+    )
+
+
+def _sentence(norm: str, start: int, end: int, before: int, after: int) -> tuple[str, str]:
+    """The text within ``before``/``after`` characters of a span, cut at sentence ends."""
+    left = norm[max(0, start - before) : start]
+    cut = max(left.rfind(c) for c in _SENTENCE_END)
+    right = norm[end : end + after]
+    stops = [i for i in (right.find(c) for c in _SENTENCE_END) if i >= 0]
+    return left[cut + 1 :], right[: min(stops)] if stops else right
+
+
+def score(rec: Recognizer, norm: str, c: Candidate) -> float:
+    """Base score plus the context boost of the recogniser's context words."""
+    s = c.score
+    if rec.context_before or rec.context_after:
+        left, right = _sentence(norm, c.start, c.end, *rec.window)
+        s += BOOST * (any(w in left for w in rec.context_before) + any(w in right for w in rec.context_after))
+    return min(s, 1.0)
+
+
+def _resolve(cands: Iterable[tuple[float, Candidate]], n: int) -> list[Span]:
+    taken = bytearray(n)
+    out: list[Span] = []
+    order = sorted(cands, key=lambda sc: (-sc[0], sc[1].start - sc[1].end, _KIND_ORDER[sc[1].kind], sc[1].start))
+    for _s, c in order:
+        if not any(taken[c.start : c.end]):
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+            out.append(Span(c.start, c.end, c.kind))
+    return sorted(out)
+
+
+def _blocked(ctx: Context, books: list[tuple[int, int]], c: Candidate) -> bool:
+    if any(s < c.end and c.start < e for s, e in ctx.protected):
+        return True
+    return c.kind in _IN_BOOKS_KEPT and any(s < c.end and c.start < e for s, e in books)
+
+
+def find_pii(text: str, extra_names: Iterable[str] = ()) -> list[Span]:
+    """PII spans of ``text`` (sorted, non-overlapping); ``extra_names`` are names already found in the post."""
+    if not text:
+        return []
+    norm = normalize_width(text)
+    ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
+    books = [m.span() for m in BOOK_RE.finditer(norm)]
+    kept: list[tuple[float, Candidate]] = []
+    for rec in recognizers():
+        for c in rec.candidates(ctx):
+            s = score(rec, norm, c)
+            if s >= THRESHOLD and not _blocked(ctx, books, c) and rec.validate(norm, c):
+                kept.append((s, c))
+    kept += [(1.0, c) for c in _mentions(norm, extra_names) if not _blocked(ctx, books, c)]
+    return _resolve(kept, len(norm))
+
+
+def _mentions(norm: str, names: Iterable[str]) -> list[Candidate]:
+    """Every occurrence of an already found name (a Latin name as a whole word: Tom, not Tomorrow)."""
+    out = []
+    for name in names:
+        start = norm.find(name)
+        while start != -1:
+            end = start + len(name)
+            edge = norm[start - 1 : start] + norm[end : end + 1]
+            if not name.isascii() or not any(c.isascii() and c.isalnum() for c in edge):
+                out.append(Candidate(start, end, "name", 1.0, "mention"))
+            start = norm.find(name, end)
+    return out
+
+
+def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
+    """Spans for each text of one post; a name found in any text is also removed everywhere else."""
+    texts = [t or "" for t in texts]
+    first = [find_pii(t) for t in texts]
+    names = {
+        normalize_width(t[s:e]) for t, spans in zip(texts, first, strict=True) for s, e, k in spans if k == "name"
+    }
+    names = {n for n in names if len(n) >= 2}
+    if not names:
+        return first
+    return [
+        find_pii(t, names) if any(n in normalize_width(t) for n in names) else sp
+        for t, sp in zip(texts, first, strict=True)
+    ]

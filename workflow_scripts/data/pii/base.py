@@ -1,0 +1,197 @@
+"""Shared pieces of the PII detector: the candidate type, the recogniser interface, lexicons, text helpers.
+
+A recogniser proposes ``Candidate`` spans with a base score and the words around them that would make them
+PII (its context words); the analyzer (``analyzer.py``) adds the context boost, applies the threshold and
+resolves overlaps, in one place. Recognisers never look at each other's results.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+LEXICON_DIR = Path(__file__).resolve().parents[3] / "resources" / "lexicons"
+
+LABELS: dict[str, str] = {
+    "name": "姓名",
+    "phone": "电话",
+    "email": "邮箱",
+    "qq": "QQ",
+    "wechat": "微信",
+    "id_card": "身份证",
+    "bank_card": "银行卡",
+    "address": "地址",
+    "org": "机构",
+    "plate": "车牌",
+    "url": "网址",
+    "birthday": "生日",
+}
+KINDS = tuple(LABELS)
+CJK = "\u4e00-\u9fff"
+PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(LABELS.values()) + r")(\d+)\]")
+BOOK_RE = re.compile(r"《[^《》\n]{1,40}》")
+
+
+class Span(NamedTuple):
+    """A detected PII span ``text[start:end]`` of a given kind (one of ``KINDS``)."""
+
+    start: int
+    end: int
+    kind: str
+
+
+class Candidate(NamedTuple):
+    """A recogniser's proposal: a span, its kind, a base score in [0, 1] and the recogniser's name."""
+
+    start: int
+    end: int
+    kind: str
+    score: float
+    source: str
+
+
+@dataclass
+class Context:
+    """What a recogniser may read: the width-normalised text and cheap facts computed once per text."""
+
+    norm: str
+    has_digit: bool
+    protected: list[tuple[int, int]] = field(default_factory=list)  # placeholders and 《book titles》
+
+
+class Recognizer:
+    """One PII kind (or one way of finding it). Subclasses set ``kind`` and implement ``candidates``.
+
+    ``context_before`` / ``context_after``: words that, found within ``window`` characters before / after a
+    candidate in the same sentence, raise its score by the analyzer's boost (Presidio's context words).
+    """
+
+    kind: str = ""
+    context_before: tuple[str, ...] = ()
+    context_after: tuple[str, ...] = ()
+    window: tuple[int, int] = (10, 8)
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def validate(self, norm: str, c: Candidate) -> bool:
+        """A costlier check, run by the analyzer only on candidates that passed the threshold."""
+        return True
+
+    def cand(self, start: int, end: int, score: float) -> Candidate:
+        return Candidate(start, end, self.kind, score, type(self).__name__)
+
+
+# --------------------------------------------------------------------------------------------- lexicons
+@functools.cache
+def read_lexicon(name: str) -> tuple[str, ...]:
+    """Entries of ``resources/lexicons/<name>``: whitespace-separated tokens, ``#`` comments ignored."""
+    out: list[str] = []
+    for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
+        out.extend(line.split("#", 1)[0].split())
+    return tuple(out)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so 前男友 wins over 男友)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# ------------------------------------------------------------------------------------------ normalising
+# Full-width ASCII (０-９, Ａ-Ｚ, ＠, ．, －, ＋, （）...) and ideographic space map 1:1 onto ASCII, so offsets
+# found in the normalised copy are offsets in the original text.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D, 0x2014: 0x2D})
+
+
+def normalize_width(text: str) -> str:
+    """Full-width ASCII to half-width, length-preserving (offsets stay valid)."""
+    return text.translate(_FULLWIDTH)
+
+
+def digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+# ------------------------------------------------------------------------------------------ segmentation
+class Segmenter:
+    """jieba word segmentation on a small window: does a candidate agree with the word boundaries, and
+    which part-of-speech does jieba's statistical tagger (dictionary + HMM) give it?
+
+    Only called for candidates that already have a cue, so its cost stays off the common path.
+    """
+
+    def __init__(self) -> None:
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        self._cut = jieba.lcut
+        self._pos = jieba.posseg.lcut
+        self.freq: dict[str, int] = jieba.dt.FREQ
+        self.tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+
+    def bounds(self, norm: str, start: int, end: int, pad: int = 6) -> set[int]:
+        """Word boundaries (absolute offsets) of jieba's segmentation of ``norm`` around ``start:end``."""
+        ws = max(0, start - pad)
+        out = {ws}
+        pos = ws
+        for tok in self._cut(norm[ws : min(len(norm), end + pad)], HMM=True):
+            pos += len(tok)
+            out.add(pos)
+        return out
+
+    def agrees(self, norm: str, start: int, end: int) -> bool:
+        """Neither end of ``start:end`` cuts a word (同时也: 时也 would cut 同时)."""
+        b = self.bounds(norm, start, end)
+        return start in b and end in b
+
+    def tokens(self, norm: str, start: int, end: int, tagger: bool = False, pad: int = 4) -> list[tuple[str, str]]:
+        """(word, tag) tokens that exactly cover ``norm[start:end]`` in its window ([] if a word crosses either
+        end). Tags come from jieba's dictionary ("" for a word its HMM made up), or with ``tagger`` from
+        jieba.posseg's statistical tagger (dictionary + HMM; about 100 times slower, so used last)."""
+        ws = max(0, start - pad)
+        text = norm[ws : min(len(norm), end + pad)]
+        pairs = (
+            [(p.word, p.flag) for p in self._pos(text)]
+            if tagger
+            else [(w, self.tags.get(w, "")) for w in self._cut(text)]
+        )
+        pos = ws
+        out: list[tuple[str, str]] = []
+        for word, tag in pairs:
+            nxt = pos + len(word)
+            if pos < start < nxt or pos < end < nxt:
+                return []
+            if start <= pos and nxt <= end:
+                out.append((word, tag))
+            pos = nxt
+            if pos >= end:
+                break
+        return out
+
+    def tag_of(self, norm: str, start: int, end: int) -> str | None:
+        """jieba.posseg's tag of ``norm[start:end]`` when it is one token of its window, else None."""
+        toks = self.tokens(norm, start, end, tagger=True)
+        return toks[0][1] if len(toks) == 1 else None
+
+    def pos(self, text: str) -> list[tuple[str, str]]:
+        """(word, dictionary tag) pairs of jieba's segmentation of a short text ("" for unknown words)."""
+        return [(w, self.tags.get(w, "")) for w in self._cut(text)]
+
+    def is_word(self, w: str) -> bool:
+        """An ordinary dictionary word. jieba tags many words ``nr`` (温顺, 殷勤, 田园): above a frequency of
+        100 such a word is almost always not a name, below it mostly is (孙悦)."""
+        f = self.freq.get(w, 0)
+        return f > 0 and (f >= 100 or not self.tags.get(w, "").startswith("nr"))
+
+
+@functools.cache
+def segmenter() -> Segmenter:
+    return Segmenter()

@@ -1,0 +1,85 @@
+"""Street and residential addresses: an anchor (road + door number, estate + building, building + unit/room)
+extended left over the place names before it and right over building/unit/room numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow_scripts.data.pii.base import CJK, Candidate, Context, Recognizer, alternation, read_lexicon
+
+_ROAD = r"(?:大道|大街|路|街|道|巷|胡同|弄)"
+_NUM = r"(?:\d+(?:-\d+)?|[一二三四五六七八九十]{1,3})"
+_DNUM = r"\d+(?:-\d+)?"
+_UNIT = r"(?:号楼|号院|栋|幢|座|单元|楼|层|室|号|户|排)"
+_ESTATE = r"(?:小区|花园|公寓|大厦|家园|苑|园|村|新村|社区|广场|大院|宿舍|新城|府|湾|城|佳苑|名邸|花城|里|区)"
+_ANCHOR = re.compile(
+    rf"(?P<road>{_ROAD} ?(?:[一二三四五六七八九十]{{1,3}}段|{_DNUM} ?(?:弄|巷|段|支路|条|里) ?)?{_DNUM} ?号(?:院)?)"
+    rf"|(?P<estate>{_ESTATE} ?{_DNUM} ?(?:号楼|栋|幢|座|期|区))"
+    rf"|(?P<building>{_DNUM} ?(?:号楼|栋|幢|座) ?"
+    rf"(?:{_DNUM} ?(?:单元|层|楼|室|号)|[-—]? ?\d{{3,4}}(?![\d年月日岁]))|{_DNUM}号楼)"
+)
+_TAIL = re.compile(
+    rf"(?: ?[{CJK}A-Za-z]{{1,10}}?(?={_DNUM} ?(?:号楼|栋|幢|座|单元|期|区|楼|层|室)))?"
+    rf"(?: ?(?:{_DNUM}|[A-Za-z]) ?{_UNIT})*"
+    r"(?:(?<=[元楼层栋幢座]) ?[-—]? ?\d{2,5}(?![\d年月日岁号]))?"
+)
+_QUICK = re.compile(r"\d ?(?:号|栋|幢|座|单元|楼|层|室|弄|段|期|区)")
+_ADMIN_ROAD = re.compile(rf"(?<=[省市区县镇])[{CJK}]{{1,6}}?(?:大道|大街|路|街|巷|胡同)(?:{_NUM}段)?")
+_ADMIN_GENERIC = set(read_lexicon("address_generic_areas.txt"))
+_ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))
+# the name run before an anchor stops after these (住在|阳光花园3栋, 我家在|建国路88号)
+_LEFT_STOP_WORDS = read_lexicon("address_left_stopwords.txt")
+LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟"
+_LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_CHARS + "])")
+_LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
+
+
+def left_start(norm: str, end: int, max_len: int) -> int:
+    """Start of the name run that ends at ``end``: back over CJK/alnum, cut after the last stop word."""
+    m = _LEFT_RUN.search(norm, max(0, end - max_len), end)
+    if not m:
+        return end
+    cut = 0
+    for c in _LEFT_CUT.finditer(m.group()):
+        cut = c.end()
+    return m.start() + cut
+
+
+class AddressRecognizer(Recognizer):
+    """Anchored addresses (建国路88号, 阳光花园3栋2单元501室, 幸福里5号楼402, 朝阳区建国路) with the place names
+    before them. An anchor without a name before it (路88号, 3号线, 第3单元) is not an address."""
+
+    kind = "address"
+    context_before = ("住在", "住", "地址", "家在", "寄到", "搬到", "租的", "快递", "家住", "楼下")
+    window = (8, 0)
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        if ctx.has_digit and _QUICK.search(norm):
+            for m in _ANCHOR.finditer(norm):
+                s = left_start(norm, m.start(), 24)
+                name_len = m.start() - s
+                if m.lastgroup == "road" and name_len == 0:
+                    continue
+                if m.lastgroup == "building" and name_len < 2:
+                    continue  # 3栋402 with no estate name: too little to place anyone
+                e = m.end()
+                t = _TAIL.match(norm, e)
+                if t:
+                    e = t.end()
+                if e - s >= 5:
+                    yield self.cand(s, e, 0.8 if name_len >= 2 else 0.45)
+        for m in _ADMIN_ROAD.finditer(norm):
+            road = m.group()
+            if len(road) < 3 or road in _ROAD_GENERIC:
+                continue
+            s = left_start(norm, m.start(), 20)
+            admin = norm[s : m.start()]
+            cut = max(admin.rfind(c, 0, len(admin) - 1) for c in "省市区县镇") + 1
+            unit = admin[cut:]
+            if len(unit) < 2 or unit in _ADMIN_GENERIC or admin in _ADMIN_GENERIC:
+                continue
+            e = m.end()
+            t = _TAIL.match(norm, e)
+            yield self.cand(s, t.end() if t else e, 0.75)

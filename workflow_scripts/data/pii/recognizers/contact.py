@@ -1,0 +1,150 @@
+"""Contact details: phone numbers, e-mail addresses, QQ numbers, WeChat IDs and personal URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, digits, read_lexicon
+
+_HOTLINE_WORDS = re.compile(r"热线|援助|干预|危机|救助|急救|报警|求助|希望24|生命线|心理咨询中心|服务电话|12356|12355")
+
+
+class PhoneRecognizer(Recognizer):
+    """Mobile numbers (1[3-9] + 9 digits), landlines with an area code, 400/800 numbers and, next to a phone
+    word, local numbers. Public hotlines (``hotline_whitelist.txt`` or a hotline word nearby) are kept."""
+
+    kind = "phone"
+    context_before = ("电话", "手机", "号码", "座机", "固话", "联系", "打", "拨", "call", "Tel", "tel")
+    window = (8, 0)
+    MOBILE = re.compile(
+        r"(?<![0-9A-Za-z+])(?<!\d[ -])(?:(?:\+|00)?86[ -]?|[(]\+?86[)] ?)?1[3-9]\d(?:[ -]?\d){8}(?![0-9])"
+    )
+    LANDLINE = re.compile(
+        r"(?<![0-9A-Za-z])(?<!\d[ -])(?:[(]0\d{2,3}[)] ?|(?:(?:\+|00)86[ -]?0?|0)\d{2,3}[ -]?)"
+        r"(?:[2-9]\d{2,3}[ -]?\d{4}|[2-9]\d{6,7})"
+        r"(?: ?(?:转|-|ext\.?|分机|#) ?\d{1,6})?(?![0-9])"
+    )
+    SERVICE = re.compile(r"(?<![0-9])[48]00[ -]?\d{3}[ -]?\d{4}(?![0-9])")
+    LOCAL = re.compile(r"(?<![0-9.])(?<!\d[ -])(?:[2-9]\d{6,7}|[2-9]\d{2,3}[ -]\d{4})(?![0-9.])")
+
+    def __init__(self) -> None:
+        self.hotlines = {digits(x) for x in read_lexicon("hotline_whitelist.txt")}
+
+    def _hotline(self, norm: str, s: int, e: int, mobile: bool) -> bool:
+        d = digits(norm[s:e])
+        if len(d) > 11 and d.startswith(("0086", "86")):
+            d = d[4:] if d.startswith("0086") else d[2:]
+        if d in self.hotlines or d.lstrip("0") in self.hotlines:
+            return True
+        near = _HOTLINE_WORDS.search(norm, max(0, s - 16), s) or _HOTLINE_WORDS.search(norm, e, e + 10)
+        return not mobile and bool(near)
+
+    RUN = re.compile(r"\d(?:[ -]?\d){6}")  # every phone number has seven digits in a row
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        if not ctx.has_digit or not self.RUN.search(ctx.norm):
+            return
+        norm = ctx.norm
+        for rx, score, mobile in ((self.MOBILE, 0.85, True), (self.LANDLINE, 0.7, False), (self.SERVICE, 0.3, False)):
+            for m in rx.finditer(norm):
+                if not self._hotline(norm, *m.span(), mobile):
+                    yield self.cand(*m.span(), score)
+        for m in self.LOCAL.finditer(norm):  # 62345678: a phone only next to a phone word (the context boost)
+            if not self._hotline(norm, *m.span(), False):
+                yield self.cand(*m.span(), 0.2)
+
+
+class EmailRecognizer(Recognizer):
+    """name@host.tld, also written name(at)host, name at host dot com, or name#qq.com (#: replace with @)."""
+
+    kind = "email"
+    PLAIN = re.compile(
+        r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:@|\(at\)|\[at\])\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+        r"\.[A-Za-z]{2,6}(?![A-Za-z])"
+    )
+    WORDS = re.compile(
+        r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\bat\b|\(at\)|\[at\])\s?[A-Za-z0-9-]+"
+        r"(?:\s?(?:\bdot\b|\(dot\)|\[dot\]|\.)\s?[A-Za-z0-9-]+)*\s?(?:\bdot\b|\(dot\)|\[dot\])\s?[A-Za-z]{2,6}(?![A-Za-z])",
+        re.I,
+    )
+    HASH = re.compile(
+        r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?[#＃]\s?"
+        r"(?:qq|163|126|gmail|sina|sohu|hotmail|outlook|foxmail|yeah|139|aliyun|icloud|yahoo)\.(?:com|cn|net)(?:\.cn)?",
+        re.I,
+    )
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        lower = norm.lower()
+        for rx, gate in ((self.PLAIN, "@" in norm or "(at)" in lower or "[at]" in lower), (self.HASH, "#" in norm)):
+            if gate:
+                yield from (self.cand(*m.span(), 0.9) for m in rx.finditer(norm))
+        if "dot" in lower:
+            yield from (self.cand(*m.span(), 0.8) for m in self.WORDS.finditer(norm))
+
+
+class QQRecognizer(Recognizer):
+    """A QQ number is 5-11 digits after a QQ word (QQ, 扣扣, 企鹅号, Q:); bare digit runs are not QQ numbers."""
+
+    kind = "qq"
+    RX = re.compile(
+        r"(?:QQ|qq|Qq|qQ|扣扣|抠抠|企鹅号?|球球|[Qq]号|(?<![A-Za-z])[Qq](?= ?[:：]))"
+        r"(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
+    )
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        if ctx.has_digit:
+            yield from (self.cand(*m.span(1), 0.85) for m in self.RX.finditer(ctx.norm))
+
+
+class WeChatRecognizer(Recognizer):
+    """A WeChat ID (a letter + 5-19 letters/digits/_/-, or a phone-like number) after a WeChat word."""
+
+    kind = "wechat"
+    CUE = re.compile(r"微信|威信|薇信|徽信|[Vv]信|[VvWw][Xx]|weixin|wechat|加我?[Vv]", re.I)
+    RX = re.compile(
+        r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|weixin|[Ww]e[Cc]hat|加我?[Vv])"
+        r"(?:号码|号|ID|id)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
+    )
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        if self.CUE.search(ctx.norm):
+            yield from (self.cand(*m.span(1), 0.85) for m in self.RX.finditer(ctx.norm))
+
+
+class URLRecognizer(Recognizer):
+    """Personal pages (a profile path, a blog, a social-media user page); public sites' pages are kept."""
+
+    kind = "url"
+    QUICK = re.compile(r"http|www\.|\.(?:com|cn|net|org|me|io|cc|tv|top|xyz|info|site)/", re.I)
+    RX = re.compile(
+        r"(?<![A-Za-z0-9@])(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"
+        r"|(?<![A-Za-z0-9@./])(?:[A-Za-z0-9-]+\.)+(?:com|cn|net|org|me|io|cc|tv|top|xyz|info|site)"
+        r"/[A-Za-z0-9\-._~/?#@!$&'*+,;=%]+",
+        re.I,
+    )
+    PERSONAL = re.compile(
+        r"weibo\.(?:com|cn)/(?!$)|space\.bilibili|bilibili\.com/(?:space|u)|douban\.com/people|zhihu\.com/people"
+        r"|/(?:u|user|users|people|profile|home|member|members|author|space|homepage|blog|id|p|channel)/"
+        r"|/@|/~|xiaohongshu\.com/user|douyin\.com/user|tieba\.baidu\.com/home|github\.com/[A-Za-z0-9-]+/?$"
+        r"|jianshu\.com/u|blog\.csdn\.net/|instagram\.com/|twitter\.com/|x\.com/|facebook\.com/",
+        re.I,
+    )
+
+    def __init__(self) -> None:
+        self.public = tuple(read_lexicon("public_domains.txt"))
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        if not self.QUICK.search(ctx.norm):
+            return
+        for m in self.RX.finditer(ctx.norm):
+            s, e = m.span()
+            while e > s and ctx.norm[e - 1] in ".,;:!?)'":
+                e -= 1
+            body = re.sub(r"^(?:https?://)?", "", ctx.norm[s:e], flags=re.I)
+            host, _, path = body.partition("/")
+            if path and self.PERSONAL.search(body):
+                yield self.cand(s, e, 0.85)
+            elif path.strip("/") and not host.lower().endswith(self.public):
+                yield self.cand(s, e, 0.6)

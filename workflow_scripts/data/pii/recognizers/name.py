@@ -1,0 +1,304 @@
+"""Person names. A surname character is not evidence: 同时也, 和朋友, 对方真 all start with one. A candidate
+(surname + one or two given-name characters, a 小X/老X nickname, or a given name after 我叫) is proposed only
+with evidence, and must agree with jieba's word segmentation (it may not cut a dictionary word, and may not be
+an ordinary word itself):
+
+- a naming cue (我叫, 名叫, 我的名字是, 叫我): the strongest; a given name alone is enough;
+- a self-introduction (大家好，我是李明，): a full name closed by punctuation;
+- a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional) followed by a full name or nickname;
+- a title after a full name (黄晓明老师; a surname + title alone, 王老师, is kept: it names no one here);
+- a greeting or address (王芳你好, 亲爱的李明：);
+- a person frame (和…分手, …总是骂我) plus jieba.posseg's statistical tag ``nr`` for the exact candidate.
+Public figures (famous_names.txt) are kept. Other mentions of a found name are replaced by the analyzer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from workflow_scripts.data.pii.base import (
+    CJK,
+    Candidate,
+    Context,
+    Recognizer,
+    alternation,
+    read_lexicon,
+    segmenter,
+)
+
+# after these a given name alone (雨桐, 浩然) is a name when the clause ends after it
+_NAMING = [
+    "我叫",
+    "我名叫",
+    "名叫",
+    "名字叫",
+    "名字是",
+    "我的名字是",
+    "姓名是",
+    "姓名为",
+    "真名是",
+    "真名叫",
+    "全名是",
+    "全名叫",
+    "大名是",
+    "大名叫",
+    "小名叫",
+    "小名是",
+    "可以叫我",
+    "本人叫",
+    "本人名叫",
+    "名为",
+    "昵称是",
+    "网名是",
+    "称呼我",
+    "有个叫",
+    "有一个叫",
+]
+# these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
+_WEAK_NAMING = ("叫我", "她叫", "他叫")
+_INTRO = ("我是", "本人", "实名", "署名")
+_NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗")
+_CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
+_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
+                 "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
+                 "约", "骂", "像", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
+_FRAME_AFTER = re.compile(
+    r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
+    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
+)
+_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?你")
+_GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
+_NAME_TAGS = ("nr", "ns", "nz")
+_COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
+
+
+class _Lex:
+    def __init__(self) -> None:
+        surnames = read_lexicon("surnames.txt")
+        self.compound = {s for s in surnames if len(s) == 2}
+        self.single = {s for s in surnames if len(s) == 1}
+        self.ambiguous = set(read_lexicon("surnames_ambiguous.txt"))
+        self.given = set("".join(read_lexicon("given_name_chars.txt")))
+        self.relations = read_lexicon("name_cues_before.txt")
+        self.titles = read_lexicon("name_titles_after.txt")
+        self.stop = set(read_lexicon("name_stopwords.txt"))
+        self.nick_stop = set(read_lexicon("nickname_stopwords.txt"))
+        self.famous = set(read_lexicon("famous_names.txt"))
+
+
+class NameRecognizer(Recognizer):
+    """Chinese and Latin person names found from cues, titles, greetings and the tagger (see module doc)."""
+
+    kind = "name"
+
+    def __init__(self) -> None:
+        self.lex = lex = _Lex()
+        self.seg = segmenter()
+        self.naming_re = re.compile(rf"(?:{alternation(_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
+        self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
+        self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
+        self.relation_re = re.compile(
+            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}])"
+        )
+        self.relation_latin_re = re.compile(rf"(?:{alternation(lex.relations)})(?:的)?(?:叫|是)?(?=[A-Z])")
+        self.title_re = re.compile(alternation(lex.titles))
+        surname_chars = "".join(sorted(lex.single))
+        self.free_re = re.compile(
+            rf"(?:{alternation(lex.compound)}|[{surname_chars}])(?=[{''.join(sorted(lex.given))}小])"
+        )
+        # ambiguous surnames that are mostly function words in running text (和, 都, 同, 那, 高)
+        self.function_surnames = {
+            c
+            for c in lex.ambiguous
+            if self.seg.freq.get(c, 0) >= 3000 and self.seg.tags.get(c, "")[:1] in tuple("cpdrumfqtva")
+        }
+        self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
+
+    # ------------------------------------------------------------------ candidate shapes
+    def _surname_end(self, norm: str, pos: int) -> int:
+        if norm[pos : pos + 2] in self.lex.compound:
+            return pos + 2
+        return pos + 1 if norm[pos : pos + 1] in self.lex.single else 0
+
+    def _ordinary(self, w: str) -> bool:
+        """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
+        return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
+
+    def full_names(self, norm: str, pos: int) -> list[int]:
+        """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳). The first given
+        character must be a common name character (or 小 before one); the second only not a function word."""
+        s_end = self._surname_end(norm, pos)
+        if not s_end:
+            return []
+        out = []
+        for n in (2, 1):
+            given = norm[s_end : s_end + n]
+            if len(given) != n or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
+                continue
+            if given[0] not in self.lex.given and not (given[0] == "小" and n == 2):
+                continue
+            cand = norm[pos : s_end + n]
+            if self._ordinary(cand):
+                continue
+            if n == 2 and (self._word_not_given(given) or given in self.lex.nick_stop):
+                continue  # 曾建议, 管一点: 建议, 一点 are words, not given names (but 建国, 宏伟 are)
+            out.append(s_end + n)
+        return out
+
+    def _word_not_given(self, given: str) -> bool:
+        """A frequent dictionary word that is no given name: a noun or a function word (建议, 一点)."""
+        tag, f = self.seg.tags.get(given, ""), self.seg.freq.get(given, 0)
+        if tag.startswith(_NAME_TAGS) or tag[:1] in ("a", "t", "i", "z"):
+            return False
+        return f >= 500 or (f >= 100 and tag[:1] in tuple("nmqfrucp"))
+
+    def _closed(self, norm: str, e: int) -> bool:
+        """The clause ends, or a verb a person does follows: the name cannot run on."""
+        return e == len(norm) or norm[e] in _CLAUSE_END or bool(_FRAME_AFTER.match(norm, e))
+
+    def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
+        """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
+        verb a person does) when its last character is a name character. A reading that starts with an
+        ordinary word (温顺|得, 毕业|后) is taken only after a naming cue and closed (我是董子涵，)."""
+        b = self.seg.bounds(norm, pos, e)
+        s_end = self._surname_end(norm, pos)
+        head = norm[pos : s_end + 1]
+        word_first = e - s_end == 2 and self.seg.is_word(head) and norm[e - 1] not in self.lex.given
+        if word_first and not (strong and self._closed(norm, e)):
+            return False
+        if norm[e - 1] in self.lex.given and self._closed(norm, e):
+            return True
+        return pos in b and e in b
+
+    def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
+        """The longest full-name reading after a cue that agrees with segmentation (0 if none)."""
+        for e in self.full_names(norm, pos):
+            if self._end_agrees(norm, pos, e, strong) and self._person_like(norm, pos, e):
+                return e
+        return 0
+
+    def _person_like(self, norm: str, pos: int, end: int) -> bool:
+        """A surname that is mostly a function word (和, 都, 同, 那) needs the tagger to read one person word
+        whose given name is no word of its own (那|明明, 都|笑)."""
+        if norm[pos] not in self.function_surnames or self._surname_end(norm, pos) == pos + 2:
+            return True
+        given = norm[self._surname_end(norm, pos) : end]
+        return (self.seg.tag_of(norm, pos, end) or "").startswith("nr") and self.seg.freq.get(given, 0) < 50
+
+    def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
+        """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
+        (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
+        tokens = self.seg.tokens(norm, pos, end)
+        if not tokens:
+            return False
+        if len(tokens) == 1:
+            return tokens[0][1].startswith("nr") or not tokens[0][1]
+        first = tokens[0]
+        if not (first[1].startswith("nr") or not first[1] or self._surname_end(norm, pos) == pos + len(first[0])):
+            return False
+        # each piece is one character, tagged nr, rare (沐阳), or doubled (婷婷); 学长, 小姨 are words
+        return all(
+            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 50 or (len(w) == 2 and w[0] == w[1])
+            for w, tag in tokens[1:]
+        ) and not self._ordinary(norm[pos:end])
+
+    def _nickname(self, norm: str, pos: int) -> int:
+        """小王 / 老李 / 阿杰 (and 小雨雨): a nickname after a relation word."""
+        if norm[pos : pos + 1] not in "小老阿":
+            return 0
+        x = norm[pos + 1 : pos + 2]
+        if not x or norm[pos : pos + 2] in self.lex.nick_stop or norm[pos : pos + 3] in self.lex.nick_stop:
+            return 0
+        surname = x in self.lex.single and x not in self.lex.ambiguous
+        if x in "一二三四五六七八九十" or not (surname or x in self.lex.given) or (norm[pos] == "老" and not surname):
+            return 0
+        end = pos + 2 + (norm[pos + 2 : pos + 3] == x)
+        return end if end == len(norm) or norm[end] not in self.lex.given else 0  # 小雨 but not 小雨伞
+
+    def _tagged_word(self, norm: str, pos: int) -> int:
+        """After a relation word: a frequent dictionary word tagged as a name (李强) is a name when a person
+        frame follows (丈夫李强结婚五年; not 外婆温顺得很)."""
+        e = self._surname_end(norm, pos) + 1
+        w = norm[pos:e]
+        if e > pos + 1 and self.seg.tags.get(w, "").startswith("nr") and _FRAME_AFTER.match(norm, e):
+            return e if self.seg.agrees(norm, pos, e) else 0
+        return 0
+
+    def _given_run(self, norm: str, pos: int, weak: bool) -> int:
+        """After 我叫: a full name, a Latin name, or a given name closing the clause (雨桐, 涵涵, 浩然)."""
+        m = self.latin_re.match(norm, pos)
+        if m:
+            return m.end()
+        full = self._after_cue(norm, pos, strong=True)
+        if full:
+            return full
+        end = pos
+        while end < len(norm) and end - pos < 4 and "\u4e00" <= norm[end] <= "\u9fff" and norm[end] not in _NOT_NAME:
+            end += 1
+        run = norm[pos:end]
+        if not run or len(run) > 3 or not (end == len(norm) or norm[end] in _CLAUSE_END or norm[end] == "的"):
+            return 0
+        if self.seg.tags.get(run, "").startswith("nr") and not weak:
+            return end  # 名叫李四
+        # a given name, a nickname, or an unlisted surname + two given-name characters (习小明)
+        skip = 1 if (run[0] in "小阿" and len(run) >= 2) or (len(run) == 3 and not weak) else 0
+        if not all(c in self.lex.given or c == "小" for c in run[skip:]) or (weak and norm[end : end + 1] in "?？"):
+            return 0  # 叫我交电费, 把我叫进屋里, 才叫我爱家？: an order or a question, not a name
+        return 0 if self.seg.freq.get(run, 0) >= _COMMON or run in self.lex.famous else end
+
+    # ------------------------------------------------------------------ evidence
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        for rx, weak in ((self.naming_re, False), (self.weak_naming_re, True)):
+            for m in rx.finditer(norm):
+                e = self._given_run(norm, m.end(), weak)
+                if e and not self.seg.is_word(norm[m.end() - 1 : m.end() + 1]):  # 我叫醒了: 叫醒 is one word
+                    yield self.cand(m.end(), e, 0.9)
+        for m in self.intro_re.finditer(norm):
+            e = self._after_cue(norm, m.end(), strong=True)
+            if e and (e == len(norm) or norm[e] in _CLAUSE_END):
+                yield self.cand(m.end(), e, 0.8)
+        for m in self.relation_re.finditer(norm):
+            pos = m.end()
+            e = self._after_cue(norm, pos) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
+            if e:
+                yield self.cand(pos, e, 0.8)
+        for m in self.relation_latin_re.finditer(norm):  # 我男朋友Kevin说
+            latin = self.latin_re.match(norm, m.end())
+            if latin and latin.group()[0].isupper() and self._closed(norm, latin.end()):
+                yield self.cand(m.end(), latin.end(), 0.8)
+        for m in self.title_re.finditer(norm):
+            for n in (3, 2, 4):
+                pos = m.start() - n
+                if pos < 0 or m.start() not in self.full_names(norm, pos):
+                    continue
+                if self.seg.agrees(norm, pos, m.start()) and self._end_agrees(norm, pos, m.start()):
+                    if self._person_like(norm, pos, m.start()):
+                        yield self.cand(pos, m.start(), 0.75)
+                    break
+        yield from self._bare(norm)
+
+    def _bare(self, norm: str) -> Iterator[Candidate]:
+        """Names without a cue word: a greeting (王芳你好) or a person frame confirmed by the tagger."""
+        for m in self.free_re.finditer(norm):
+            pos = m.start()
+            start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_END or norm.endswith(_GREETING_BEFORE, 0, pos)
+            before = norm.endswith(_FRAME_BEFORE, 0, pos)
+            if not (start_ok or before or any(_FRAME_AFTER.match(norm, pos + n) for n in (2, 3, 4))):
+                continue  # the cheap test first: no frame, no name
+            ends = self.full_names(norm, pos)
+            for e in ends:
+                greeting = start_ok and _GREETING_AFTER.match(norm, e)
+                if not (greeting or before or _FRAME_AFTER.match(norm, e)):
+                    continue
+                if not self._end_agrees(norm, pos, e):
+                    continue
+                if norm[pos] in self.lex.ambiguous:  # 高洋, 帅帅的: one word tagged nr, not a doubled character
+                    tagged = (self.seg.tag_of(norm, pos, e) or "").startswith("nr") and norm[e - 1] != norm[e - 2]
+                    tagged = tagged and self._person_like(norm, pos, e)
+                else:
+                    tagged = self._person_tagged(norm, pos, e)
+                if tagged or (greeting and self._person_like(norm, pos, e)):
+                    yield self.cand(pos, e, 0.75 if greeting else 0.6)
+                    break

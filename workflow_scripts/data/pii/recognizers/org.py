@@ -1,0 +1,193 @@
+"""Schools and employers that place the poster: a specific name + an organisation suffix (北京师范大学,
+招商银行深圳分行科技园支行, 成都七中) or a brand (华为), in a first-person frame (我在…读书, 我是…的员工,
+毕业于…, 被…裁员). An institution named in general (哈佛大学的教授, 去医院) has no such frame and is kept."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alternation, read_lexicon, segmenter
+from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
+
+_BEFORE = ("在", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到", "入职", "加入",
+           "进了", "进入", "被", "从", "去了", "住进", "转到", "调剂到")  # fmt: skip
+_AFTER = (
+    "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
+    "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
+    "的研究生", "的本科", "裁员", "辞退", "开除", "离职", "辞职", "住院", "看病", "开药", "挂号", "看过",
+    "住了", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书",
+)  # fmt: skip
+# a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
+_CONTINUATION = re.compile(
+    r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
+    r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心)"
+)
+_NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
+_DETERMINERS = set("一某各本该此每这那")
+_FUNCTION_TAGS = {
+    "c",
+    "p",
+    "u",
+    "uj",
+    "ul",
+    "uz",
+    "ud",
+    "ug",
+    "uv",
+    "r",
+    "q",
+    "t",
+    "f",
+    "y",
+    "e",
+    "o",
+    "zg",
+    "m",
+    "mq",
+}
+_ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[一二三四五六七八九十]{1,3}")
+_PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
+
+_FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能")
+_SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
+_BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
+_SENTENCE_END = "。！？!?\n"
+_SUBJECT = re.compile(
+    r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
+)
+
+
+def _has_subject(norm: str, start: int) -> bool:
+    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…); 津巴多正在斯坦福大学任教 or
+    实验是在…进行的 name an institution in general."""
+    left = norm[max(0, start - 30) : start]
+    cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
+    clause = left[cut + 1 :]
+    return len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
+
+
+def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
+    """A word unknown to jieba's dictionary, very rare, or a rare noun reads as a name (博远, 鼎新, 星辰);
+    a verb (升入大学) or a frequent noun (品牌公司) names a kind of organisation. Schools are often named
+    with ordinary nouns (育才中学); their category words are in org_generic_words.txt."""
+    return freq < 50 or (tag.startswith("n") and (freq < 300 or bool(school)))
+
+
+_VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
+
+
+class _Lex:
+    def __init__(self) -> None:
+        self.suffixes = read_lexicon("org_suffixes.txt")
+        self.generic = set(read_lexicon("org_generic_words.txt"))
+        self.brands = read_lexicon("employer_brands.txt")
+
+
+@functools.cache
+def _lex() -> _Lex:
+    return _Lex()
+
+
+def _specific(prefix: str, generic: set[str]) -> bool:
+    """Something specific is left of the prefix once generic modifiers (一所, 三甲, 互联网, 师范) are gone."""
+    if len(prefix) < 2 or prefix[-1] in _VERB_BEFORE or re.search(r"\d岁|[男女]$", prefix):
+        return False
+    rest = prefix
+    changed = True
+    while rest and changed:
+        changed = False
+        for n in (5, 4, 3, 2, 1):
+            if len(rest) >= n and rest[:n] in generic and (n > 1 or rest[0] in _DETERMINERS):
+                rest, changed = rest[n:], True
+                break
+            if n > 1 and len(rest) >= n and rest[-n:] in generic:
+                rest, changed = rest[:-n], True
+                break
+    return len(rest) >= 2 or (len(rest) == 1 and len(prefix) >= 3 and rest.isascii())
+
+
+class OrgRecognizer(Recognizer):
+    """Suffix-named organisations. The span must agree with word segmentation (20岁男大学生 cuts 大学生) and
+    start with a specific name; the frame (context words right before or after) decides."""
+
+    kind = "org"
+    context_before = _BEFORE
+    context_after = _AFTER
+    window = (3, 5)
+
+    def __init__(self) -> None:
+        lex = _lex()
+        self.generic = lex.generic
+        self.suffixes = lex.suffixes
+        self.suffix_re = re.compile("(?:" + alternation(lex.suffixes) + ")")
+
+    def validate(self, norm: str, c: Candidate) -> bool:
+        """The span is no part of a person word (20岁男大学生), has no function word or number in it (好多学校,
+        质量而大学, 211大学), and its first word that is not a generic modifier or an organisation word is a
+        name: a place or organisation (jieba tags ns/nt/nz/j), or a rare word (星辰)."""
+        seg = segmenter()
+        span = norm[c.start : c.end]
+        if (
+            norm[c.end : c.end + 1] == "生"
+            or "某" in span
+            or _BARE_NUMBER.search(span)
+            or not _has_subject(norm, c.start)
+        ):
+            return False
+        head = ""
+        for word, tag in seg.pos(span):
+            if tag in _FUNCTION_TAGS and not (tag == "m" and _ORDINAL.fullmatch(word)):
+                return False
+            if head or word in self.generic or any(word in x for x in self.suffixes):
+                continue
+            head = word
+            suffix = next((x for x in self.suffixes if word.endswith(x)), "")
+            if suffix:  # one dictionary word for the whole name (武汉职业技术学院): its part before the suffix
+                if word[: -len(suffix)] in self.generic:
+                    return False
+            elif not tag:  # a word jieba's HMM made up: a name (博远) unless built on a function word (催着, 时刚)
+                if any(ch in _FUNCTION_CHARS for ch in word):
+                    return False
+            elif not (tag in _PROPER_TAGS or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))):
+                return False
+        return bool(head)
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        for m in self.suffix_re.finditer(norm):
+            before = norm[m.start() - 1 : m.start()]
+            if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
+                continue
+            s = left_start(norm, m.start(), 14)
+            if not _specific(norm[s : m.start()], self.generic):
+                continue
+            e = m.end()
+            nxt = _CONTINUATION.match(norm, e)
+            while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
+                e = nxt.end()
+                nxt = _CONTINUATION.match(norm, e)
+            yield self.cand(s, e, 0.3)
+        for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
+            s = left_start(norm, m.start(), 10)
+            prefix = norm[s : m.start()]
+            if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
+                yield self.cand(s, m.end(), 0.3)
+
+
+class BrandEmployerRecognizer(Recognizer):
+    """Employers named by brand alone (employer_brands.txt): only with the frame on both sides
+    (在华为上班, 被腾讯裁员), so 用华为手机 or 去京东买东西 stay."""
+
+    kind = "org"
+    context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是")
+    context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
+                     "离职", "辞职", "总部", "当", "做", "任职")  # fmt: skip
+    window = (3, 5)
+
+    def __init__(self) -> None:
+        self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        yield from (self.cand(*m.span(), 0.0) for m in self.rx.finditer(ctx.norm))
