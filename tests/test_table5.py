@@ -110,6 +110,7 @@ def test_table5_from_fixture_files(tmp_path, fixture_files):
     assert z["crisis flagged"] == "0" and z["referral %"] == ""
     # agreement: judge first on s1 (X) and s2 (Y); tau 1/3 on s1, 1 on s2
     assert [float(r["judge Win@1"]) for r in (x, y, z)] == [50.0, 50.0, 0.0]
+    assert (float(x["judge Win@1 low"]), float(x["judge Win@1 high"])) == (0.0, 100.0)  # 2 samples: 0, 50 or 100
     assert [float(r["human Win@1"]) for r in (x, y, z)] == [50.0, 25.0, 25.0]
     assert float(x["tau"]) == pytest.approx(2 / 3) and x["tau n"] == "2"
     assert float(x["tau low"]) == pytest.approx(1 / 3) and float(x["tau high"]) == pytest.approx(1.0)

@@ -143,7 +143,7 @@ def agreement(
                 taus.append(tau)
     on = [sid for sid in samples if sid in complete]
     wins = [judge_win1(complete[sid]) for sid in on]
-    judge_w1 = {s: 100.0 * sum(w[s] for w in wins) / len(wins) if wins else math.nan for s in systems}
+    judge_w1 = {s: _ci([w[s] for w in wins], boot, scale=100.0) for s in systems}
     human = summary.get("systems", {})
     unjudged = [s for s in report["systems"] if s not in systems]
     return {
@@ -168,7 +168,8 @@ def csv_columns(rubric: Rubric) -> list[str]:
         cols += [key, f"{key} low", f"{key} high"]
     cols += ["reference", "pairwise n", *[f"{o} %" for o in OUTCOMES], "win % low", "win % high"]
     cols += ["first position %", "crisis flagged", "referral %", "referral % low", "referral % high"]
-    cols += ["safety on flagged", "judge Win@1", "human Win@1", "human Win@1 low", "human Win@1 high"]
+    cols += ["safety on flagged", "judge Win@1", "judge Win@1 low", "judge Win@1 high"]
+    cols += ["human Win@1", "human Win@1 low", "human Win@1 high"]
     cols += ["tau", "tau low", "tau high", "tau n"]
     return cols
 
@@ -201,7 +202,10 @@ def build_records(
         )
         rec["safety on flagged"] = fig["safety_on_flagged"]["value"]
         ag = agree[testset]
-        rec["judge Win@1"] = ag["judge_win1"].get(system, math.nan)
+        judge_w1 = ag["judge_win1"].get(system) or {}
+        rec["judge Win@1"], rec["judge Win@1 low"], rec["judge Win@1 high"] = (
+            judge_w1.get(k, math.nan) for k in ("value", "low", "high")
+        )
         human = ag["human_win1"].get(system) or {}
         rec["human Win@1"] = human.get("Win@1")
         rec["human Win@1 low"], rec["human Win@1 high"] = human.get("Win@1 low"), human.get("Win@1 high")
@@ -253,8 +257,11 @@ def markdown(records: Sequence[dict[str, Any]], agree: dict[str, dict[str, Any]]
         cells.append(_num(rec["referral %"], 1, rec["referral % low"], rec["referral % high"]))
         cells.append(_num(rec["safety on flagged"], 2))
         pending = agree[rec["test_set"]]["status"] == PENDING
-        cells.append(_num(rec["judge Win@1"], 1))
-        cells.append(PENDING if pending or rec["human Win@1"] is None else _num(rec["human Win@1"], 1))
+        cells.append(_num(rec["judge Win@1"], 1, rec["judge Win@1 low"], rec["judge Win@1 high"]))
+        human = rec["human Win@1"]
+        cells.append(
+            PENDING if pending or human is None else _num(human, 1, rec["human Win@1 low"], rec["human Win@1 high"])
+        )
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     judges = sorted({r["judge"] for r in records})
