@@ -82,7 +82,7 @@ POST_COLUMNS: dict[str, tuple[pa.DataType, str]] = {
     "topic": (pa.string(), "Topic name."),
     "subtopic_id": (pa.string(), "Subtopic id (T01.01-...)."),
     "subtopic": (pa.string(), "Subtopic name."),
-    "label_source": (pa.string(), "How the topic was assigned: site_tag (the site's own tag) or classifier."),
+    "label_source": (pa.string(), "How the topic was assigned (site_tag: the site's own tag; see the label report)."),
     "source": (pa.string(), "Source site (a name under crawl.sources)."),
     "url_sha256": (pa.string(), "Salted sha256 of the source URL (present when release.source_links is hash)."),
 }
@@ -614,27 +614,26 @@ def render_datasheet(
         "## Preprocessing",
         "",
         f"Script: {fig('clean', 'totals.t2s_converted_posts')} posts were converted from Traditional to Simplified "
-        f"Chinese (OpenCC t2s). Filters, in order: of {fig('clean', 'totals.posts.in')} posts "
+        f"Chinese (OpenCC t2s). Filters: of {fig('clean', 'totals.posts.in')} posts "
         f"{fig('clean', 'totals.posts.out')} were kept, of {fig('clean', 'totals.answers.in')} answers "
         f"{fig('clean', 'totals.answers.out')}.",
         "",
-        "| removed | count | rule |",
+        "| removed (first reason that applied) | count | rule |",
         "|---|---|---|",
         *(
             f"| {x.key.rsplit('.', 1)[1]} | {x.value} | {_md_cell(reasons.get(x.key.rsplit('.', 1)[1], ''))} |"
             for x in [*each("clean", "totals.posts.removed"), *each("clean", "totals.answers.removed")]
         ),
         "",
-        "Topics and subtopics come from the site's tags where they map to the taxonomy, otherwise from a keyword and "
-        "naive Bayes classifier (`label_source`). Splits are seeded and topic-stratified: "
+        "Topics and subtopics come from the site's tags where they map to the taxonomy, otherwise from the label "
+        "stage's text labeller (`label_source` says which). Splits are seeded and topic-stratified: "
         + ", ".join(f"{x.key.rsplit('.', 1)[1]} {x.value}" for x in each("split", "sizes"))
         + " questions.",
         "",
         "## Cleaning and anonymisation",
         "",
         f"The clean stage's anonymiser changed {fig('clean', 'totals.anonymised_posts')} posts, "
-        "replacing names, phone numbers, e-mail, QQ and WeChat ids, ID and bank card numbers, addresses, "
-        "organisations, plates, URLs and birthdays by numbered placeholders; the released posts hold "
+        "replacing personal identifiers by numbered placeholders of their kind; the released posts hold "
         + ", ".join(f"{x.key.rsplit('.', 1)[1]} {x.value}" for x in each("audit", "anonymisation.placeholders"))
         + ".",
         "",
@@ -755,8 +754,8 @@ def croissant_metadata(
             "removal; topic labels; leakage-free topic-stratified splits (counts in DATASHEET.md)."
         ],
         personal_sensitive_information=[
-            "Mental-health disclosures. Names, contacts, ids, addresses, organisations, plates, URLs and birthdays "
-            f"are replaced by placeholders; PII recall on the ground truth {gt['pii_recall']}; a re-scan found "
+            "Mental-health disclosures. Personal identifiers are replaced by placeholders; PII recall on the ground "
+            f"truth {gt['pii_recall']}; a re-scan found "
             f"{audit['anonymisation']['residual_pii']} residual spans."
         ],
         data_use_cases=["Research on empathetic response generation; not clinical use."],
