@@ -361,3 +361,15 @@ def test_rescan_ignores_the_anonymisers_own_placeholders():
     assert residual_pii({"posts/train": posts}) == []
     raw = pa.table({"question": ["问题"], "description": ["我的手机号是13812345678"], "answers": [[]]})
     assert [r["kind"] for r in residual_pii({"posts/train": raw})] == ["phone"]
+
+
+def test_a_ground_truth_of_other_posts_fails_the_keep_check(inputs):
+    """PII recall is vacuously high against a ground truth that does not match the released text (a stale crawl);
+    the planted non-PII values anchor it: they are missing too, and the kept share fails its threshold."""
+    rows = [json.loads(line) for line in inputs["truth"].read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["keep"] = [{"text": "二十三岁那年", "kind": "age"}]
+    write_jsonl(inputs["truth"], rows)
+    with pytest.raises(ReleaseRefused, match=r"3 of 3 non-PII values were removed: kept share 0\.0 is below"):
+        build(inputs)
+    assert_nothing_written(inputs)

@@ -618,11 +618,11 @@ def render_datasheet(
         "## Preprocessing",
         "",
         f"Script: {fig('clean', 'totals.t2s_converted_posts')} posts were converted from Traditional to Simplified "
-        f"Chinese (OpenCC t2s). Filters, in order: of {fig('clean', 'totals.posts.in')} posts "
+        f"Chinese (OpenCC t2s). Filters: of {fig('clean', 'totals.posts.in')} posts "
         f"{fig('clean', 'totals.posts.out')} were kept, of {fig('clean', 'totals.answers.in')} answers "
         f"{fig('clean', 'totals.answers.out')}.",
         "",
-        "| removed | count | rule |",
+        "| removed (first reason that applied) | count | rule |",
         "|---|---|---|",
         *(
             f"| {x.key.rsplit('.', 1)[1]} | {x.value} | {_md_cell(reasons.get(x.key.rsplit('.', 1)[1], ''))} |"
@@ -638,8 +638,7 @@ def render_datasheet(
         "## Cleaning and anonymisation",
         "",
         f"The clean stage's anonymiser changed {fig('clean', 'totals.anonymised_posts')} posts, "
-        "replacing names, phone numbers, e-mail, QQ and WeChat ids, ID and bank card numbers, addresses, "
-        "organisations, plates, URLs and birthdays by numbered placeholders; the released posts hold "
+        "replacing personal identifiers by numbered placeholders of their kind; the released posts hold "
         + ", ".join(f"{x.key.rsplit('.', 1)[1]} {x.value}" for x in each("audit", "anonymisation.placeholders"))
         + ".",
         "",
@@ -760,8 +759,8 @@ def croissant_metadata(
             "removal; topic labels; leakage-free topic-stratified splits (counts in DATASHEET.md)."
         ],
         personal_sensitive_information=[
-            "Mental-health disclosures. Names, contacts, ids, addresses, organisations, plates, URLs and birthdays "
-            f"are replaced by placeholders; PII recall on the ground truth {gt['pii_recall']}; a re-scan found "
+            "Mental-health disclosures. Personal identifiers are replaced by placeholders; PII recall on the ground "
+            f"truth {gt['pii_recall']}; a re-scan found "
             f"{audit['anonymisation']['residual_pii']} residual spans."
         ],
         data_use_cases=["Research on empathetic response generation; not clinical use."],
