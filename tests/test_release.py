@@ -233,9 +233,15 @@ def test_release_round_trips_through_datasets_and_pandas(inputs, tmp_path):
         assert raw.encode() not in shipped
 
 
-def test_card_header_configs_and_sha256sums(inputs):
+def test_card_header_configs_and_sha256sums(inputs, tmp_path):
+    import datasets
+
     build(inputs)
     out = inputs["output"]
+    by_card = datasets.load_dataset(str(out), "chains", cache_dir=str(tmp_path / "hf"))
+    assert list(by_card) == ["train"] and by_card["train"].num_rows == 3
+    posts = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf"))  # the default config
+    assert posts.num_rows == {"train": 8, "val": 3, "test": 4}
     card = (out / "README.md").read_text(encoding="utf-8")
     header = yaml.safe_load(card.split("---\n")[1])
     assert header["license"] == "cc-by-4.0" and header["language"] == ["zh"]
