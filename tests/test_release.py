@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from workflow_scripts import coe
-from workflow_scripts.common.io import write_json, write_jsonl, write_parquet
+from workflow_scripts.common.io import InputError, write_json, write_jsonl, write_parquet
 from workflow_scripts.data.anonymize import anonymize_text
 from workflow_scripts.data.release import (
     PLACEHOLDER,
@@ -377,5 +377,14 @@ def test_a_ground_truth_of_other_posts_fails_the_keep_check(inputs):
         row["keep"] = [{"text": "二十三岁那年", "kind": "age"}]
     write_jsonl(inputs["truth"], rows)
     with pytest.raises(ReleaseRefused, match=r"3 of 3 non-PII values were removed: kept share 0\.0 is below"):
+        build(inputs)
+    assert_nothing_written(inputs)
+
+
+def test_a_report_without_a_figure_names_the_file_and_key(inputs):
+    report = json.loads(inputs["reports"]["split"].read_text(encoding="utf-8"))
+    del report["groups"]
+    write_json(inputs["reports"]["split"], report)
+    with pytest.raises(InputError, match=r"splits/report\.json: has no 'groups'"):
         build(inputs)
     assert_nothing_written(inputs)

@@ -384,26 +384,29 @@ class Figures:
         self.items: list[Figure] = []
         self._by: dict[tuple[str, str], Figure] = {}
 
-    def add(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
+    _ABSENT = object()
+
+    @classmethod
+    def _read(cls, report: dict[str, Any], source: str, key: str, optional: bool) -> Any:
+        """The value at ``key``; ``_ABSENT`` for a missing optional key, InputError for a missing required one."""
         try:
-            value = lookup(report, key)
+            return lookup(report, key)
         except (KeyError, TypeError):
             if optional:
-                return
+                return cls._ABSENT
             raise InputError(f"{source}: has no {key!r}; was it written by an older version? rerun upstream") from None
-        figure = Figure(label, value, source, key)
-        self.items.append(figure)
-        self._by[(source, key)] = figure
+
+    def add(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
+        value = self._read(report, source, key, optional)
+        if value is not self._ABSENT:
+            figure = Figure(label, value, source, key)
+            self.items.append(figure)
+            self._by[(source, key)] = figure
 
     def add_each(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
         """One figure per entry of the mapping at ``key`` (every removal reason the report lists, ...)."""
-        try:
-            entries = lookup(report, key)
-        except (KeyError, TypeError):
-            if optional:
-                return
-            raise InputError(f"{source}: has no {key!r}; was it written by an older version? rerun upstream") from None
-        for entry in entries:
+        entries = self._read(report, source, key, optional)
+        for entry in () if entries is self._ABSENT else entries:
             self.add(f"{label}: {entry}", report, source, f"{key}.{entry}")
 
     def get(self, source: str, key: str, default: Any = None) -> Any:
