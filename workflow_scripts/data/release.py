@@ -665,7 +665,9 @@ def render_datasheet(
         "",
         "Limits: the anonymiser is rule-based and the recall holds for the ground truth named above only; a demo "
         "ground truth is written by the same project whose anonymiser it tests, so it is optimistic. Real text can "
-        "hold PII no rule anticipates (a nickname, a rare employer, a described event); read before you redistribute.",
+        "hold PII no rule anticipates (a nickname, a rare employer, a described event); read before you redistribute. "
+        "The re-scan runs the clean stage's own detector, so it catches text that detector did not see (a changed "
+        "anonymiser, later edits), not the detector's blind spots: those show in the ground-truth recall only.",
         "",
         "## Uses",
         "",
