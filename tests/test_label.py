@@ -13,7 +13,15 @@ import pytest
 import yaml
 
 from workflow_scripts.common.io import InputError, write_jsonl, write_parquet
-from workflow_scripts.data.label import KeywordScorer, load_tag_map, load_taxonomy, run_label, tag_label
+from workflow_scripts.data.label import (
+    KeywordScorer,
+    keyword_label,
+    load_tag_map,
+    load_taxonomy,
+    pick_subtopic,
+    run_label,
+    tag_label,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
@@ -61,6 +69,24 @@ def test_a_repeated_setting_word_counts_sublinearly(taxonomy):
     scorer = KeywordScorer(taxonomy, title_weight=2.0)
     topics, _ = scorer.score("总是拖延怎么办", "工作的时候拖延，工作很多，工作做不完，工作压得喘不过气")
     assert topics["T07"] == 2.0 + 1.0 and topics["T08"] == pytest.approx(1 + math.log(4))
+
+
+def test_an_exception_subtopic_needs_its_own_keyword(taxonomy):
+    """With no subtopic keyword, a bigram shared by chance (自己, 焦虑) must not move a post to a subtopic
+    whose PsyQA topic differs from its topic's (健康焦虑 is 行为 while 焦虑 is 情绪)."""
+    anxiety = taxonomy.by_id["T02"]
+    text = "焦虑，老是怀疑自己"  # shares 焦虑 and 自己 with 健康焦虑's name and keywords, no keyword of it
+    assert KeywordScorer(taxonomy, 2.0).score("", text)[1] == Counter()
+    sub, confidence = pick_subtopic(anxiety, Counter(), text)
+    assert sub.psyqa == anxiety.psyqa == "情绪" and confidence == 0.0
+    _, subs = KeywordScorer(taxonomy, 2.0).score("", "总怀疑自己得了什么病")  # its keyword: it may
+    assert pick_subtopic(anxiety, subs, "总怀疑自己得了什么病")[0].id == "T02.03"
+
+
+def test_keyword_label_is_the_text_path(taxonomy):
+    scorer = KeywordScorer(taxonomy, 2.0)
+    assert keyword_label(scorer, "复习总是拖延", "") == ("T07", "T07.04", 1.0)
+    assert keyword_label(scorer, "今天天气很好", "") is None
 
 
 def test_bad_taxonomy_names_the_entry(tmp_path):

@@ -50,11 +50,16 @@ def test_topic_fallbacks(monkeypatch):
     from workflow_scripts.data.label import KeywordScorer, load_taxonomy
 
     tax = load_taxonomy(TAXONOMY)
-    scorer, coarse = KeywordScorer(tax, 2.0), {t.id: t.psyqa for t in tax.topics}
-    assert psyqa.psyqa_topic(["恋爱", "失恋"], "", "", scorer, coarse) == ("恋爱", "site_tag", 1.0)
-    assert psyqa.psyqa_topic(["职场人际"], "", "", scorer, coarse)[0] == "职业"
-    topic, source, conf = psyqa.psyqa_topic([], "晚上失眠睡不着", "入睡困难", scorer, coarse)
+    scorer = KeywordScorer(tax, 2.0)
+    assert psyqa.psyqa_topic(["恋爱", "失恋"], "", "", scorer) == ("恋爱", "site_tag", 1.0)
+    assert psyqa.psyqa_topic(["职场人际"], "", "", scorer)[0] == "职业"
+    topic, source, conf = psyqa.psyqa_topic([], "晚上失眠睡不着", "入睡困难", scorer)
     assert (topic, source) == ("行为", "classifier") and conf > 0.5
+    # Text is coarsened through the subtopic's mapping, as everywhere else: procrastination is 行为 in PsyQA
+    # although its topic (学业压力) is 成长.
+    assert tax.psyqa_of("T07") == "成长"
+    assert psyqa.psyqa_topic([], "复习总是拖延怎么办", "一拖再拖", scorer)[:2] == ("行为", "classifier")
+    assert psyqa.psyqa_topic([], "", "", scorer) == ("成长", "classifier", 0.0)
 
 
 def test_test_size_is_seeded_and_capped():

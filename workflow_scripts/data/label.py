@@ -259,7 +259,9 @@ def pick_subtopic(topic: Topic, sub_scores: Counter, text: str) -> tuple[Subtopi
     """The best subtopic of ``topic`` and its share of the topic's subtopic score.
 
     With no keyword hit, the subtopic whose name and keywords share most character bigrams with the
-    text wins (first in taxonomy order on ties) with confidence 0.
+    text wins (first in taxonomy order on ties) with confidence 0. A subtopic with its own PsyQA topic
+    (健康焦虑 under 焦虑 is 行为) is not a candidate then: moving a post to another coarse topic takes one of
+    its keywords, not a shared bigram such as 自己.
     """
     scores = [(sub_scores.get(s.id, 0.0), -i, s) for i, s in enumerate(topic.subtopics)]
     total = sum(s for s, _, _ in scores)
@@ -267,8 +269,21 @@ def pick_subtopic(topic: Topic, sub_scores: Counter, text: str) -> tuple[Subtopi
         best = max(scores, key=lambda x: (x[0], x[1]))
         return best[2], best[0] / total
     grams = _bigrams(text.lower())
-    overlap = [(len(grams & _bigrams(s.name + "".join(s.keywords))), -i, s) for i, s in enumerate(topic.subtopics)]
+    same = [s for s in topic.subtopics if s.psyqa == topic.psyqa] or list(topic.subtopics)
+    overlap = [(len(grams & _bigrams(s.name + "".join(s.keywords))), -i, s) for i, s in enumerate(same)]
     return max(overlap, key=lambda x: (x[0], x[1]))[2], 0.0
+
+
+def keyword_label(scorer: KeywordScorer, title: str, description: str) -> tuple[str, str, float] | None:
+    """(topic id, subtopic id, topic share) from keywords alone, chosen as the label rule's text path chooses
+    them without a trained classifier; None when no keyword matched. For importers that coarsen the label
+    (``Taxonomy.psyqa_of``) and so need the subtopic too."""
+    shares = scorer.topic_shares(title, description)
+    if shares.sum() == 0:
+        return None
+    topic = scorer.taxonomy.topics[int(shares.argmax())]
+    _, subs = scorer.score(title, description)
+    return topic.id, pick_subtopic(topic, subs, f"{title}\n{description}")[0].id, float(round(shares.max(), 4))
 
 
 # --------------------------------------------------------------------------- text classifier

@@ -31,7 +31,7 @@ from workflow_scripts.common.cli import run_main, step_parser
 from workflow_scripts.common.io import InputError, write_json, write_parquet
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.data import clean as clean_step
-from workflow_scripts.data.label import KeywordScorer, load_taxonomy
+from workflow_scripts.data.label import KeywordScorer, keyword_label, load_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +102,11 @@ def to_raw(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def psyqa_topic(tags: Sequence[str], title: str, description: str, scorer: KeywordScorer, coarse: dict[str, str]):
+def psyqa_topic(tags: Sequence[str], title: str, description: str, scorer: KeywordScorer):
     """(PsyQA topic, label_source, confidence): the first keyword if it is a topic, else a finer one, else text.
 
-    Text classification uses the Empathy-QA keyword scorer coarsened through the taxonomy's psyqa field.
+    Text goes through the label rule's keyword path and is coarsened through ``Taxonomy.psyqa_of`` (the
+    subtopic's PsyQA topic first), the one mapping every Empathy-QA -> PsyQA comparison uses.
     """
     if tags and tags[0] in PSYQA_TOPICS:
         return tags[0], "site_tag", 1.0
@@ -114,14 +115,11 @@ def psyqa_topic(tags: Sequence[str], title: str, description: str, scorer: Keywo
             return tag, "site_tag", 1.0
         if tag in FINE_TO_TOPIC:
             return FINE_TO_TOPIC[tag], "site_tag", 1.0
-    scores, _ = scorer.score(title, description)
-    votes: dict[str, float] = {}
-    for tid, score in scores.items():
-        votes[coarse[tid]] = votes.get(coarse[tid], 0.0) + score
-    if not votes:
+    found = keyword_label(scorer, title, description)
+    if found is None:
         return "成长", "classifier", 0.0
-    best = max(sorted(votes), key=lambda t: votes[t])
-    return best, "classifier", round(votes[best] / sum(votes.values()), 4)
+    topic_id, subtopic_id, share = found
+    return scorer.taxonomy.psyqa_of(topic_id, subtopic_id), "classifier", share
 
 
 def sample_test(frame: pd.DataFrame, size: float, seed: int) -> pd.DataFrame:
@@ -170,9 +168,8 @@ def import_psyqa(
     frame = table.to_pandas()
     taxonomy = load_taxonomy(taxonomy_path)
     scorer = KeywordScorer(taxonomy, 2.0)
-    coarse = {t.id: t.psyqa for t in taxonomy.topics}
     labels = [
-        psyqa_topic(list(tags), title, desc, scorer, coarse)
+        psyqa_topic(list(tags), title, desc, scorer)
         for tags, title, desc in zip(frame["tags"], frame["title"], frame["description"], strict=True)
     ]
     frame["topic"] = [t for t, _, _ in labels]
