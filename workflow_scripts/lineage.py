@@ -96,6 +96,13 @@ def build_graph(artifact: str | Path, verify: bool = False) -> dict[str, Artifac
     """Every artifact upstream of ``artifact`` once (breadth first), keyed by path; ``verify`` re-hashes."""
     target = str(artifact)
     graph: dict[str, Artifact] = {}
+    hashes: dict[str, str] = {}  # each file hashed once however many consumers read it
+
+    def current(path: str) -> str:
+        if path not in hashes:
+            hashes[path] = sha256_path(path)
+        return hashes[path]
+
     queue: list[tuple[str, str | None, str | None, int]] = [(target, None, None, 0)]  # path, expected sha, consumer
     while queue:
         path, expected, consumer, distance = queue.pop(0)
@@ -104,31 +111,16 @@ def build_graph(artifact: str | Path, verify: bool = False) -> dict[str, Artifac
             record = load_record(path)
             node = Artifact(path, record, record["sha256"] if record else expected, distance=distance)
             graph[path] = node
-            if verify:
-                node.problems.extend(_hash_problems(path, record))
+            if verify and not Path(path).exists():
+                node.problems.append("missing: the file is gone")
+            elif verify and record and current(path) != record["sha256"]:
+                node.problems.append("tampered: content differs from its provenance record")
             for inp in (record or {}).get("inputs", []):
                 node.inputs.append(inp["path"])
                 queue.append((inp["path"], inp["sha256"], path, distance + 1))
-        if verify and expected and Path(path).exists() and _current_sha(path) != expected:
+        if verify and expected and Path(path).exists() and current(path) != expected:
             node.problems.append(f"stale: changed since {consumer} was built from it")
     return graph
-
-
-_SHA_CACHE: dict[str, str] = {}
-
-
-def _current_sha(path: str) -> str:
-    if path not in _SHA_CACHE:
-        _SHA_CACHE[path] = sha256_path(path)
-    return _SHA_CACHE[path]
-
-
-def _hash_problems(path: str, record: dict[str, Any] | None) -> list[str]:
-    if not Path(path).exists():
-        return ["missing: the file is gone"]
-    if record and _current_sha(path) != record["sha256"]:
-        return ["tampered: content differs from its provenance record"]
-    return []
 
 
 def rule_order(graph: dict[str, Artifact]) -> list[str]:
