@@ -62,12 +62,12 @@ _NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
-                 "约", "骂", "像", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
+                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
 )
-_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?你")
+_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 _NAME_TAGS = ("nr", "ns", "nz")
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
@@ -179,17 +179,20 @@ class NameRecognizer(Recognizer):
         return 0
 
     def _person_like(self, norm: str, pos: int, end: int) -> bool:
-        """A surname that is mostly a function word (和, 都, 同, 那) needs the tagger to read one person word
-        whose given name is no word of its own (那|明明, 都|笑)."""
-        if norm[pos] not in self.function_surnames or self._surname_end(norm, pos) == pos + 2:
+        """An ambiguous surname (连, 任) may not be followed by a word (连|蓝牙); one that is mostly a function
+        word (和, 都, 同, 那) also needs the tagger to read one person word (那|明明, 都|笑)."""
+        if self._surname_end(norm, pos) == pos + 2 or norm[pos] not in self.lex.ambiguous:
             return True
-        given = norm[self._surname_end(norm, pos) : end]
+        given = norm[pos + 1 : end]
+        if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
+            return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
         return (self.seg.tag_of(norm, pos, end) or "").startswith("nr") and self.seg.freq.get(given, 0) < 50
 
     def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
         """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
         (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
-        tokens = self.seg.tokens(norm, pos, end)
+        # the dictionary segmentation first; where its HMM glues the name to the next word (秦|浩在), the tagger
+        tokens = self.seg.tokens(norm, pos, end) or self.seg.tokens(norm, pos, end, tagger=True)
         if not tokens:
             return False
         if len(tokens) == 1:
@@ -199,7 +202,7 @@ class NameRecognizer(Recognizer):
             return False
         # each piece is one character, tagged nr, rare (沐阳), or doubled (婷婷); 学长, 小姨 are words
         return all(
-            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 50 or (len(w) == 2 and w[0] == w[1])
+            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 100 or (len(w) == 2 and w[0] == w[1])
             for w, tag in tokens[1:]
         ) and not self._ordinary(norm[pos:end])
 
