@@ -99,13 +99,15 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}])"
+            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}A-Z])"
         )
-        self.relation_latin_re = re.compile(rf"(?:{alternation(lex.relations)})(?:的)?(?:叫|是)?(?=[A-Z])")
         self.title_re = re.compile(alternation(lex.titles))
-        surname_chars = "".join(sorted(lex.single))
-        self.free_re = re.compile(
-            rf"(?:{alternation(lex.compound)}|[{surname_chars}])(?=[{''.join(sorted(lex.given))}小])"
+        # a surname with a frame before it (和王芳, the start of a clause) or after it (王芳说): one regex scan
+        surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
+        given = rf"[{''.join(sorted(lex.given))}小]"
+        self.free_res = (
+            re.compile(rf"(?:{alternation(_FRAME_BEFORE + _GREETING_BEFORE)})(?P<s>{surname})(?={given})"),
+            re.compile(rf"(?:^|[{_CLAUSE_END}])(?P<s>{surname})(?={given})", re.M),
         )
         # ambiguous surnames that are mostly function words in running text (和, 都, 同, 那, 高)
         self.function_surnames = {
@@ -161,7 +163,6 @@ class NameRecognizer(Recognizer):
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
         verb a person does) when its last character is a name character. A reading that starts with an
         ordinary word (温顺|得, 毕业|后) is taken only after a naming cue and closed (我是董子涵，)."""
-        b = self.seg.bounds(norm, pos, e)
         s_end = self._surname_end(norm, pos)
         head = norm[pos : s_end + 1]
         word_first = e - s_end == 2 and self.seg.is_word(head) and norm[e - 1] not in self.lex.given
@@ -169,6 +170,7 @@ class NameRecognizer(Recognizer):
             return False
         if norm[e - 1] in self.lex.given and self._closed(norm, e):
             return True
+        b = self.seg.bounds(norm, pos, e)
         return pos in b and e in b
 
     def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
@@ -264,13 +266,14 @@ class NameRecognizer(Recognizer):
                 yield self.cand(m.end(), e, 0.8)
         for m in self.relation_re.finditer(norm):
             pos = m.end()
+            if "A" <= norm[pos] <= "Z":  # 我男朋友Kevin说
+                latin = self.latin_re.match(norm, pos)
+                if latin and self._closed(norm, latin.end()):
+                    yield self.cand(pos, latin.end(), 0.8)
+                continue
             e = self._after_cue(norm, pos) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
             if e:
                 yield self.cand(pos, e, 0.8)
-        for m in self.relation_latin_re.finditer(norm):  # 我男朋友Kevin说
-            latin = self.latin_re.match(norm, m.end())
-            if latin and latin.group()[0].isupper() and self._closed(norm, latin.end()):
-                yield self.cand(m.end(), latin.end(), 0.8)
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
@@ -284,12 +287,15 @@ class NameRecognizer(Recognizer):
 
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word: a greeting (王芳你好) or a person frame confirmed by the tagger."""
-        for m in self.free_re.finditer(norm):
-            pos = m.start()
+        starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
+        for m in _FRAME_AFTER.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
+            for pos in range(max(0, m.start() - 4), m.start() - 1):
+                s_end = self._surname_end(norm, pos)
+                if s_end and m.start() - s_end in (1, 2) and (norm[s_end] in self.lex.given or norm[s_end] == "小"):
+                    starts.add(pos)
+        for pos in sorted(starts):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_END or norm.endswith(_GREETING_BEFORE, 0, pos)
             before = norm.endswith(_FRAME_BEFORE, 0, pos)
-            if not (start_ok or before or any(_FRAME_AFTER.match(norm, pos + n) for n in (2, 3, 4))):
-                continue  # the cheap test first: no frame, no name
             ends = self.full_names(norm, pos)
             for e in ends:
                 greeting = start_ok and _GREETING_AFTER.match(norm, e)
