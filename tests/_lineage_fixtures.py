@@ -270,7 +270,7 @@ rule a:
     params:
         settings=settings("a"),
     shell:
-        "python step.py --rule a --params {params.settings:q} --output {output} {input}"
+        "python step.py --rule a --params {params.settings:q} --inputs {input} --output {output}"
 
 
 rule b:
@@ -281,7 +281,7 @@ rule b:
     params:
         settings=settings("b"),
     shell:
-        "python step.py --rule b --params {params.settings:q} --output {output} {input}"
+        "python step.py --rule b --params {params.settings:q} --inputs {input} --output {output}"
 
 
 rule c:
@@ -292,7 +292,7 @@ rule c:
     params:
         settings=settings("c"),
     shell:
-        "python step.py --rule c --params {params.settings:q} --output {output} {input}"
+        "python step.py --rule c --params {params.settings:q} --inputs {input} --output {output}"
 """
 TINY_STEP = """import argparse
 import json
@@ -301,24 +301,57 @@ from pathlib import Path
 from workflow_scripts.common.provenance import recorded_step
 
 parser = argparse.ArgumentParser()
-parser.add_argument("inputs", nargs="*")
+parser.add_argument("--inputs", nargs="*", default=[])
 parser.add_argument("--rule")
 parser.add_argument("--params")
-parser.add_argument("--output")
+parser.add_argument("--output", nargs="+")
 args = parser.parse_args()
-with recorded_step(args.rule, args.inputs, [args.output], params=json.loads(args.params)) as facts:
+with recorded_step(args.rule, args.inputs, args.output, params=json.loads(args.params)) as facts:
     text = "".join(Path(p).read_text(encoding="utf-8") for p in args.inputs) + args.params + "\\n"
-    Path(args.output).write_text(text, encoding="utf-8")
+    for output in args.output:
+        Path(output).write_text(text, encoding="utf-8")
     facts["lines"] = text.count("\\n")
 """
 TINY_CONFIG = {"a": {"size": 1, "name": "x"}, "b": {"k": 1}, "c": {"k": 1}}
 
 
-def write_tiny_workflow(root: Path, config: dict[str, Any] | None = None) -> Path:
-    """A three-rule Snakemake workflow (a -> b -> c) whose steps write provenance like the real ones."""
+TINY_TABLES = """
+
+include: "rules/lineage.smk"
+
+
+rule tables:
+    input:
+        "results/c.txt",
+    output:
+        "results/table1.csv",
+        "results/table2.csv",
+    shell:
+        "python step.py --rule tables --params '{{}}' --inputs {input} --output {output}"
+"""
+
+
+def write_tiny_workflow(root: Path, config: dict[str, Any] | None = None, tables: bool = False) -> Path:
+    """A three-rule Snakemake workflow (a -> b -> c) whose steps write provenance like the real ones.
+
+    ``tables``: also a rule writing results/table1.csv and table2.csv from c, and the real rules/lineage.smk
+    (with its caption and conda env) to draw their lineage graphs for the report.
+    """
     (root / "resources").mkdir(parents=True, exist_ok=True)
     (root / "resources/src.txt").write_text("source\n", encoding="utf-8")
-    (root / "Snakefile").write_text(TINY_SNAKEFILE, encoding="utf-8")
+    snakefile = TINY_SNAKEFILE
+    if tables:
+        repo = Path(__file__).resolve().parents[1]
+        for path in ("rules/lineage.smk", "report/lineage.rst", "envs/eval.yaml"):
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text((repo / path).read_text(encoding="utf-8"), encoding="utf-8")
+        snakefile = snakefile.replace(
+            '"results/c.txt",\n\n\nrule a:',
+            '"results/lineage/table1.svg",\n        "results/lineage/table2.svg",\n\n\nrule a:',
+            1,
+        )
+        snakefile += TINY_TABLES
+    (root / "Snakefile").write_text(snakefile, encoding="utf-8")
     (root / "step.py").write_text(TINY_STEP, encoding="utf-8")
     (root / "config.yaml").write_text(json.dumps(config or TINY_CONFIG), encoding="utf-8")
     return root

@@ -257,10 +257,12 @@ def test_lineage_graph_draws_each_upstream_rule_once_with_its_facts(demo):
     ns = {"s": "http://www.w3.org/2000/svg"}
     groups = svg.findall("s:g", ns)
     names = [g.get("id").removeprefix("rule-") for g in groups]
-    assert sorted(names) == sorted({rule for rule, *_ in steps(CONFIG)} | {"source files"})
+    assert sorted(names) == sorted({rule for rule, *_ in steps(CONFIG)})
     texts = {g.get("id"): [t.text for t in g.findall("s:text", ns)] for g in groups}
     assert texts["rule-score"][1].startswith("14 jobs · code ")
     assert any("decisions.approved=30" in line for line in texts["rule-review_gate"])
+    assert texts["rule-clean"][1].endswith(" · 4 source files")
+    assert all(len(line) <= lineage_graph.CHARS for lines in texts.values() for line in lines[2:])
     edges = svg.findall("s:path", ns)
     _, expected = lineage_graph.rule_nodes(lineage.build_graph("results/table2.csv"))
     assert len(edges) == len(expected) and ("split", "generate") in expected and ("score", "tables") in expected

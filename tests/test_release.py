@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from workflow_scripts import coe
-from workflow_scripts.common.io import write_json, write_jsonl, write_parquet
+from workflow_scripts.common.io import InputError, write_json, write_jsonl, write_parquet
 from workflow_scripts.data.anonymize import anonymize_text
 from workflow_scripts.data.release import (
     PLACEHOLDER,
@@ -233,9 +233,15 @@ def test_release_round_trips_through_datasets_and_pandas(inputs, tmp_path):
         assert raw.encode() not in shipped
 
 
-def test_card_header_configs_and_sha256sums(inputs):
+def test_card_header_configs_and_sha256sums(inputs, tmp_path):
+    import datasets
+
     build(inputs)
     out = inputs["output"]
+    by_card = datasets.load_dataset(str(out), "chains", cache_dir=str(tmp_path / "hf"))
+    assert list(by_card) == ["train"] and by_card["train"].num_rows == 3
+    posts = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "hf"))  # the default config
+    assert posts.num_rows == {"train": 8, "val": 3, "test": 4}
     card = (out / "README.md").read_text(encoding="utf-8")
     header = yaml.safe_load(card.split("---\n")[1])
     assert header["license"] == "cc-by-4.0" and header["language"] == ["zh"]
@@ -361,3 +367,24 @@ def test_rescan_ignores_the_anonymisers_own_placeholders():
     assert residual_pii({"posts/train": posts}) == []
     raw = pa.table({"question": ["问题"], "description": ["我的手机号是13812345678"], "answers": [[]]})
     assert [r["kind"] for r in residual_pii({"posts/train": raw})] == ["phone"]
+
+
+def test_a_ground_truth_of_other_posts_fails_the_keep_check(inputs):
+    """PII recall is vacuously high against a ground truth that does not match the released text (a stale crawl);
+    the planted non-PII values anchor it: they are missing too, and the kept share fails its threshold."""
+    rows = [json.loads(line) for line in inputs["truth"].read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["keep"] = [{"text": "二十三岁那年", "kind": "age"}]
+    write_jsonl(inputs["truth"], rows)
+    with pytest.raises(ReleaseRefused, match=r"3 of 3 non-PII values were removed: kept share 0\.0 is below"):
+        build(inputs)
+    assert_nothing_written(inputs)
+
+
+def test_a_report_without_a_figure_names_the_file_and_key(inputs):
+    report = json.loads(inputs["reports"]["split"].read_text(encoding="utf-8"))
+    del report["groups"]
+    write_json(inputs["reports"]["split"], report)
+    with pytest.raises(InputError, match=r"splits/report\.json: has no 'groups'"):
+        build(inputs)
+    assert_nothing_written(inputs)

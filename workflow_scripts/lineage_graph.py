@@ -1,8 +1,8 @@
 """A table's upstream lineage as a graph for the report (rule lineage_graph): one SVG per table.
 
 Nodes are the rules upstream of the table (read from the provenance sidecars, as ``lineage`` does), each
-with its job count, code commit and key facts (one job's seed and counts, teacher calls, reviewer
-decisions); the source files they read are one node. Arrows run from a rule to the rules that read its
+with its job count, code commit, the number of source files it reads and key facts (one job's seed and
+counts, teacher calls, reviewer decisions). Arrows run from a rule to the rules that read its
 outputs. Drawn here as plain SVG (rules layered by their longest path from the sources, ordered within a
 layer by where their inputs sit), so the report needs no Graphviz or JavaScript and renders offline.
 """
@@ -20,40 +20,53 @@ from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.lineage import Artifact, build_graph, code_label, key_facts
 
 log = logging.getLogger(__name__)
-SOURCES = "source files"
-NODE_W, NODE_H, GAP_X, GAP_Y, CHARS = 300, 84, 28, 56, 46
+NODE_W, NODE_H, GAP_X, GAP_Y, CHARS = 300, 84, 28, 56, 44
 
 
 def rule_nodes(graph: dict[str, Artifact]) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
-    """Text lines per rule node (name, jobs and code, facts) and the (producer, consumer) edges."""
+    """Text lines per rule node (name, jobs, code and source files read, facts) and the (producer, consumer) edges.
+
+    Source files are counted on the nodes of the rules that read them rather than drawn: as one node they
+    would send an arrow to nearly every rule.
+    """
     jobs: dict[str, dict[tuple[Any, ...], Artifact]] = {}
+    sources: dict[str, set[str]] = {}
     edges: set[tuple[str, str]] = set()
     for node in graph.values():
-        rule = node.rule or SOURCES
-        jobs.setdefault(rule, {}).setdefault(node.job, node)
+        if node.rule is None:
+            continue
+        jobs.setdefault(node.rule, {}).setdefault(node.job, node)
         for path in node.inputs:
-            producer = graph[path].rule or SOURCES
-            if producer != rule:
-                edges.add((producer, rule))
+            producer = graph[path].rule
+            if producer is None:
+                sources.setdefault(node.rule, set()).add(path)
+            elif producer != node.rule:
+                edges.add((producer, node.rule))
     lines: dict[str, list[str]] = {}
     for rule, by_job in jobs.items():
-        if rule == SOURCES:
-            lines[rule] = [rule, f"{len(by_job)} files (versioned or user-supplied)"]
-            continue
         records = [n.record for n in by_job.values() if n.record]
         commits = sorted({code_label(r) for r in records})
         head = (
             f"{len(by_job)} job{'s' if len(by_job) > 1 else ''} · code {commits[0] if len(commits) == 1 else 'mixed'}"
         )
-        facts = key_facts(records[0], width=2 * CHARS) if len(records) == 1 else ""
-        lines[rule] = [rule, head, *_wrap(facts)]
+        if rule in sources:
+            head += f" · {len(sources[rule])} source file{'s' if len(sources[rule]) > 1 else ''}"
+        lines[rule] = [rule, head, *_wrap(key_facts(records[0]) if len(records) == 1 else "")]
     return lines, edges
 
 
-def _wrap(text: str) -> list[str]:
-    if not text:
-        return []
-    return [text[:CHARS], text[CHARS : 2 * CHARS]] if len(text) > CHARS else [text]
+def _wrap(text: str, lines: int = 2) -> list[str]:
+    """Facts on at most two lines of CHARS, broken after a comma."""
+    out: list[str] = []
+    for part in filter(None, text.split(", ")):
+        if out and len(out[-1]) + 2 + len(part) <= CHARS:
+            out[-1] += ", " + part
+        elif len(out) < lines:
+            out.append(part[:CHARS])
+        else:
+            out[-1] = out[-1][: CHARS - 1] + "…"
+            break
+    return out
 
 
 def layout(nodes: Sequence[str], edges: set[tuple[str, str]]) -> dict[str, tuple[float, float]]:
@@ -94,7 +107,7 @@ def layout(nodes: Sequence[str], edges: set[tuple[str, str]]) -> dict[str, tuple
 def render_svg(title: str, lines: dict[str, list[str]], edges: set[tuple[str, str]]) -> str:
     """The graph as a standalone SVG document."""
     position = layout(list(lines), edges)
-    width = max(x for x, _ in position.values()) + NODE_W + GAP_X
+    width = max(max(x for x, _ in position.values()) + NODE_W, 9 * len(title)) + GAP_X
     height = max(y for _, y in position.values()) + NODE_H + GAP_Y
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -107,15 +120,15 @@ def render_svg(title: str, lines: dict[str, list[str]], edges: set[tuple[str, st
         (x1, y1), (x2, y2) = position[src], position[dst]
         x1, y1, x2 = x1 + NODE_W / 2, y1 + NODE_H, x2 + NODE_W / 2
         mid = (y1 + y2) / 2
+        colour = "#555" if y2 - y1 <= GAP_Y else "#9ab"  # arrows that skip layers run under the boxes, lighter
         out.append(
             f'<path d="M {x1:.0f} {y1:.0f} C {x1:.0f} {mid:.0f} {x2:.0f} {mid:.0f} {x2:.0f} {y2:.0f}" '
-            'fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"/>'
+            f'fill="none" stroke="{colour}" stroke-width="1.2" marker-end="url(#arrow)"/>'
         )
     for node, (x, y) in position.items():
-        fill = "#f3f3f3" if node == SOURCES else "#e8f0fb"
         out.append(f'<g class="rule" id="rule-{html.escape(node)}">')
         out.append(
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6" fill="{fill}" stroke="#345"/>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6" fill="#e8f0fb" stroke="#345"/>'
         )
         for i, text in enumerate(lines[node]):
             weight = ' font-weight="bold" font-size="14"' if i == 0 else ""
@@ -129,8 +142,8 @@ def lineage_svg(table: str) -> tuple[str, int]:
     """The SVG of ``table``'s upstream lineage, and how many rules it shows."""
     graph = build_graph(table)
     lines, edges = rule_nodes(graph)
-    rules = len(lines) - (SOURCES in lines)
-    return render_svg(f"Lineage of {table}: {len(graph)} artifacts from {rules} rules", lines, edges), rules
+    title = f"Lineage of {table}: {len(graph)} artifacts from {len(lines)} rule{'s' if len(lines) != 1 else ''}"
+    return render_svg(title, lines, edges), len(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

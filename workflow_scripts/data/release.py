@@ -384,26 +384,29 @@ class Figures:
         self.items: list[Figure] = []
         self._by: dict[tuple[str, str], Figure] = {}
 
-    def add(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
+    _ABSENT = object()
+
+    @classmethod
+    def _read(cls, report: dict[str, Any], source: str, key: str, optional: bool) -> Any:
+        """The value at ``key``; ``_ABSENT`` for a missing optional key, InputError for a missing required one."""
         try:
-            value = lookup(report, key)
+            return lookup(report, key)
         except (KeyError, TypeError):
             if optional:
-                return
+                return cls._ABSENT
             raise InputError(f"{source}: has no {key!r}; was it written by an older version? rerun upstream") from None
-        figure = Figure(label, value, source, key)
-        self.items.append(figure)
-        self._by[(source, key)] = figure
+
+    def add(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
+        value = self._read(report, source, key, optional)
+        if value is not self._ABSENT:
+            figure = Figure(label, value, source, key)
+            self.items.append(figure)
+            self._by[(source, key)] = figure
 
     def add_each(self, label: str, report: dict[str, Any], source: str, key: str, optional: bool = False) -> None:
         """One figure per entry of the mapping at ``key`` (every removal reason the report lists, ...)."""
-        try:
-            entries = lookup(report, key)
-        except (KeyError, TypeError):
-            if optional:
-                return
-            raise InputError(f"{source}: has no {key!r}; was it written by an older version? rerun upstream") from None
-        for entry in entries:
+        entries = self._read(report, source, key, optional)
+        for entry in () if entries is self._ABSENT else entries:
             self.add(f"{label}: {entry}", report, source, f"{key}.{entry}")
 
     def get(self, source: str, key: str, default: Any = None) -> Any:
@@ -518,8 +521,9 @@ def render_card(
         "",
         "```python",
         "from datasets import load_dataset",
+        'posts = load_dataset("path/to/empathy_qa")  # the configs above: posts (default) and chains',
+        'chains = load_dataset("path/to/empathy_qa", "chains")',
         f'posts = load_dataset("parquet", data_files={{s: f"posts/{{s}}.parquet" for s in {list(files["posts"])}}})',
-        'chains = load_dataset("parquet", data_files={"train": "chains/train.parquet"})',
         "```",
         "",
         f"Licence: `{settings.license}`. Source terms: see DATASHEET.md. Contact: {settings.contact}.",
@@ -618,11 +622,11 @@ def render_datasheet(
         "## Preprocessing",
         "",
         f"Script: {fig('clean', 'totals.t2s_converted_posts')} posts were converted from Traditional to Simplified "
-        f"Chinese (OpenCC t2s). Filters, in order: of {fig('clean', 'totals.posts.in')} posts "
+        f"Chinese (OpenCC t2s). Filters: of {fig('clean', 'totals.posts.in')} posts "
         f"{fig('clean', 'totals.posts.out')} were kept, of {fig('clean', 'totals.answers.in')} answers "
         f"{fig('clean', 'totals.answers.out')}.",
         "",
-        "| removed | count | rule |",
+        "| removed (first reason that applied) | count | rule |",
         "|---|---|---|",
         *(
             f"| {x.key.rsplit('.', 1)[1]} | {x.value} | {_md_cell(reasons.get(x.key.rsplit('.', 1)[1], ''))} |"
@@ -638,8 +642,7 @@ def render_datasheet(
         "## Cleaning and anonymisation",
         "",
         f"The clean stage's anonymiser changed {fig('clean', 'totals.anonymised_posts')} posts, "
-        "replacing names, phone numbers, e-mail, QQ and WeChat ids, ID and bank card numbers, addresses, "
-        "organisations, plates, URLs and birthdays by numbered placeholders; the released posts hold "
+        "replacing personal identifiers by numbered placeholders of their kind; the released posts hold "
         + ", ".join(f"{x.key.rsplit('.', 1)[1]} {x.value}" for x in each("audit", "anonymisation.placeholders"))
         + ".",
         "",
@@ -662,7 +665,9 @@ def render_datasheet(
         "",
         "Limits: the anonymiser is rule-based and the recall holds for the ground truth named above only; a demo "
         "ground truth is written by the same project whose anonymiser it tests, so it is optimistic. Real text can "
-        "hold PII no rule anticipates (a nickname, a rare employer, a described event); read before you redistribute.",
+        "hold PII no rule anticipates (a nickname, a rare employer, a described event); read before you redistribute. "
+        "The re-scan runs the clean stage's own detector, so it catches text that detector did not see (a changed "
+        "anonymiser, later edits), not the detector's blind spots: those show in the ground-truth recall only.",
         "",
         "## Uses",
         "",
@@ -760,8 +765,8 @@ def croissant_metadata(
             "removal; topic labels; leakage-free topic-stratified splits (counts in DATASHEET.md)."
         ],
         personal_sensitive_information=[
-            "Mental-health disclosures. Names, contacts, ids, addresses, organisations, plates, URLs and birthdays "
-            f"are replaced by placeholders; PII recall on the ground truth {gt['pii_recall']}; a re-scan found "
+            "Mental-health disclosures. Personal identifiers are replaced by placeholders; PII recall on the ground "
+            f"truth {gt['pii_recall']}; a re-scan found "
             f"{audit['anonymisation']['residual_pii']} residual spans."
         ],
         data_use_cases=["Research on empathetic response generation; not clinical use."],

@@ -107,7 +107,7 @@ def extract_answers(
 ) -> list[dict[str, Any]]:
     """The answer blocks on one (possibly paged) question page, each with its site id when the profile has one.
 
-    None without an ``answer`` selector (the answers come from JSON then).
+    Empty without an ``answer`` selector (the answers come from JSON then).
     """
     answers = []
     for block in scope.css(detail["answer"]) if detail.get("answer") else []:

@@ -7,7 +7,8 @@ anchored on the page's fetch time, read in the site's time zone. A small parser 
 as 2005-01-06 and would add regex/pytz/tzlocal to the crawl environment.
 
 Naive absolute times stay naive unless the profile names the site's ``timezone``; relative ones always
-carry the offset of their anchor.
+carry the offset of their anchor. A form not listed here gives None (check_site shows the raw text of
+the first answer's time, so a profile writer sees what the site shows).
 """
 
 from __future__ import annotations
