@@ -12,7 +12,7 @@ from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alter
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
 _BEFORE = ("在", "我是", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到", "入职",
-           "加入", "进了", "进入", "被", "从", "去了", "住进", "转到", "调剂到")  # fmt: skip
+           "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
@@ -51,6 +51,7 @@ _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[�
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能")
+_NEAR = ("附近", "旁边", "对面", "门口", "周边", "周围", "边上")
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
@@ -136,6 +137,7 @@ class OrgRecognizer(Recognizer):
             or "某" in span
             or _BARE_NUMBER.search(span)
             or not _has_subject(norm, c.start)
+            or norm.startswith(_NEAR, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
         head = ""
