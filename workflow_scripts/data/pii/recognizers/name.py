@@ -162,10 +162,12 @@ class NameRecognizer(Recognizer):
     def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
         verb a person does) when its last character is a name character. A reading that starts with an
-        ordinary word (温顺|得, 毕业|后) is taken only after a naming cue and closed (我是董子涵，)."""
+        ordinary word (温顺|得, 成长|中) is taken only after a naming cue and closed (我是董子涵，)."""
         s_end = self._surname_end(norm, pos)
         head = norm[pos : s_end + 1]
-        word_first = e - s_end == 2 and self.seg.is_word(head) and norm[e - 1] not in self.lex.given
+        # 孙文|静 (a word jieba tags as a name, then a name character) is still read as one name
+        name_word = self.seg.tags.get(head, "").startswith("nr") and norm[e - 1] in self.lex.given
+        word_first = e - s_end == 2 == s_end - pos + 1 and self.seg.is_word(head) and not name_word
         if word_first and not (strong and self._closed(norm, e)):
             return False
         if norm[e - 1] in self.lex.given and self._closed(norm, e):
