@@ -79,6 +79,35 @@ PII = [
     "出生日期：{birthday:1989-04-17}",
     "本人{birthday:2002.08.30}出生。",
 ]
+# a second held-out batch, written after the first batch's misses had been seen (so the first is no longer
+# unseen) and before any further tuning
+PII_2 = [
+    "我叫{name:冯子健}，男，24岁，程序员。",
+    "你们好，我是{name:陶欣然}，一个被焦虑困扰的研究生。",
+    "我老婆{name:郝丽娟}总嫌我挣得少。",
+    "我表姐{name:钱梦瑶}离婚后一直住在我家。",
+    "昨天我跟{name:孟凡宇}表白被拒了。",
+    "班主任{name:袁国强}当着全班的面念了我的分数。",
+    "{name:尹佳琪}，谢谢你的提问，我来说说我的看法。",
+    "我的主管{name:彭立伟}天天让我加班。",
+    "室友{name:小敏}总用我的东西。",
+    "联系方式：{phone:13699887766}",
+    "晚上打{phone:021-62471234}找我。",
+    "邮箱{email:chen_xiaoli@163.com}，看到请回复。",
+    "加QQ {qq:2876543210}",
+    "微信号：{wechat:forest_walker7}",
+    "他拿了我的身份证{id_card:320106199205167615}去贷款。",
+    "我把工资卡{bank_card:6217003810022345671}给了我妈。",
+    "我家在{address:杭州市余杭区文一西路969号}附近。",
+    "住在{address:万科城市花园9栋1单元601}，每天晚上都失眠。",
+    "我在{org:华东师范大学}读研一。",
+    "我是{org:上海瑞金医院}的规培医生。",
+    "女儿在{org:深圳实验学校}读初二。",
+    "去年被{org:阿里巴巴}裁员，到现在没找到工作。",
+    "车牌{plate:浙B·7D2K9}的车刮了我。",
+    "我的豆瓣主页{url:https://www.douban.com/people/blue_whale_42/}",
+    "我出生在{birthday:1993年6月18日}。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -115,7 +144,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII:
+    for e in PII + PII_2:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

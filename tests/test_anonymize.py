@@ -282,6 +282,7 @@ def test_no_false_positive(text):
         "升入大学以后",
         "在一家公关公司上班",
         "余光中一直有他",
+        "对于孩子成长中的小进步",  # 孩子 is a relation word, 成长 no name
         "全国心理援助热线12356",
         "一次咨询400元，PHQ-9 15分",
     ],

@@ -109,9 +109,12 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D, 0x2014: 0x2D})
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000\u2010-\u2014]")
+
+
 def normalize_width(text: str) -> str:
     """Full-width ASCII to half-width, length-preserving (offsets stay valid)."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _WIDE.search(text) else text
 
 
 def digits(s: str) -> str:

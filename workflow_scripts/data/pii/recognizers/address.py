@@ -14,7 +14,8 @@ _DNUM = r"\d+(?:-\d+)?"
 _UNIT = r"(?:号楼|号院|栋|幢|座|单元|楼|层|室|号|户|排)"
 _ESTATE = r"(?:小区|花园|公寓|大厦|家园|苑|园|村|新村|社区|广场|大院|宿舍|新城|府|湾|城|佳苑|名邸|花城|里|区)"
 _ANCHOR = re.compile(
-    rf"(?P<road>{_ROAD} ?(?:[一二三四五六七八九十]{{1,3}}段|{_DNUM} ?(?:弄|巷|段|支路|条|里) ?)?{_DNUM} ?号(?:院)?)"
+    rf"(?P<road>{_ROAD} ?(?:[一二三四五六七八九十东南西北中]{{1,3}}段|{_DNUM} ?(?:弄|巷|段|支路|条|里) ?)?"
+    rf"{_DNUM} ?号(?:院)?)"
     rf"|(?P<estate>{_ESTATE} ?{_DNUM} ?(?:号楼|栋|幢|座|期|区))"
     rf"|(?P<building>{_DNUM} ?(?:号楼|栋|幢|座) ?"
     rf"(?:{_DNUM} ?(?:单元|层|楼|室|号)|[-—]? ?\d{{3,4}}(?![\d年月日岁]))|{_DNUM}号楼)"
@@ -30,7 +31,7 @@ _ADMIN_GENERIC = set(read_lexicon("address_generic_areas.txt"))
 _ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))
 # the name run before an anchor stops after these (住在|阳光花园3栋, 我家在|建国路88号)
 _LEFT_STOP_WORDS = read_lexicon("address_left_stopwords.txt")
-LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟"
+LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟考"
 _LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_CHARS + "])")
 _LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
 

@@ -114,9 +114,12 @@ class WeChatRecognizer(Recognizer):
 
 
 class URLRecognizer(Recognizer):
-    """Personal pages (a profile path, a blog, a social-media user page); public sites' pages are kept."""
+    """Personal pages: a profile path or a social-media user page, or another site's page next to a word
+    that makes it the poster's own (我的主页, 博客). Public sites' pages and links to surveys or articles are kept."""
 
     kind = "url"
+    context_before = ("我的", "主页", "博客", "微博", "豆瓣", "空间", "个人", "账号")
+    window = (8, 0)
     QUICK = re.compile(r"http|www\.|\.(?:com|cn|net|org|me|io|cc|tv|top|xyz|info|site)/", re.I)
     RX = re.compile(
         r"(?<![A-Za-z0-9@])(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"
@@ -147,4 +150,4 @@ class URLRecognizer(Recognizer):
             if path and self.PERSONAL.search(body):
                 yield self.cand(s, e, 0.85)
             elif path.strip("/") and not host.lower().endswith(self.public):
-                yield self.cand(s, e, 0.6)
+                yield self.cand(s, e, 0.3)

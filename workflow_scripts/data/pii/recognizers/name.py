@@ -62,12 +62,12 @@ _NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
-                 "约", "骂", "像", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
+                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
 )
-_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?你")
+_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 _NAME_TAGS = ("nr", "ns", "nz")
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
@@ -99,13 +99,15 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}])"
+            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}A-Z])"
         )
-        self.relation_latin_re = re.compile(rf"(?:{alternation(lex.relations)})(?:的)?(?:叫|是)?(?=[A-Z])")
         self.title_re = re.compile(alternation(lex.titles))
-        surname_chars = "".join(sorted(lex.single))
-        self.free_re = re.compile(
-            rf"(?:{alternation(lex.compound)}|[{surname_chars}])(?=[{''.join(sorted(lex.given))}小])"
+        # a surname with a frame before it (和王芳, the start of a clause) or after it (王芳说): one regex scan
+        surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
+        given = rf"[{''.join(sorted(lex.given))}小]"
+        self.free_res = (
+            re.compile(rf"(?:{alternation(_FRAME_BEFORE + _GREETING_BEFORE)})(?P<s>{surname})(?={given})"),
+            re.compile(rf"(?:^|[{_CLAUSE_END}])(?P<s>{surname})(?={given})", re.M),
         )
         # ambiguous surnames that are mostly function words in running text (和, 都, 同, 那, 高)
         self.function_surnames = {
@@ -160,15 +162,17 @@ class NameRecognizer(Recognizer):
     def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
         verb a person does) when its last character is a name character. A reading that starts with an
-        ordinary word (温顺|得, 毕业|后) is taken only after a naming cue and closed (我是董子涵，)."""
-        b = self.seg.bounds(norm, pos, e)
+        ordinary word (温顺|得, 成长|中) is taken only after a naming cue and closed (我是董子涵，)."""
         s_end = self._surname_end(norm, pos)
         head = norm[pos : s_end + 1]
-        word_first = e - s_end == 2 and self.seg.is_word(head) and norm[e - 1] not in self.lex.given
+        # 孙文|静 (a word jieba tags as a name, then a name character) is still read as one name
+        name_word = self.seg.tags.get(head, "").startswith("nr") and norm[e - 1] in self.lex.given
+        word_first = e - s_end == 2 == s_end - pos + 1 and self.seg.is_word(head) and not name_word
         if word_first and not (strong and self._closed(norm, e)):
             return False
         if norm[e - 1] in self.lex.given and self._closed(norm, e):
             return True
+        b = self.seg.bounds(norm, pos, e)
         return pos in b and e in b
 
     def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
@@ -179,17 +183,20 @@ class NameRecognizer(Recognizer):
         return 0
 
     def _person_like(self, norm: str, pos: int, end: int) -> bool:
-        """A surname that is mostly a function word (和, 都, 同, 那) needs the tagger to read one person word
-        whose given name is no word of its own (那|明明, 都|笑)."""
-        if norm[pos] not in self.function_surnames or self._surname_end(norm, pos) == pos + 2:
+        """An ambiguous surname (连, 任) may not be followed by a word (连|蓝牙); one that is mostly a function
+        word (和, 都, 同, 那) also needs the tagger to read one person word (那|明明, 都|笑)."""
+        if self._surname_end(norm, pos) == pos + 2 or norm[pos] not in self.lex.ambiguous:
             return True
-        given = norm[self._surname_end(norm, pos) : end]
+        given = norm[pos + 1 : end]
+        if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
+            return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
         return (self.seg.tag_of(norm, pos, end) or "").startswith("nr") and self.seg.freq.get(given, 0) < 50
 
     def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
         """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
         (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
-        tokens = self.seg.tokens(norm, pos, end)
+        # the dictionary segmentation first; where its HMM glues the name to the next word (秦|浩在), the tagger
+        tokens = self.seg.tokens(norm, pos, end) or self.seg.tokens(norm, pos, end, tagger=True)
         if not tokens:
             return False
         if len(tokens) == 1:
@@ -199,7 +206,7 @@ class NameRecognizer(Recognizer):
             return False
         # each piece is one character, tagged nr, rare (沐阳), or doubled (婷婷); 学长, 小姨 are words
         return all(
-            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 50 or (len(w) == 2 and w[0] == w[1])
+            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 100 or (len(w) == 2 and w[0] == w[1])
             for w, tag in tokens[1:]
         ) and not self._ordinary(norm[pos:end])
 
@@ -261,13 +268,14 @@ class NameRecognizer(Recognizer):
                 yield self.cand(m.end(), e, 0.8)
         for m in self.relation_re.finditer(norm):
             pos = m.end()
+            if "A" <= norm[pos] <= "Z":  # 我男朋友Kevin说
+                latin = self.latin_re.match(norm, pos)
+                if latin and self._closed(norm, latin.end()):
+                    yield self.cand(pos, latin.end(), 0.8)
+                continue
             e = self._after_cue(norm, pos) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
             if e:
                 yield self.cand(pos, e, 0.8)
-        for m in self.relation_latin_re.finditer(norm):  # 我男朋友Kevin说
-            latin = self.latin_re.match(norm, m.end())
-            if latin and latin.group()[0].isupper() and self._closed(norm, latin.end()):
-                yield self.cand(m.end(), latin.end(), 0.8)
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
@@ -281,12 +289,15 @@ class NameRecognizer(Recognizer):
 
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word: a greeting (王芳你好) or a person frame confirmed by the tagger."""
-        for m in self.free_re.finditer(norm):
-            pos = m.start()
+        starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
+        for m in _FRAME_AFTER.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
+            for pos in range(max(0, m.start() - 4), m.start() - 1):
+                s_end = self._surname_end(norm, pos)
+                if s_end and m.start() - s_end in (1, 2) and (norm[s_end] in self.lex.given or norm[s_end] == "小"):
+                    starts.add(pos)
+        for pos in sorted(starts):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_END or norm.endswith(_GREETING_BEFORE, 0, pos)
             before = norm.endswith(_FRAME_BEFORE, 0, pos)
-            if not (start_ok or before or any(_FRAME_AFTER.match(norm, pos + n) for n in (2, 3, 4))):
-                continue  # the cheap test first: no frame, no name
             ends = self.full_names(norm, pos)
             for e in ends:
                 greeting = start_ok and _GREETING_AFTER.match(norm, e)

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alternation, read_lexicon, segmenter
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
-_BEFORE = ("在", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到", "入职", "加入",
-           "进了", "进入", "被", "从", "去了", "住进", "转到", "调剂到")  # fmt: skip
+_BEFORE = ("在", "我是", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到", "入职",
+           "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
     "的研究生", "的本科", "裁员", "辞退", "开除", "离职", "辞职", "住院", "看病", "开药", "挂号", "看过",
-    "住了", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书",
+    "住了", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -51,6 +51,7 @@ _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[�
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能")
+_NEAR = ("附近", "旁边", "对面", "门口", "周边", "周围", "边上")
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
@@ -65,14 +66,14 @@ def _has_subject(norm: str, start: int) -> bool:
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
     clause = left[cut + 1 :]
-    return len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
+    return 0 < len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
 
 
 def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
     """A word unknown to jieba's dictionary, very rare, or a rare noun reads as a name (博远, 鼎新, 星辰);
     a verb (升入大学) or a frequent noun (品牌公司) names a kind of organisation. Schools are often named
     with ordinary nouns (育才中学); their category words are in org_generic_words.txt."""
-    return freq < 50 or (tag.startswith("n") and (freq < 300 or bool(school)))
+    return freq < 50 or (tag.startswith("n") and freq < (1000 if school else 300))
 
 
 _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
@@ -92,7 +93,9 @@ def _lex() -> _Lex:
 
 def _specific(prefix: str, generic: set[str]) -> bool:
     """Something specific is left of the prefix once generic modifiers (一所, 三甲, 互联网, 师范) are gone."""
-    if len(prefix) < 2 or prefix[-1] in _VERB_BEFORE or re.search(r"\d岁|[男女]$", prefix):
+    if len(prefix) < 2 or re.search(r"\d岁|[男女]$", prefix):
+        return False
+    if prefix[-1] in _VERB_BEFORE and segmenter().tags.get(prefix, "") not in _PROPER_TAGS:  # 南开 is a name
         return False
     rest = prefix
     changed = True
@@ -115,7 +118,7 @@ class OrgRecognizer(Recognizer):
     kind = "org"
     context_before = _BEFORE
     context_after = _AFTER
-    window = (3, 5)
+    window = (3, 6)
 
     def __init__(self) -> None:
         lex = _lex()
@@ -134,6 +137,7 @@ class OrgRecognizer(Recognizer):
             or "某" in span
             or _BARE_NUMBER.search(span)
             or not _has_subject(norm, c.start)
+            or norm.startswith(_NEAR, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
         head = ""
