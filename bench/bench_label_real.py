@@ -13,11 +13,14 @@ the same corpus, which neither set has) is compared with
    confusion summary (gold -> predicted counts).
 2. with REAL_POSTS (the shared xinli001 corpus), the hand labels in ``bench/real_subtopic_labels.csv``
    (ids and labels only; see the labelling guide in bench/README.md): topic, subtopic and PsyQA-level
-   agreement on those posts.
+   agreement on those posts. These are test posts: look at their figures, not at their errors.
+3. with REAL_POSTS, the PsyQA-level development labels in ``bench/real_psyqa_dev_labels.csv`` (other
+   posts, labelled before looking at predictions): the set to study errors on when revising the keywords.
 
 Neither file is in the repository (the corpus and PsyQA's text stay outside it); both are arguments:
 
     python bench/bench_label_real.py PSYQA_JSON [REAL_POSTS] [--labels bench/real_subtopic_labels.csv]
+        [--dev-labels bench/real_psyqa_dev_labels.csv]
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from workflow_scripts.data.label import Labeller, Taxonomy, load_taxonomy  # noq
 
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
 HAND_LABELS = ROOT / "bench" / "real_subtopic_labels.csv"
+DEV_LABELS = ROOT / "bench" / "real_psyqa_dev_labels.csv"
 SPLIT_SEED = 15
 
 
@@ -89,18 +93,42 @@ def psyqa_figures(psyqa_json: str, taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
-def hand_figures(real_posts: str, labels_csv: Path, taxonomy: Taxonomy) -> dict[str, Any]:
-    """Topic / subtopic / PsyQA-level agreement of the labeller with the hand labels."""
-    with labels_csv.open(encoding="utf-8") as handle:
-        hand = {row["id"]: row for row in csv.DictReader(handle)}
-    posts = {}
+def read_labels(path: Path) -> dict[str, dict[str, str]]:
+    """A hand-label CSV (``id`` plus label columns), by post id."""
+    with path.open(encoding="utf-8") as handle:
+        return {row["id"]: row for row in csv.DictReader(handle)}
+
+
+def label_posts(real_posts: str, ids: set[str], taxonomy: Taxonomy) -> tuple[list[str], pd.DataFrame]:
+    """The corpus posts with these ids (file order) and their labels."""
+    posts = []
     with open(real_posts, encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            if row["id"] in hand:
-                posts[row["id"]] = row
-    ids = [i for i in hand if i in posts]
-    labeled = label_text(taxonomy, [posts[i]["title"] for i in ids], [posts[i]["content"] or "" for i in ids])
+            if row["id"] in ids:
+                posts.append(row)
+    labeled = label_text(taxonomy, [p["title"] for p in posts], [p["content"] or "" for p in posts])
+    return [p["id"] for p in posts], labeled
+
+
+def dev_figures(real_posts: str, labels_csv: Path, taxonomy: Taxonomy) -> dict[str, Any]:
+    """PsyQA-level agreement with the development labels, and its confusions (the ones to study)."""
+    dev = read_labels(labels_csv)
+    ids, labeled = label_posts(real_posts, set(dev), taxonomy)
+    gold = [dev[i]["psyqa_topic"] for i in ids]
+    pred = [taxonomy.psyqa_of(t, s) for t, s in zip(labeled["topic_id"], labeled["subtopic_id"], strict=True)]
+    return {
+        "posts": len(ids),
+        "missing_ids": len(dev) - len(ids),
+        "psyqa_level_agreement": agreement(gold, pred),
+        "top_confusions": dict(Counter(f"{g}->{p}" for g, p in zip(gold, pred, strict=True) if g != p).most_common(8)),
+    }
+
+
+def hand_figures(real_posts: str, labels_csv: Path, taxonomy: Taxonomy) -> dict[str, Any]:
+    """Topic / subtopic / PsyQA-level agreement of the labeller with the hand labels."""
+    hand = read_labels(labels_csv)
+    ids, labeled = label_posts(real_posts, set(hand), taxonomy)
     gold_sub = [hand[i]["subtopic_id"] for i in ids]
     gold_topic = [s.split(".")[0] for s in gold_sub]
     return {
@@ -127,11 +155,13 @@ def main() -> None:
     parser.add_argument("psyqa_json", help="PsyQA_example.json (from github.com/thu-coai/PsyQA)")
     parser.add_argument("real_posts", nargs="?", help="../shared/data/real-posts/xinli001_questions.jsonl")
     parser.add_argument("--labels", type=Path, default=HAND_LABELS, help="hand labels: id,subtopic_id")
+    parser.add_argument("--dev-labels", type=Path, default=DEV_LABELS, help="development labels: id,psyqa_topic")
     args = parser.parse_args()
     taxonomy = load_taxonomy(TAXONOMY)
     result: dict[str, Any] = {"psyqa": psyqa_figures(args.psyqa_json, taxonomy)}
     if args.real_posts:
         result["hand_labels"] = hand_figures(args.real_posts, args.labels, taxonomy)
+        result["dev_labels"] = dev_figures(args.real_posts, args.dev_labels, taxonomy)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

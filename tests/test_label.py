@@ -170,3 +170,19 @@ def test_report_scores_the_finished_labels_against_ground_truth(tmp_path):
     assert acc["all"]["subtopic_accuracy"] == round(float((merged.subtopic_id == merged.true_subtopic_id).mean()), 4)
     assert acc["site_tag"]["posts"] + acc["classifier"]["posts"] == len(frame)
     assert acc["all"]["topic_accuracy"] >= 0.9
+
+
+def test_real_label_sets_are_disjoint_and_well_formed(taxonomy, real_posts):
+    """The development labels (errors studied) and the test hand labels (figures only) are different real posts."""
+    import csv
+
+    def read(name):
+        with (ROOT / "bench" / name).open(encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    dev, test = read("real_psyqa_dev_labels.csv"), read("real_subtopic_labels.csv")
+    ids = {p["id"] for p in real_posts}
+    assert {r["id"] for r in dev} <= ids and {r["id"] for r in test} <= ids
+    assert len({r["id"] for r in dev}) == len(dev) and not {r["id"] for r in dev} & {r["id"] for r in test}
+    assert {r["psyqa_topic"] for r in dev} <= {t.psyqa for t in taxonomy.topics}
+    assert {r["subtopic_id"] for r in test} <= set(taxonomy.subtopic_by_id)
