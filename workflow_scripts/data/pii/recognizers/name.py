@@ -62,7 +62,8 @@ _NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
-                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
+                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及", "前几天", "前天", "昨晚", "刚才",
+                 "那天", "当时", "后来", "上次", "去年", "最近")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
@@ -140,6 +141,8 @@ class NameRecognizer(Recognizer):
                 continue
             if given[0] not in self.lex.given and not (given[0] == "小" and n == 2):
                 continue
+            if given[0] == norm[s_end - 1]:
+                continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
             cand = norm[pos : s_end + n]
             if self._ordinary(cand):
                 continue
