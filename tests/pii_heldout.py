@@ -108,6 +108,46 @@ PII_2 = [
     "我的豆瓣主页{url:https://www.douban.com/people/blue_whale_42/}",
     "我出生在{birthday:1993年6月18日}。",
 ]
+# a third batch, written after batch 2 was measured and before any further tuning
+PII_3 = [
+    "我丈夫{name:黎文斌}喝醉了就摔东西。",
+    "前几天{name:温嘉怡}在朋友圈骂我。",
+    "我们宿舍的{name:柯思琪}总是排挤我。",
+    "心理老师{name:包晓东}建议我去医院看看。",
+    "我的初恋{name:金雨桐}要结婚了。",
+    "{name:傅振华}，你到底想怎么样？",
+    "署名：{name:谭雅文}",
+    "我叫{name:阿宁}，是个普通的上班族。",
+    "有事请打{phone:18811223344}，我一直开机。",
+    "我的联系电话是{phone:0512-68123456}。",
+    "白天打座机{phone:(020)87654321}。",
+    "我妈的手机号{phone:139-0571-2233}，麻烦帮我联系她。",
+    "发邮件到{email:xinqing2020@sina.cn}吧。",
+    "邮箱地址：{email:wu.tong@qq.com}",
+    "我的QQ号：{qq:1092837465}",
+    "Q号{qq:5566778}，晚上在。",
+    "微信 {wechat:Sun-shine_1999}",
+    "我的微信号是{wechat:zhang_xiaohua}。",
+    "身份证号码：{id_card:510104198707071234}",
+    "我的身份证{id_card:330106200012121238}被人借走了。",
+    "银行卡号：{bank_card:6222 0200 1234 5678 901}",
+    "把钱打到{bank_card:6226090000000048}这张卡上。",
+    "我住在{address:广州市海珠区新港中路397号}。",
+    "我家住{address:碧桂园凤凰城12栋2单元1803}。",
+    "老家地址是{address:河北省石家庄市长安区中山东路108号}。",
+    "我在{org:重庆大学}读大三。",
+    "我是{org:长沙市第一中学}的高二学生。",
+    "我从{org:四川师范大学}毕业后当了老师。",
+    "我在{org:平安保险公司}做销售，业绩压力特别大。",
+    "我是{org:美团}的骑手，每天跑十几个小时。",
+    "在{org:南京市儿童医院}当护士三年了。",
+    "我的车牌号是{plate:沪A·3C5D7}。",
+    "那辆{plate:川A12345}一直停在我家楼下。",
+    "我的知乎{url:https://www.zhihu.com/people/sad-fish-2021}里写了很多。",
+    "这是我的微博：{url:https://weibo.com/u/6655443322}",
+    "我的生日是{birthday:2000年1月1日}，可是没人记得。",
+    "我{birthday:1998年10月5日}出生的。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -144,7 +184,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2:
+    for e in PII + PII_2 + PII_3:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

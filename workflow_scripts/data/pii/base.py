@@ -123,8 +123,8 @@ def digits(s: str) -> str:
 
 # ------------------------------------------------------------------------------------------ segmentation
 class Segmenter:
-    """jieba word segmentation on a small window: does a candidate agree with the word boundaries, and
-    which part-of-speech does jieba's statistical tagger (dictionary + HMM) give it?
+    """jieba word segmentation on a small window: does a candidate agree with the word boundaries, is it one
+    word, and which part of speech does jieba's dictionary give that word (a word its HMM made up has none)?
 
     Only called for candidates that already have a cue, so its cost stays off the common path.
     """
@@ -136,9 +136,9 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         self._cut = jieba.lcut
-        self._pos = jieba.posseg.lcut
         self.freq: dict[str, int] = jieba.dt.FREQ
         self.tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        self._pos = jieba.posseg.lcut
 
     def bounds(self, norm: str, start: int, end: int, pad: int = 6) -> set[int]:
         """Word boundaries (absolute offsets) of jieba's segmentation of ``norm`` around ``start:end``."""
@@ -155,34 +155,53 @@ class Segmenter:
         b = self.bounds(norm, start, end)
         return start in b and end in b
 
-    def tokens(self, norm: str, start: int, end: int, tagger: bool = False, pad: int = 4) -> list[tuple[str, str]]:
-        """(word, tag) tokens that exactly cover ``norm[start:end]`` in its window ([] if a word crosses either
-        end). Tags come from jieba's dictionary ("" for a word its HMM made up), or with ``tagger`` from
-        jieba.posseg's statistical tagger (dictionary + HMM; about 100 times slower, so used last)."""
+    def tokens(self, norm: str, start: int, end: int, pad: int = 4) -> list[tuple[str, str]]:
+        """(word, dictionary tag) tokens that exactly cover ``norm[start:end]`` in its window ([] if a word
+        crosses either end); the tag is "" for a word that jieba's HMM put together (a new word)."""
         ws = max(0, start - pad)
-        text = norm[ws : min(len(norm), end + pad)]
-        pairs = (
-            [(p.word, p.flag) for p in self._pos(text)]
-            if tagger
-            else [(w, self.tags.get(w, "")) for w in self._cut(text)]
-        )
         pos = ws
         out: list[tuple[str, str]] = []
-        for word, tag in pairs:
+        for word in self._cut(norm[ws : min(len(norm), end + pad)]):
             nxt = pos + len(word)
             if pos < start < nxt or pos < end < nxt:
                 return []
             if start <= pos and nxt <= end:
-                out.append((word, tag))
+                out.append((word, self.tags.get(word, "")))
             pos = nxt
             if pos >= end:
                 break
         return out
 
-    def tag_of(self, norm: str, start: int, end: int) -> str | None:
-        """jieba.posseg's tag of ``norm[start:end]`` when it is one token of its window, else None."""
-        toks = self.tokens(norm, start, end, tagger=True)
-        return toks[0][1] if len(toks) == 1 else None
+    def person_word(self, norm: str, start: int, end: int, strict: bool = False) -> bool:
+        """``norm[start:end]`` is one word that jieba reads as a person: tagged ``nr`` in its dictionary (and
+        rare: frequent ``nr`` words are mostly not names), or a new word its HMM put together; with
+        ``strict``, a new word must also be tagged ``nr`` by jieba.posseg's HMM tagger (about 10 ms a call on
+        unknown characters, so it runs last and on a short window)."""
+        toks = self.tokens(norm, start, end)
+        if len(toks) != 1:
+            return False
+        word, tag = toks[0]
+        if tag:
+            return tag.startswith("nr") and not self.is_word(word)
+        if not strict:
+            return True
+        ws = max(0, start - 2)
+        pos = ws
+        for pair in self._pos(norm[ws : end + 2]):
+            if pos == start:
+                return pair.word == word and pair.flag.startswith("nr")
+            pos += len(pair.word)
+        return False
+
+    def glued_word(self, norm: str, end: int, pad: int = 4) -> str:
+        """The word of jieba's segmentation that crosses ``end`` ("" if ``end`` is a word boundary)."""
+        ws = max(0, end - pad)
+        pos = ws
+        for word in self._cut(norm[ws : end + pad]):
+            if pos < end < pos + len(word):
+                return word
+            pos += len(word)
+        return ""
 
     def pos(self, text: str) -> list[tuple[str, str]]:
         """(word, dictionary tag) pairs of jieba's segmentation of a short text ("" for unknown words)."""

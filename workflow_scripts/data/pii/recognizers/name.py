@@ -6,9 +6,13 @@ an ordinary word itself):
 - a naming cue (我叫, 名叫, 我的名字是, 叫我): the strongest; a given name alone is enough;
 - a self-introduction (大家好，我是李明，): a full name closed by punctuation;
 - a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional) followed by a full name or nickname;
-- a title after a full name (黄晓明老师; a surname + title alone, 王老师, is kept: it names no one here);
+- a title after a full name (黄晓东老师; a surname + title alone, 王老师, is kept: it names no one here);
 - a greeting or address (王芳你好, 亲爱的李明：);
-- a person frame (和…分手, …总是骂我) plus jieba.posseg's statistical tag ``nr`` for the exact candidate.
+- a person frame (和…分手, …总是骂我) plus jieba reading the candidate as a person: a word its dictionary
+  tags ``nr`` (and rare), a new word its HMM segmenter puts together, or surname + such pieces.
+A surname that is mostly an ordinary character (surnames_ambiguous.txt: 和, 都, 高) needs more: no word of
+its own after it (连|蓝牙) and, for those that are mostly function words, jieba.posseg's HMM tag ``nr``
+(its tagger costs ~10 ms a call on unknown characters, so it runs last, for these candidates only).
 Public figures (famous_names.txt) are kept. Other mentions of a found name are replaced by the analyzer.
 """
 
@@ -62,7 +66,8 @@ _NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
-                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及")  # fmt: skip
+                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及", "前几天", "前天", "昨晚", "刚才",
+                 "那天", "当时", "后来", "上次", "去年", "最近")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
@@ -140,6 +145,8 @@ class NameRecognizer(Recognizer):
                 continue
             if given[0] not in self.lex.given and not (given[0] == "小" and n == 2):
                 continue
+            if given[0] == norm[s_end - 1]:
+                continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
             cand = norm[pos : s_end + n]
             if self._ordinary(cand):
                 continue
@@ -190,15 +197,17 @@ class NameRecognizer(Recognizer):
         given = norm[pos + 1 : end]
         if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
             return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
-        return (self.seg.tag_of(norm, pos, end) or "").startswith("nr") and self.seg.freq.get(given, 0) < 50
+        return self.seg.freq.get(given, 0) < 50 and self.seg.person_word(norm, pos, end, strict=True)
 
     def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
         """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
         (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
         # the dictionary segmentation first; where its HMM glues the name to the next word (秦|浩在), the tagger
-        tokens = self.seg.tokens(norm, pos, end) or self.seg.tokens(norm, pos, end, tagger=True)
-        if not tokens:
-            return False
+        tokens = self.seg.tokens(norm, pos, end)
+        if not tokens:  # glued by the HMM to what follows (秦|浩在一起), not a dictionary word (钱|可是)
+            glued = self.seg.glued_word(norm, end)
+            given = norm[self._surname_end(norm, pos) : end]
+            return bool(glued) and not self.seg.freq.get(glued) and all(c in self.lex.given for c in given)
         if len(tokens) == 1:
             return tokens[0][1].startswith("nr") or not tokens[0][1]
         first = tokens[0]
@@ -303,11 +312,13 @@ class NameRecognizer(Recognizer):
                 greeting = start_ok and _GREETING_AFTER.match(norm, e)
                 if not (greeting or before or _FRAME_AFTER.match(norm, e)):
                     continue
-                if not self._end_agrees(norm, pos, e):
-                    continue
+                if not self._end_agrees(norm, pos, e) or pos not in self.seg.bounds(norm, pos, e):
+                    continue  # 过程|中: without a cue word the name may not start inside a word
                 if norm[pos] in self.lex.ambiguous:  # 高洋, 帅帅的: one word tagged nr, not a doubled character
-                    tagged = (self.seg.tag_of(norm, pos, e) or "").startswith("nr") and norm[e - 1] != norm[e - 2]
-                    tagged = tagged and self._person_like(norm, pos, e)
+                    tagged = norm[e - 1] != norm[e - 2] and self.seg.freq.get(norm[pos + 1 : e], 0) < 100
+                    tagged = (
+                        tagged and self.seg.person_word(norm, pos, e, strict=True) and self._person_like(norm, pos, e)
+                    )
                 else:
                     tagged = self._person_tagged(norm, pos, e)
                 if tagged or (greeting and self._person_like(norm, pos, e)):

@@ -187,8 +187,9 @@ class BrandEmployerRecognizer(Recognizer):
     kind = "org"
     context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是")
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
-                     "离职", "辞职", "总部", "当", "做", "任职")  # fmt: skip
-    window = (3, 5)
+                     "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
+                     "快递员", "程序员", "工程师", "销售", "实习生")  # fmt: skip
+    window = (3, 6)
 
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
