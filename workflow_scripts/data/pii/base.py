@@ -203,7 +203,7 @@ class Segmenter:
             pos += len(word)
         return ""
 
-    def pos(self, text: str) -> list[tuple[str, str]]:
+    def tagged_words(self, text: str) -> list[tuple[str, str]]:
         """(word, dictionary tag) pairs of jieba's segmentation of a short text ("" for unknown words)."""
         return [(w, self.tags.get(w, "")) for w in self._cut(text)]
 

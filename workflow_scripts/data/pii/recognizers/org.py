@@ -141,7 +141,7 @@ class OrgRecognizer(Recognizer):
         ):
             return False
         head = ""
-        for word, tag in seg.pos(span):
+        for word, tag in seg.tagged_words(span):
             if tag in _FUNCTION_TAGS and not (tag == "m" and _ORDINAL.fullmatch(word)):
                 return False
             if head or word in self.generic or any(word in x for x in self.suffixes):
