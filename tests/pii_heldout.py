@@ -148,6 +148,45 @@ PII_3 = [
     "我的生日是{birthday:2000年1月1日}，可是没人记得。",
     "我{birthday:1998年10月5日}出生的。",
 ]
+# a fourth batch, written after batch 3 was measured and fixed, before any further tuning
+PII_4 = [
+    "我的好朋友{name:卢佳欣}最近总是躲着我。",
+    "和{name:龙俊峰}分手已经一年了。",
+    "{name:苏晓雯}是我最信任的人，可她背叛了我。",
+    "我们领导{name:戴建军}天天PUA我。",
+    "后妈{name:胡美华}对我很差。",
+    "我男朋友的前女友{name:罗诗琪}一直骚扰我。",
+    "本人名叫{name:梁思远}，今年大四。",
+    "导师{name:钟伟明}教授很严格。",
+    "请联系我的手机{phone:157 3344 5566}。",
+    "急事打我电话：{phone:+86 188-1234-5678}",
+    "单位座机{phone:0755-26881234}。",
+    "我的邮箱：{email:liuxin_1988@126.com}",
+    "有意者发邮件至{email:help.me.please@gmail.com}",
+    "加我QQ{qq:447788991}私聊。",
+    "我QQ是{qq:3012345678}。",
+    "我的微信：{wechat:lxy_19960808}",
+    "加v：{wechat:MoonLight_22}",
+    "身份证号是{id_card:440106199003153517}，帮我查查有没有被冒用。",
+    "他拿着我的身份证号{id_card:210102198511110026}去借了网贷。",
+    "卡号{bank_card:6230 5820 0012 3456 789}被冻结了。",
+    "我的储蓄卡{bank_card:6217856000012345678}少了两万。",
+    "我家地址：{address:天津市南开区卫津路94号}",
+    "我租的房子在{address:融创玖樾府3号楼2单元1102}，房东不退押金。",
+    "我住{address:成都市锦江区春熙路街道红星路三段1号}附近。",
+    "我在{org:西南交通大学}读研二，导师不管我。",
+    "孩子在{org:北京市海淀区中关村第一小学}上二年级。",
+    "我毕业于{org:湖南师范大学}，现在在家待业。",
+    "我在{org:深圳市南山区人民医院}做护士。",
+    "我是{org:招商银行深圳分行}的柜员。",
+    "去年从{org:腾讯}离职了。",
+    "车牌号：{plate:京N·8H3K2}",
+    "他开的车牌是{plate:鲁B88A66}。",
+    "我的B站主页{url:https://space.bilibili.com/19283746}",
+    "我的小红书：{url:https://www.xiaohongshu.com/user/profile/abc123456}",
+    "出生年月日：{birthday:1994年2月14日}",
+    "我出生于{birthday:1999-09-09}，属兔。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -184,7 +223,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3:
+    for e in PII + PII_2 + PII_3 + PII_4:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

@@ -156,11 +156,14 @@ class NameRecognizer(Recognizer):
         return out
 
     def _word_not_given(self, given: str) -> bool:
-        """A frequent dictionary word that is no given name: a noun or a function word (建议, 一点)."""
+        """A frequent dictionary word that is no given name: a common noun, verb or function word (建议, 建立,
+        一点); names that are also words (建军, 建平, 海燕, 宏伟) are rarer or tagged as names, adjectives."""
         tag, f = self.seg.tags.get(given, ""), self.seg.freq.get(given, 0)
         if tag.startswith(_NAME_TAGS) or tag[:1] in ("a", "t", "i", "z"):
             return False
-        return f >= 500 or (f >= 100 and tag[:1] in tuple("nmqfrucp"))
+        if tag[:1] in tuple("mqfrucp"):
+            return f >= 100
+        return f >= (1000 if tag[:1] == "n" else 500)
 
     def _closed(self, norm: str, e: int) -> bool:
         """The clause ends, or a verb a person does follows: the name cannot run on."""
