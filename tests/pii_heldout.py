@@ -187,6 +187,35 @@ PII_4 = [
     "出生年月日：{birthday:1994年2月14日}",
     "我出生于{birthday:1999-09-09}，属兔。",
 ]
+# a fifth batch, written after batch 4 was fixed, before any further tuning
+PII_5 = [
+    "我姓王，全名叫{name:王思涵}。",
+    "我弟{name:刘子豪}沉迷游戏。",
+    "老板娘{name:黄丽萍}总克扣工资。",
+    "我的心理咨询师{name:吴雅婷}很耐心。",
+    "那天{name:邓晨阳}突然给我打电话。",
+    "我跟我舍友{name:程欣悦}关系很僵。",
+    "微信同号：{phone:13566778899}",
+    "电话/微信：{phone:18677889900}",
+    "手机号码{phone:199 8877 6655}",
+    "我的邮箱是{email:2233445566@qq.com}。",
+    "QQ：{qq:98765432}（备注来意）",
+    "VX：{wechat:xiaoxiao_0520}",
+    "身份证{id_card:3301 0619 9205 1530 2X}",
+    "银行卡：{bank_card:6217-0012-3456-7890}",
+    "我住在{address:郑州市二七区大学路40号}。",
+    "地址：{address:南京市鼓楼区龙江小区15栋502}",
+    "我家在{address:武汉市武昌区中南路99号}，楼下就是地铁站。",
+    "我在{org:中国地质大学}读书。",
+    "我在{org:苏州工业园区星海实验中学}读初三。",
+    "我在{org:上海浦东发展银行}上班。",
+    "我是{org:广州市第一人民医院}的实习医生。",
+    "我刚进{org:百度}，什么都不懂。",
+    "新能源车牌{plate:粤BD12345}。",
+    "我的抖音主页：{url:https://www.douyin.com/user/MS4wLjABAAAAabc}",
+    "我{birthday:1990年1月1日}生。",
+    "生日：{birthday:95年3月8号}",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -223,7 +252,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3 + PII_4:
+    for e in PII + PII_2 + PII_3 + PII_4 + PII_5:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

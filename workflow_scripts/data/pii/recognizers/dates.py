@@ -29,9 +29,12 @@ class BirthDateRecognizer(Recognizer):
         rf"|[一二〇零○九八七六五四三]{{2,4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}[日号]?"
     )
 
-    CUE = re.compile("|".join(sorted(set(context_before + context_after))))
+    BORN = r"生(?:[的，。,.!！]|$)"  # 我1990年1月1日生。(not 生病, 生活)
+    CUE = re.compile("|".join(sorted(set(context_before + context_after))) + "|" + BORN)
+    BORN_RE = re.compile(BORN)
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         # a date scores below the threshold without a birth word, so texts without one are not scanned
         if ("月" in ctx.norm or ctx.has_digit) and self.CUE.search(ctx.norm):
-            yield from (self.cand(*m.span(), 0.3) for m in self.RX.finditer(ctx.norm))
+            for m in self.RX.finditer(ctx.norm):
+                yield self.cand(*m.span(), 0.6 if self.BORN_RE.match(ctx.norm, m.end()) else 0.3)

@@ -182,7 +182,7 @@ class OrgRecognizer(Recognizer):
 
 class BrandEmployerRecognizer(Recognizer):
     """Employers named by brand alone (employer_brands.txt): only with the frame on both sides
-    (在华为上班, 被腾讯裁员), so 用华为手机 or 去京东买东西 stay."""
+    (在华为上班, 被腾讯裁员) or right after a hiring verb (入职华为, 刚进百度), so 用华为手机 or 去京东买东西 stay."""
 
     kind = "org"
     context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是")
@@ -194,5 +194,8 @@ class BrandEmployerRecognizer(Recognizer):
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
 
+    HIRED = ("入职", "加入", "刚进", "跳槽到", "跳槽去", "考进", "应聘到")
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        yield from (self.cand(*m.span(), 0.0) for m in self.rx.finditer(ctx.norm))
+        for m in self.rx.finditer(ctx.norm):
+            yield self.cand(*m.span(), 0.3 if ctx.norm.endswith(self.HIRED, 0, m.start()) else 0.0)
