@@ -118,7 +118,7 @@ class URLRecognizer(Recognizer):
     that makes it the poster's own (我的主页, 博客). Public sites' pages and links to surveys or articles are kept."""
 
     kind = "url"
-    context_before = ("我的", "主页", "博客", "微博", "豆瓣", "空间", "个人", "账号")
+    context_before = ("我的", "主页", "博客", "微博", "豆瓣", "空间", "个人", "账号", "网站")
     window = (8, 0)
     QUICK = re.compile(r"http|www\.|\.(?:com|cn|net|org|me|io|cc|tv|top|xyz|info|site)/", re.I)
     RX = re.compile(
@@ -149,5 +149,5 @@ class URLRecognizer(Recognizer):
             host, _, path = body.partition("/")
             if path and self.PERSONAL.search(body):
                 yield self.cand(s, e, 0.85)
-            elif path.strip("/") and not host.lower().endswith(self.public):
-                yield self.cand(s, e, 0.3)
+            elif not host.lower().endswith(self.public):  # a site's page, or (less) a bare site: 我的个人网站…
+                yield self.cand(s, e, 0.3 if path.strip("/") else 0.2)
