@@ -100,7 +100,7 @@ def grpo_init_model(wildcards):
 def grpo_settings(wildcards):
     """Params of one GRPO variant: the shared train/eval settings and this variant's entry only."""
     variant = f"grpo.variants.{wildcards.grpo_variant}"
-    return settings("seed", "grpo.train", "grpo.eval", variant)
+    return settings("seed", "train.cpu_ranks", "grpo.train", "grpo.eval", variant)
 
 
 def eval_system(name):

@@ -21,6 +21,7 @@ rule grpo:
         grpo_variant="|".join(sorted(config["grpo"]["variants"])),
     conda:
         "../envs/train.yaml"
+    threads: config["train"]["cpu_ranks"]
     resources:
         mem_mb=8000,
         runtime=1440,

@@ -16,11 +16,12 @@ rule reward_model:
         "benchmarks/reward_model/reward_model.tsv"
     conda:
         "../envs/train.yaml"
+    threads: config["train"]["cpu_ranks"]
     resources:
         mem_mb=4000,
         runtime=60,
     params:
-        settings=settings("reward", "seed"),
+        settings=settings("reward", "seed", "train.cpu_ranks"),
     shell:
         "python -m workflow_scripts.train.reward_model --train {input.train} --val {input.val}"
         " --output {output.model} --triplets-train {output.triplets_train} --triplets-val {output.triplets_val}"

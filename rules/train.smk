@@ -40,11 +40,12 @@ rule sft:
         "benchmarks/sft/{sft_variant}.tsv"
     conda:
         "../envs/train.yaml"
+    threads: config["train"]["cpu_ranks"]
     resources:
         mem_mb=8000,
         runtime=240,
     params:
-        settings=settings("sft", "seed"),
+        settings=settings("sft", "seed", "train.cpu_ranks"),
     shell:
         "python -m workflow_scripts.train.sft --approved {input.approved} --base {input.base} --val {input.val}"
         " --variant {wildcards.sft_variant} --output {output.model} --params {params.settings:q} --rule sft"

@@ -122,6 +122,18 @@ def test_vllm_is_only_imported_when_enabled_on_cuda(tmp_path, monkeypatch):
     assert grpo.resolve_reward_device("cpu", cuda=False) == "cpu"
 
 
+def test_reward_encoder_sits_on_the_configured_gpu_or_the_rank_own(monkeypatch):
+    """With no reward_device each rank keeps its encoder copy on its own GPU (a bare "cuda" would mean GPU 0)."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 7)
+    monkeypatch.setenv("LOCAL_RANK", "3")
+    assert grpo.resolve_reward_device(None, cuda=True) == "cuda:3"
+    assert grpo.resolve_reward_device("cuda:6", cuda=True) == "cuda:6"  # the paper's 7th GPU
+    assert grpo.resolve_reward_device("cuda:7", cuda=True) == "cuda:3"  # not on this node: the rank's own
+    assert grpo.resolve_reward_device(None, cuda=False) is None  # CPU: each rank's copy on the CPU
+
+
 def test_variants_map_to_init_model_rewards_and_prompt():
     assert {k: (v["init"], v["format"]) for k, v in VARIANTS.items()} == {
         "grpo": ("sft", "coe"),
@@ -231,7 +243,10 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs, monkeypatch):
 
 
 def _workdir(
-    tmp_path, inputs, rules=("common.smk", "train.smk", "grpo.smk"), keys=("seed", "base_model", "sft", "grpo")
+    tmp_path,
+    inputs,
+    rules=("common.smk", "train.smk", "grpo.smk"),
+    keys=("seed", "base_model", "train", "sft", "grpo"),
 ):
     """The given rules and config sections on fixture files (see ``workflow_dir``)."""
     workflow_dir(tmp_path, inputs, rules, keys)
@@ -271,7 +286,7 @@ def test_snakemake_grpo_demo_raises_total_reward(tmp_path):
         frame.to_parquet(paths[key])
     (tmp_path / "wd").mkdir()
     rules = ("common.smk", "train.smk", "reward.smk", "grpo.smk")
-    keys = ("seed", "base_model", "sft", "reward", "grpo")
+    keys = ("seed", "base_model", "train", "sft", "reward", "grpo")
     workdir = _workdir(tmp_path / "wd", {k: str(v) for k, v in paths.items()}, rules, keys)
     proc = _snakemake(workdir, "results/models/grpo")
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -128,6 +128,31 @@ def test_config_enables_gpu_features_only_with_cuda(tmp_path):
         assert ds["zero_optimization"]["stage"] == int(stage[-1]) and ds["bf16"]["enabled"] == "auto"
 
 
+def test_relaunch_starts_one_rank_per_gpu_or_cpu_ranks(monkeypatch):
+    """The launcher command: cpu_ranks processes without CUDA, one per GPU (capped) with it, none under a launcher."""
+    import torch
+
+    calls = []
+    monkeypatch.setattr(os, "execv", lambda exe, argv: calls.append(argv))
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    monkeypatch.setattr(sft, "cuda_available", lambda: False)
+    sft.maybe_relaunch("workflow_scripts.train.sft", ["--x", "1"], cpu_ranks=1)
+    assert calls == []
+    sft.maybe_relaunch("workflow_scripts.train.sft", ["--x", "1"], cpu_ranks=2, max_gpus=1)  # the GPU cap is not CPU's
+    assert calls[-1][1:] == [
+        "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "workflow_scripts.train.sft",
+        "--x", "1",
+    ]  # fmt: skip
+    monkeypatch.setattr(sft, "cuda_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 8)
+    sft.maybe_relaunch("workflow_scripts.train.grpo", [], cpu_ranks=2, max_gpus=6)
+    assert "--nproc_per_node=6" in calls[-1]
+    monkeypatch.setenv("LOCAL_RANK", "0")
+    sft.maybe_relaunch("workflow_scripts.train.sft", [], cpu_ranks=2)
+    assert len(calls) == 2
+    assert sft.cpu_ranks({"train.cpu_ranks": 2}) == 2 and sft.cpu_ranks({}) == 1
+
+
 def test_checkpoints_of_another_run_are_not_resumed(tmp_path):
     ckpt = tmp_path / "m.checkpoints"
     (ckpt / "checkpoint-4").mkdir(parents=True)
@@ -197,7 +222,7 @@ def test_kill_then_rerun_resumes_from_last_checkpoint(inputs):
 
 def _workdir(tmp_path, inputs):
     """The common and training rules on fixture files, with the tiny settings in tiny.yaml."""
-    workflow_dir(tmp_path, inputs, ("common.smk", "train.smk"), ("seed", "base_model", "sft"))
+    workflow_dir(tmp_path, inputs, ("common.smk", "train.smk"), ("seed", "base_model", "train", "sft"))
     overrides = {"base_model": TINY, "sft": SFT_TINY}
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(overrides, allow_unicode=True), encoding="utf-8")
     return tmp_path

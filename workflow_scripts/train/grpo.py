@@ -38,14 +38,16 @@ from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import base_model, chat
 from workflow_scripts.train.sft import (
     _CKPT_RE,
+    agreed_checkpoint,
     checkpoint_dir,
+    cpu_ranks,
     cuda_available,
     fingerprint,
     is_rank_zero,
-    last_checkpoint,
     maybe_relaunch,
     partial_dir,
     resolve_deepspeed,
+    world_size,
 )
 
 log = logging.getLogger(__name__)
@@ -130,10 +132,6 @@ def load_prompts(path: str, fmt: str, system_prompt: bool, max_prompts: int | No
 # ---------------------------------------------------------------- trainer config
 
 
-def world_size() -> int:
-    return int(os.environ.get("WORLD_SIZE", "1"))
-
-
 def accumulation_steps(train: dict[str, Any], n_processes: int) -> int:
     """Micro-steps per update so one update sees ``prompts_per_step`` x G completions over all ranks."""
     completions = train["prompts_per_step"] * train["num_generations"]
@@ -147,18 +145,23 @@ def accumulation_steps(train: dict[str, Any], n_processes: int) -> int:
 
 
 def resolve_reward_device(setting: str | None, cuda: bool) -> str | None:
-    """Where the answer-reward encoder runs: the configured device if it exists here, else the default."""
+    """Where the answer-reward encoder runs: the configured device if it exists here, else the rank's own.
+
+    The rank's own device is ``cuda:LOCAL_RANK`` with CUDA (a bare ``cuda`` would put every rank's copy on
+    GPU 0: the encoder is loaded before the trainer sets the rank's device) and the CPU otherwise.
+    """
+    own = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}" if cuda else None
     if not setting:
-        return None
+        return own
     if setting.startswith("cuda"):
         import torch
 
         index = int(setting.split(":")[1]) if ":" in setting else 0
         if not cuda or index >= torch.cuda.device_count():
             log.warning(
-                "grpo.train.reward_device %s is not available here: the encoder uses the default device", setting
+                "grpo.train.reward_device %s is not available here: the encoder uses the rank's own device", setting
             )
-            return None
+            return own
     return setting
 
 
@@ -436,8 +439,8 @@ def train_grpo(
 
     run = {key: params.get(key) for key in ("seed", "grpo.train", f"grpo.variants.{variant}")}  # not grpo.eval
     fp = fingerprint(run, [init_dir, reward_dir, train_path], variant)
-    resume = last_checkpoint(ckpt_dir, fp, cleanup=is_rank_zero())
     config = make_config(train, ckpt_dir, seed, cuda, world_size())
+    resume = agreed_checkpoint(ckpt_dir, fp)
     trainer = GRPOTrainer(
         model=init_path,
         reward_funcs=list(reward_funcs),
@@ -489,6 +492,7 @@ def train_grpo(
         train_prompts=len(records),
         prompts_dropped_too_long=too_long,
         global_step=trainer_step(rows),
+        ranks=world_size(),
         resumed_from_step=int(_CKPT_RE.search(resume).group(1)) if resume else None,
         train_seconds=round(result.metrics.get("train_runtime", 0.0), 2),
         plot=plotted,
@@ -516,6 +520,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     maybe_relaunch(
         "workflow_scripts.train.grpo",
         list(sys.argv[1:] if argv is None else argv),
+        cpu_ranks(args.params),
         args.params["grpo.train"]["num_processes"],
     )
     seed = int(args.params.get("seed", 0))

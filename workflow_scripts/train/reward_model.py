@@ -41,6 +41,7 @@ from workflow_scripts.common.cli import run_main, step_parser
 from workflow_scripts.common.io import InputError, read_json, read_parquet, write_json, write_jsonl
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import triplets as trip
+from workflow_scripts.train.sft import cpu_ranks, is_rank_zero, maybe_relaunch, world_size
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,11 @@ def build_reward_model(
     seed: int,
     facts: dict[str, Any],
 ) -> dict[str, Any]:
-    """Triplets -> base metrics -> (vocab extension, static) -> training -> T on val -> model dir with reward.json."""
+    """Triplets -> base metrics -> (vocab extension, static) -> training -> T on val -> model dir with reward.json.
+
+    Under a launcher every rank builds the same triplets and encoder and trains on its own batches (DDP: a step
+    takes one batch per rank, so an epoch has 1/N of the steps); only rank 0 writes.
+    """
     import torch
 
     torch.manual_seed(seed)
@@ -327,8 +332,9 @@ def build_reward_model(
     val_rows = trip.build_triplets(val, generic_texts, {**tcfg, "max_triplets": tcfg["max_val_triplets"]}, seed + 1)
     if not train_rows or not {r["kind"] for r in val_rows} >= {"mismatch"}:
         raise InputError(f"{train_path} / {val_path}: too few answered questions or topics to build triplets")
-    write_jsonl(triplets_train_path, train_rows)
-    write_jsonl(triplets_val_path, val_rows)
+    if is_rank_zero():
+        write_jsonl(triplets_train_path, train_rows)
+        write_jsonl(triplets_val_path, val_rows)
     log.info("triplets: %d train, %d val; %d generic sentences", len(train_rows), len(val_rows), len(generic))
 
     enc = settings["encoder"]
@@ -361,6 +367,8 @@ def build_reward_model(
         log.info("training on %d triplets: %s", len(train_rows), settings["training"])
         training = train_encoder(model, train_rows, settings["training"], seed, str(tmp / "trainer"))
         shutil.rmtree(tmp / "trainer", ignore_errors=True)
+        if not is_rank_zero():  # every rank trains (DDP); rank 0 calibrates T and writes the model
+            return {}
         pos, neg = triplet_scores(model, val_rows)
         labels, scores = pair_labels(val_rows, pos, neg)
         calibration = calibrate_threshold(labels, scores, settings["threshold"]["method"])
@@ -387,6 +395,9 @@ def build_reward_model(
     facts.update(
         threshold=report["threshold"],
         triplets=report["triplets"],
+        ranks=world_size(),
+        steps=training["steps"],
+        train_loss=training["train_loss"],
         val_triplet_accuracy={k: v["triplet_accuracy"] for k, v in report["metrics"].items()},
         val_roc_auc={k: v["roc_auc"] for k, v in report["metrics"].items()},
         unknown_token_rate_val=report["unknown_token_rate_val"],
@@ -410,12 +421,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--triplets-train", required=True, help="results/reward/triplets_train.jsonl")
     parser.add_argument("--triplets-val", required=True, help="results/reward/triplets_val.jsonl")
     args = parser.parse_args(argv)
+    maybe_relaunch(
+        "workflow_scripts.train.reward_model", list(sys.argv[1:] if argv is None else argv), cpu_ranks(args.params)
+    )
     settings, seed = args.params["reward"], int(args.params.get("seed", 0))
     outputs = [args.output, args.triplets_train, args.triplets_val]
+    call = (args.train, args.val, args.output, args.triplets_train, args.triplets_val, settings, seed)
+    if not is_rank_zero():
+        build_reward_model(*call, facts={})
+        return
     with recorded_step(args.rule, [args.train, args.val], outputs, args.params, seed) as facts:
-        report = build_reward_model(
-            args.train, args.val, args.output, args.triplets_train, args.triplets_val, settings, seed, facts
-        )
+        report = build_reward_model(*call, facts=facts)
     for stage, metrics in report["metrics"].items():
         print(f"{stage:>20}: triplet accuracy {metrics['triplet_accuracy']:.3f}  ROC AUC {metrics['roc_auc']:.3f}")
     print(f"threshold T = {report['threshold']:.4f} ({report['threshold_method']}); "

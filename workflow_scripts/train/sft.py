@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -157,21 +156,11 @@ def fingerprint(params: dict[str, Any], inputs: Sequence[str], variant: str) -> 
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def last_checkpoint(ckpt_dir: Path, fp: str, cleanup: bool = True) -> str | None:
-    """The newest complete checkpoint of this same run, or None (stale checkpoints are removed).
-
-    Only one process cleans up (``cleanup``); the other ranks wait for its fingerprint marker.
-    """
+def last_checkpoint(ckpt_dir: Path, fp: str) -> str | None:
+    """The newest complete checkpoint of this same run, or None (stale checkpoints are removed)."""
     from transformers.trainer_utils import get_last_checkpoint
 
     marker = ckpt_dir / FINGERPRINT_FILE
-    if not cleanup:
-        for _ in range(600):
-            if marker.exists() and json.loads(marker.read_text())["fingerprint"] == fp:
-                break
-            time.sleep(0.5)
-        last = get_last_checkpoint(str(ckpt_dir))
-        return last if last and (Path(last) / "trainer_state.json").exists() else None
     if ckpt_dir.exists() and (not marker.exists() or json.loads(marker.read_text())["fingerprint"] != fp):
         log.info("removing checkpoints of a different run in %s", ckpt_dir)
         shutil.rmtree(ckpt_dir)
@@ -183,6 +172,20 @@ def last_checkpoint(ckpt_dir: Path, fp: str, cleanup: bool = True) -> str | None
         shutil.rmtree(last)
     write_json(marker, {"fingerprint": fp})
     return last
+
+
+def agreed_checkpoint(ckpt_dir: Path, fp: str) -> str | None:
+    """:func:`last_checkpoint` decided by rank 0 alone and sent to every rank (one answer, no race on cleanup).
+
+    Call it after the trainer config: building TrainingArguments starts the process group under a launcher.
+    """
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()):
+        return last_checkpoint(ckpt_dir, fp)
+    box = [last_checkpoint(ckpt_dir, fp) if dist.get_rank() == 0 else None]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
 
 
 def loss_rows(log_history: Sequence[dict]) -> list[dict]:
@@ -290,8 +293,8 @@ def train_sft(
     rows = read_jsonl(approved)
     dataset = build_dataset(rows, variant, settings["system_prompt"])
     fp = fingerprint(params, [approved, base_dir], variant)
-    resume = last_checkpoint(ckpt_dir, fp, cleanup=is_rank_zero())
     config = make_config(settings, ckpt_dir, seed, cuda)  # before the model: ZeRO-3 must see it first
+    resume = agreed_checkpoint(ckpt_dir, fp)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     trainer = SFTTrainer(
         model=base_path,
@@ -324,6 +327,7 @@ def train_sft(
         device="cuda" if cuda else "cpu",
         finetuning=settings["finetuning"],
         global_step=trainer.state.global_step,
+        ranks=world_size(),
         resumed_from_step=int(_CKPT_RE.search(resume).group(1)) if resume else None,
         final_loss=losses[-1]["loss"] if losses else None,
         train_seconds=round(result.metrics.get("train_runtime", 0.0), 2),
@@ -340,19 +344,34 @@ def is_rank_zero() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def maybe_relaunch(module: str, argv: Sequence[str], max_processes: int | None = None) -> None:
-    """With several GPUs and no launcher yet, re-exec ``python -m module argv`` under torch.distributed.run.
+def world_size() -> int:
+    """Ranks of this run (1 without a launcher)."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
 
-    One rank per visible GPU, at most ``max_processes`` (GRPO keeps a GPU free for its reward model).
+
+def maybe_relaunch(module: str, argv: Sequence[str], cpu_ranks: int = 1, max_gpus: int | None = None) -> None:
+    """Without a launcher yet, re-exec ``python -m module argv`` under torch.distributed.run when >1 rank is due.
+
+    Ranks: one per visible GPU, at most ``max_gpus`` (GRPO keeps a GPU free for its reward model); without
+    CUDA, ``cpu_ranks`` (config ``train.cpu_ranks``: the same multi-process path on the gloo backend, one
+    thread each, to rehearse the GPU run on CPU).
     """
-    if "LOCAL_RANK" in os.environ or not cuda_available():
+    if "LOCAL_RANK" in os.environ:
         return
-    import torch
+    if cuda_available():
+        import torch
 
-    n = torch.cuda.device_count() if max_processes is None else min(torch.cuda.device_count(), max_processes)
+        n = torch.cuda.device_count() if max_gpus is None else min(torch.cuda.device_count(), max_gpus)
+    else:
+        n = cpu_ranks
     if n > 1:
         cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
         os.execv(sys.executable, [*cmd, "-m", module, *argv])
+
+
+def cpu_ranks(params: dict[str, Any]) -> int:
+    """``train.cpu_ranks`` from a step's params (1 when the step was called without it)."""
+    return int(params.get("train.cpu_ranks", 1))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -363,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--variant", required=True, choices=sorted(VARIANT_OF), help="sft or sft_nocoe")
     parser.add_argument("--output", required=True, help="output model dir")
     args = parser.parse_args(argv)
-    maybe_relaunch("workflow_scripts.train.sft", list(sys.argv[1:] if argv is None else argv))
+    maybe_relaunch("workflow_scripts.train.sft", list(sys.argv[1:] if argv is None else argv), cpu_ranks(args.params))
     variant = VARIANT_OF[args.variant]
     seed = int(args.params.get("seed", 0))
     inputs = [args.approved, args.base, args.val]
