@@ -216,6 +216,37 @@ PII_5 = [
     "我{birthday:1990年1月1日}生。",
     "生日：{birthday:95年3月8号}",
 ]
+# a sixth batch, written after batch 5 was fixed, before any further tuning
+PII_6 = [
+    "我女朋友叫{name:Lucy}，我们异地三年了。",
+    "同桌{name:袁梦洁}总抄我作业。",
+    "我喜欢上了同事{name:武浩宇}，可他有女朋友。",
+    "我婆婆{name:张桂兰}天天挑我毛病。",
+    "“{name:蒋雨欣}，你怎么又迟到了？”班主任当着全班问我。",
+    "和前夫{name:汪海}离婚后我一个人带孩子。",
+    "我的名字是{name:林晓峰}，在读高三。",
+    "我哥{name:周俊}欠了很多网贷。",
+    "号码是{phone:13012345678}，打不通就发短信。",
+    "家里电话：{phone:023-67891234}",
+    "手机{phone:176-5432-1098}，随时联系。",
+    "E-mail：{email:yang.fan@163.com}",
+    "QQ群：{qq:712345678}",
+    "微信号码：{wechat:yf_happy2023}",
+    "身份证号：{id_card:500103199608083318}",
+    "农行卡{bank_card:6228481234567890123}",
+    "我住在{address:西安市碑林区友谊西路127号}。",
+    "快递寄到{address:合肥市蜀山区黄山路459号}就行。",
+    "我家在{address:保利香槟国际7栋1单元2302}。",
+    "我在{org:吉林大学}读大一，想家。",
+    "我在{org:北京大学第三医院}做护士。",
+    "我是{org:杭州市第十四中学}的老师。",
+    "我在{org:中国工商银行杭州分行}工作五年了。",
+    "我被{org:字节跳动}辞退了。",
+    "他的车牌号{plate:浙A·D8U92}。",
+    "我的微博：{url:weibo.com/u/3388776655}",
+    "我生日是{birthday:1997年12月24日}。",
+    "我是{birthday:2001年9月3日}出生的。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -252,7 +283,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3 + PII_4 + PII_5:
+    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

@@ -64,6 +64,7 @@ _WEAK_NAMING = ("叫我", "她叫", "他叫")
 _INTRO = ("我是", "本人", "实名", "署名")
 _NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗")
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
+_CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及", "前几天", "前天", "昨晚", "刚才",
@@ -112,7 +113,7 @@ class NameRecognizer(Recognizer):
         given = rf"[{''.join(sorted(lex.given))}小]"
         self.free_res = (
             re.compile(rf"(?:{alternation(_FRAME_BEFORE + _GREETING_BEFORE)})(?P<s>{surname})(?={given})"),
-            re.compile(rf"(?:^|[{_CLAUSE_END}])(?P<s>{surname})(?={given})", re.M),
+            re.compile(rf"(?:^|[{_CLAUSE_START}])(?P<s>{surname})(?={given})", re.M),
         )
         # ambiguous surnames that are mostly function words in running text (和, 都, 同, 那, 高)
         self.function_surnames = {
@@ -120,6 +121,9 @@ class NameRecognizer(Recognizer):
             for c in lex.ambiguous
             if self.seg.freq.get(c, 0) >= 3000 and self.seg.tags.get(c, "")[:1] in tuple("cpdrumfqtva")
         }
+        self.famous_by_first: dict[str, list[str]] = {}
+        for name in lex.famous:
+            self.famous_by_first.setdefault(name[0], []).append(name)
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     # ------------------------------------------------------------------ candidate shapes
@@ -133,11 +137,11 @@ class NameRecognizer(Recognizer):
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
 
     def full_names(self, norm: str, pos: int) -> list[int]:
-        """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳). The first given
-        character must be a common name character (or 小 before one); the second only not a function word."""
+        """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
+        characters are common name characters (小 may open a two-character given name)."""
         s_end = self._surname_end(norm, pos)
-        if not s_end:
-            return []
+        if not s_end or any(norm.startswith(f, pos) for f in self.famous_by_first.get(norm[pos], ())):
+            return []  # 武志红: a public figure, whatever reading jieba prefers
         out = []
         for n in (2, 1):
             given = norm[s_end : s_end + n]
@@ -145,6 +149,8 @@ class NameRecognizer(Recognizer):
                 continue
             if given[0] not in self.lex.given and not (given[0] == "小" and n == 2):
                 continue
+            if n == 2 and given[1] not in self.lex.given:
+                continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
             cand = norm[pos : s_end + n]
@@ -180,9 +186,13 @@ class NameRecognizer(Recognizer):
         word_first = e - s_end == 2 == s_end - pos + 1 and self.seg.is_word(head) and not name_word
         if word_first and not (strong and self._closed(norm, e)):
             return False
+        if e - s_end == 2 and norm[e - 1] not in self.lex.given and e - 1 in self.seg.bounds(norm, pos, e):
+            return False  # 周俊|欠了, 蒋涛|拉黑: a last character that is no name character and a word of its own
         if norm[e - 1] in self.lex.given and self._closed(norm, e):
             return True
         b = self.seg.bounds(norm, pos, e)
+        if pos in b and e not in b and norm[e - 1] in self.lex.given:  # the HMM glued the name to what follows
+            return not self.seg.freq.get(self.seg.glued_word(norm, e))  # (周俊欠: a new word, not 可是)
         return pos in b and e in b
 
     def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
@@ -308,7 +318,7 @@ class NameRecognizer(Recognizer):
                 if s_end and m.start() - s_end in (1, 2) and (norm[s_end] in self.lex.given or norm[s_end] == "小"):
                     starts.add(pos)
         for pos in sorted(starts):
-            start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_END or norm.endswith(_GREETING_BEFORE, 0, pos)
+            start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(_GREETING_BEFORE, 0, pos)
             before = norm.endswith(_FRAME_BEFORE, 0, pos)
             ends = self.full_names(norm, pos)
             for e in ends:
