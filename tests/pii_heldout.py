@@ -247,6 +247,31 @@ PII_6 = [
     "我生日是{birthday:1997年12月24日}。",
     "我是{birthday:2001年9月3日}出生的。",
 ]
+# a seventh batch, written after batch 6 was fixed, before any further tuning
+PII_7 = [
+    "我叫{name:崔明浩}，今年三十岁，失业半年了。",
+    "闺蜜{name:方雨婷}把我的秘密告诉了别人。",
+    "我和{name:廖志成}是在网上认识的。",
+    "班长{name:熊子涵}总是针对我。",
+    "有个男生叫{name:邹凯文}，一直给我发消息。",
+    "我奶奶{name:李秀珍}去年去世了。",
+    "办公电话：{phone:010—82345678}",
+    "我的手机：{phone:15012345678}，晚上十点前都可以。",
+    "邮箱：{email:Zhang.San@Outlook.com}",
+    "Q Q：{qq:834729156}",
+    "微信号: {wechat:wx_abc_2024}",
+    "身份证{id_card:11010119900307803x}丢了。",
+    "卡号是 {bank_card:6212 2612 0300 1234 567}。",
+    "我家地址是{address:山东省青岛市崂山区香港东路23号}。",
+    "住在{address:长沙市岳麓区麓谷街道枫林三路1号}。",
+    "我在{org:华中师范大学}读研。",
+    "我在{org:深圳华强北电子有限公司}做文员。",
+    "我是{org:第三军医大学}的学生。",
+    "我在{org:昆明医科大学第一附属医院}住过院。",
+    "车牌{plate:渝A·5T7H3}",
+    "我的豆瓣：{url:https://www.douban.com/people/199288/}",
+    "我{birthday:1992年7月7日}出生，今天是我的生日。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -283,7 +308,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6:
+    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6 + PII_7:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

@@ -105,7 +105,7 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|，|,|：|:| )?(?=[{CJK}A-Z])"
+            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
         # a surname with a frame before it (和王芳, the start of a clause) or after it (王芳说): one regex scan
