@@ -145,7 +145,7 @@ def test_compact_lineage_of_table2_names_every_upstream_rule_once(demo):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     print(f"\ncompact lineage of results/table2.csv: {len(lines)} lines")
-    upstream = set(re.findall(r'label = "(\w+)"', snakemake(demo, "--rulegraph", "results/table2.csv").stdout))
+    upstream = set(re.findall(r'label = "(\w+)"', snakemake(demo, "results/table2.csv", "--rulegraph").stdout))
     headers = [line.split(" · ")[0].removeprefix("rule ") for line in lines if line.startswith("rule ")]
     assert len(lines) <= 150
     assert sorted(headers) == sorted(upstream - {"all"})
@@ -187,7 +187,7 @@ def test_lineage_why_names_a_changed_key_and_diff_reports_it_with_its_cone(demo,
     assert {(c["rule"], c["kind"], c["key"]) for c in plan["causes"]} == {
         ("score", "params", "tables.bootstrap.resamples")
     }
-    snakemake(work, "--configfile", str(changed), "results/table2.csv")
+    snakemake(work, "results/table2.csv", "--configfile", str(changed))
     diff = lineage("diff", "results/table2.csv", "--json")
     assert diff.returncode == 1, diff.stderr[-3000:]
     report = json.loads(diff.stdout)
