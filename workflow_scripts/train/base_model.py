@@ -160,9 +160,10 @@ def pretrain(model: Any, tokenizer: Any, texts: Sequence[str], settings: dict[st
 
 
 def write_loss_csv(path: str | os.PathLike[str], rows: Sequence[dict]) -> None:
-    """Loss curve as CSV (step, loss, learning_rate)."""
+    """Loss curve as CSV (step, loss, learning_rate, num_tokens: tokens trained on so far, empty if not counted)."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["step", "loss", "learning_rate"], extrasaction="ignore")
+        fields = ["step", "loss", "learning_rate", "num_tokens"]
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 # reward, the second the answer reward), total = their sum as TRL adds them.
 CURVE_COLUMNS = (
     "step", "format", "answer", "total", "reward_std", "kl", "completion_length", "clipped_ratio", "loss",
-    "learning_rate", "step_time",
+    "learning_rate", "step_time", "num_tokens",
 )  # fmt: skip
 REWARD_ROLES = ("format", "answer")
 RewardFunc = Callable[..., list[float]]
@@ -242,6 +242,7 @@ def curve_rows(log_history: Sequence[dict], names: Sequence[str]) -> list[dict]:
                 "loss": entry.get("loss"),
                 "learning_rate": entry.get("learning_rate"),
                 "step_time": entry.get("step_time"),
+                "num_tokens": entry.get("num_tokens"),  # prompt + completion tokens so far, all ranks
             }
         )
     return rows

@@ -189,9 +189,13 @@ def agreed_checkpoint(ckpt_dir: Path, fp: str) -> str | None:
 
 
 def loss_rows(log_history: Sequence[dict]) -> list[dict]:
-    """The training-loss curve from the trainer's log history (resumed runs keep earlier entries)."""
+    """The training-loss curve from the trainer's log history (resumed runs keep earlier entries).
+
+    ``num_tokens``: tokens trained on so far over all ranks (TRL counts from 0 again after a resume); per step,
+    it shows that N ranks saw the same data as one.
+    """
     return [
-        {"step": e["step"], "loss": e["loss"], "learning_rate": e.get("learning_rate")}
+        {key: e.get(key) for key in ("step", "loss", "learning_rate", "num_tokens")}
         for e in log_history
         if "loss" in e and "step" in e
     ]
