@@ -108,7 +108,8 @@ class NameRecognizer(Recognizer):
             rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
-        # a surname with a frame before it (和王芳, the start of a clause) or after it (王芳说): one regex scan
+        # cue-less names start after a frame word (和王芳) or at a clause start; those with a frame word after
+        # them (王芳说) are found by looking back from each frame word (_bare)
         surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
         given = rf"[{''.join(sorted(lex.given))}小]"
         self.free_res = (
