@@ -272,6 +272,31 @@ PII_7 = [
     "我的豆瓣：{url:https://www.douban.com/people/199288/}",
     "我{birthday:1992年7月7日}出生，今天是我的生日。",
 ]
+# an eighth batch, written after batch 7 was fixed, before any further tuning
+PII_8 = [
+    "{name:钱文杰}同学，请你下课来一趟办公室。",
+    "{name:葛晓红}医生说我需要住院。",
+    "我暗恋的人叫{name:季晨曦}。",
+    "我们公司的{name:聂宏}经常骚扰女同事。",
+    "我前男友{name:包宇轩}现在还在纠缠我。",
+    "我的真名叫{name:易欣彤}。",
+    "联系人：{phone:13277665544}",
+    "电话：{phone:0431-85671234}（白天）",
+    "我的邮箱是{email:qingqing.li@yahoo.com}，欢迎来信。",
+    "扣扣：{qq:2109876543}",
+    "加我微信 {wechat:Cathy_Wang0920}",
+    "我身份证号码是{id_card:130102198203146619}。",
+    "我的工资卡号{bank_card:6228 4800 0000 1234 567}。",
+    "地址：{address:北京市东城区东直门南大街11号}",
+    "我住在{address:万达广场B座1506}。",
+    "我在{org:北京交通大学}读大四。",
+    "我刚入职{org:杭州海康威视数字技术股份有限公司}。",
+    "我是{org:成都七中}的学生。",
+    "我在{org:协和医院}做了检查。",
+    "车牌{plate:冀F·6M8N2}的车撞了我。",
+    "我的个人主页：{url:https://www.jianshu.com/u/8a7b6c5d}",
+    "我{birthday:1988年8月8日}出生。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -308,7 +333,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6 + PII_7:
+    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6 + PII_7 + PII_8:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]

@@ -58,6 +58,7 @@ _NAMING = [
     "称呼我",
     "有个叫",
     "有一个叫",
+    "的人叫",
 ]
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
 _WEAK_NAMING = ("叫我", "她叫", "他叫")
