@@ -63,7 +63,9 @@ _NAMING = [
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
 _WEAK_NAMING = ("叫我", "她叫", "他叫")
 _INTRO = ("我是", "本人", "实名", "署名")
-_NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才")
+_NOT_NAME = set(
+    "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
+)
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
@@ -227,9 +229,9 @@ class NameRecognizer(Recognizer):
         given = norm[pos + 1 : end]
         if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
             return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
-        plain = all(c in self.lex.given for c in given) and (
-            not self.seg.freq.get(given) or self.seg.tags.get(given, "").startswith("nr")
-        )  # name characters that make no word of their own (那|唯美, 来|才行 do)
+        plain = len(given) == 2 and all(c in self.lex.given for c in given)
+        plain = plain and (not self.seg.freq.get(given) or self.seg.tags.get(given, "").startswith("nr"))
+        # two name characters that make no word of their own (那|唯美 do; 都|笑, 和|新 are too short to tell)
         return plain or (self.seg.freq.get(given, 0) < 50 and self.seg.person_word(norm, pos, end, strict=True))
 
     def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
