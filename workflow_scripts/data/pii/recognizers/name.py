@@ -63,7 +63,9 @@ _NAMING = [
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
 _WEAK_NAMING = ("叫我", "她叫", "他叫")
 _INTRO = ("我是", "本人", "实名", "署名")
-_NOT_NAME = set("的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗")
+_NOT_NAME = set(
+    "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
+)
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
@@ -134,6 +136,11 @@ class NameRecognizer(Recognizer):
             return pos + 2
         return pos + 1 if norm[pos : pos + 1] in self.lex.single else 0
 
+    def _famous_at(self, norm: str, pos: int, name: str) -> bool:
+        """A public figure's name at ``pos`` that is not the start of a longer name (孙子, but not 孙子墨)."""
+        end = pos + len(name)
+        return norm.startswith(name, pos) and (len(name) >= 3 or norm[end : end + 1] not in self.lex.given)
+
     def _ordinary(self, w: str) -> bool:
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
@@ -142,7 +149,7 @@ class NameRecognizer(Recognizer):
         """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
         characters are common name characters (小 may open a two-character given name)."""
         s_end = self._surname_end(norm, pos)
-        if not s_end or any(norm.startswith(f, pos) for f in self.famous_by_first.get(norm[pos], ())):
+        if not s_end or any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ())):
             return []  # 武志红: a public figure, whatever reading jieba prefers
         out = []
         for n in (2, 1):
@@ -183,19 +190,28 @@ class NameRecognizer(Recognizer):
         ordinary word (温顺|得, 成长|中) is taken only after a naming cue and closed (我是董子涵，)."""
         s_end = self._surname_end(norm, pos)
         head = norm[pos : s_end + 1]
-        # 孙文|静 (a word jieba tags as a name, then a name character) is still read as one name
-        name_word = self.seg.tags.get(head, "").startswith("nr") and norm[e - 1] in self.lex.given
+        # 孙文|静, 徐海|燕 (a word jieba tags as a name or place, then a name character) is still one name, and
+        # so is one led by a rare word (苏志|强)
+        name_word = self.seg.tags.get(head, "").startswith(_NAME_TAGS) and norm[e - 1] in self.lex.given
         word_first = e - s_end == 2 == s_end - pos + 1 and self.seg.is_word(head) and not name_word
+        word_first = word_first and self.seg.freq.get(head, 0) >= 50
         if word_first and not (strong and self._closed(norm, e)):
             return False
         if e - s_end == 2 and norm[e - 1] not in self.lex.given and e - 1 in self.seg.bounds(norm, pos, e):
             return False  # 周俊|欠了, 蒋涛|拉黑: a last character that is no name character and a word of its own
-        if norm[e - 1] in self.lex.given and self._closed(norm, e):
-            return True
         b = self.seg.bounds(norm, pos, e)
-        if pos in b and e not in b and norm[e - 1] in self.lex.given:  # the HMM glued the name to what follows
-            return not self.seg.freq.get(self.seg.glued_word(norm, e))  # (周俊欠: a new word, not 可是)
-        return pos in b and e in b
+        if not self._starts_word(norm, pos, b):
+            return False
+        if e not in b and self.seg.freq.get(self.seg.glued_word(norm, e)):
+            return False  # 钱|可是: the end cuts a dictionary word
+        if norm[e - 1] in self.lex.given and (self._closed(norm, e) or e not in b):
+            return True  # pinned by what follows, or only the HMM glued the name to it (周俊欠了)
+        return e in b
+
+    def _starts_word(self, norm: str, pos: int, bounds: set[int]) -> bool:
+        """``pos`` starts a word, or only jieba's HMM glued it to what precedes (闺蜜周|美玲, 我和林|欣怡);
+        a dictionary word cut there (过程|中) says no name starts at ``pos``."""
+        return pos in bounds or not self.seg.freq.get(self.seg.glued_word(norm, pos))
 
     def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
         """The longest full-name reading after a cue that agrees with segmentation (0 if none)."""
@@ -205,24 +221,26 @@ class NameRecognizer(Recognizer):
         return 0
 
     def _person_like(self, norm: str, pos: int, end: int) -> bool:
-        """An ambiguous surname (连, 任) may not be followed by a word (连|蓝牙); one that is mostly a function
-        word (和, 都, 同, 那) also needs the tagger to read one person word (那|明明, 都|笑)."""
+        """An ambiguous surname (连, 任) may not be followed by a word (连|蓝牙); after one that is mostly a
+        function word (和, 都, 同, 那) the given name must also be name characters, or jieba.posseg's tagger
+        must read one person word (那|明明, 都|笑, 和|朋友)."""
         if self._surname_end(norm, pos) == pos + 2 or norm[pos] not in self.lex.ambiguous:
             return True
         given = norm[pos + 1 : end]
         if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
             return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
-        return self.seg.freq.get(given, 0) < 50 and self.seg.person_word(norm, pos, end, strict=True)
+        plain = len(given) == 2 and all(c in self.lex.given for c in given)
+        plain = plain and (not self.seg.freq.get(given) or self.seg.tags.get(given, "").startswith("nr"))
+        # two name characters that make no word of their own (那|唯美 do; 都|笑, 和|新 are too short to tell)
+        return plain or (self.seg.freq.get(given, 0) < 50 and self.seg.person_word(norm, pos, end, strict=True))
 
     def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
         """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
         (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
         # the dictionary segmentation first; where its HMM glues the name to the next word (秦|浩在), the tagger
-        tokens = self.seg.tokens(norm, pos, end)
-        if not tokens:  # glued by the HMM to what follows (秦|浩在一起), not a dictionary word (钱|可是)
-            glued = self.seg.glued_word(norm, end)
-            given = norm[self._surname_end(norm, pos) : end]
-            return bool(glued) and not self.seg.freq.get(glued) and all(c in self.lex.given for c in given)
+        # where the HMM glued the name to a neighbour (我和林|欣怡, 彭文|博拉), the name segmented on its own;
+        # _end_agrees has already refused a dictionary word cut at either end (钱|可是)
+        tokens = self.seg.tokens(norm, pos, end) or self.seg.tagged_words(norm[pos:end])
         if len(tokens) == 1:
             return tokens[0][1].startswith("nr") or not tokens[0][1]
         first = tokens[0]
@@ -230,7 +248,10 @@ class NameRecognizer(Recognizer):
             return False
         # each piece is one character, tagged nr, rare (沐阳), or doubled (婷婷); 学长, 小姨 are words
         return all(
-            len(w) == 1 or tag.startswith("nr") or self.seg.freq.get(w, 0) < 100 or (len(w) == 2 and w[0] == w[1])
+            len(w) == 1
+            or tag.startswith(_NAME_TAGS)
+            or self.seg.freq.get(w, 0) < 100
+            or (len(w) == 2 and w[0] == w[1])
             for w, tag in tokens[1:]
         ) and not self._ordinary(norm[pos:end])
 
@@ -327,13 +348,13 @@ class NameRecognizer(Recognizer):
                 greeting = start_ok and _GREETING_AFTER.match(norm, e)
                 if not (greeting or before or _FRAME_AFTER.match(norm, e)):
                     continue
-                if not self._end_agrees(norm, pos, e) or pos not in self.seg.bounds(norm, pos, e):
+                if not self._end_agrees(norm, pos, e):
                     continue  # 过程|中: without a cue word the name may not start inside a word
-                if norm[pos] in self.lex.ambiguous:  # 高洋, 帅帅的: one word tagged nr, not a doubled character
+                if norm[pos] in self.lex.ambiguous:  # 高洋, 帅帅的: not a doubled character, and either one word
+                    # tagged nr, or name characters framed on both sides (我被于芳拉黑)
                     tagged = norm[e - 1] != norm[e - 2] and self.seg.freq.get(norm[pos + 1 : e], 0) < 100
-                    tagged = (
-                        tagged and self.seg.person_word(norm, pos, e, strict=True) and self._person_like(norm, pos, e)
-                    )
+                    both = before and _FRAME_AFTER.match(norm, e) and self._person_like(norm, pos, e)
+                    tagged = tagged and (both or self.seg.person_word(norm, pos, e, strict=True))
                 else:
                     tagged = self._person_tagged(norm, pos, e)
                 if tagged or (greeting and self._person_like(norm, pos, e)):
