@@ -70,13 +70,13 @@ _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
-                 "约", "骂", "告诉", "联系", "遇到", "认识", "想念", "以及", "前几天", "前天", "昨晚", "刚才",
-                 "那天", "当时", "后来", "上次", "去年", "最近")  # fmt: skip
+                 "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
+                 "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
-    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起"
+    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话"
 )
-_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[，,：:] ?(?:你|您|谢谢|感谢)")
+_GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 _NAME_TAGS = ("nr", "ns", "nz")
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
@@ -228,6 +228,8 @@ class NameRecognizer(Recognizer):
             return True
         given = norm[pos + 1 : end]
         if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
+            if len(given) == 1:  # 苗|壮: a frequent character as a one-character given name, if the tagger agrees
+                return self.seg.freq.get(given, 0) < 100 or self.seg.person_word(norm, pos, end, strict=True)
             return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
         plain = len(given) == 2 and all(c in self.lex.given for c in given)
         plain = plain and (not self.seg.freq.get(given) or self.seg.tags.get(given, "").startswith("nr"))
@@ -350,13 +352,23 @@ class NameRecognizer(Recognizer):
                     continue
                 if not self._end_agrees(norm, pos, e):
                     continue  # 过程|中: without a cue word the name may not start inside a word
-                if norm[pos] in self.lex.ambiguous:  # 高洋, 帅帅的: not a doubled character, and either one word
-                    # tagged nr, or name characters framed on both sides (我被于芳拉黑)
-                    tagged = norm[e - 1] != norm[e - 2] and self.seg.freq.get(norm[pos + 1 : e], 0) < 100
+                if self._surname_end(norm, pos) == pos + 1 and norm[pos] in self.lex.ambiguous:
+                    # 高洋, 帅帅的: not a doubled character, and either one word tagged nr, or name characters
+                    # framed on both sides (我被于芳拉黑); a given name of one frequent character needs a person's
+                    # verb after it (方辉说; not 把钱给花光了); a compound surname (司马, 上官) is no ordinary
+                    # character
+                    rare = self.seg.freq.get(norm[pos + 1 : e], 0) < 100
+                    tagged = norm[e - 1] != norm[e - 2] and (rare or (e - pos == 2 and _FRAME_AFTER.match(norm, e)))
                     both = before and _FRAME_AFTER.match(norm, e) and self._person_like(norm, pos, e)
-                    tagged = tagged and (both or self.seg.person_word(norm, pos, e, strict=True))
+                    # a surname that is rarely a function word (车, 仇) with name characters before a person's verb
+                    named = norm[pos] not in self.function_surnames and _FRAME_AFTER.match(norm, e)
+                    named = named and all(c in self.lex.given for c in norm[pos + 1 : e])
+                    tagged = tagged and (both or named or self.seg.person_word(norm, pos, e, strict=True))
                 else:
                     tagged = self._person_tagged(norm, pos, e)
-                if tagged or (greeting and self._person_like(norm, pos, e)):
+                # 向明你好: a greeting that opens the text or a clause is cue enough for name characters
+                hello = greeting and norm.startswith(("你好", "您好"), e)
+                hello = hello and all(c in self.lex.given for c in norm[pos + 1 : e])
+                if tagged or (greeting and (hello or self._person_like(norm, pos, e))):
                     yield self.cand(pos, e, 0.75 if greeting else 0.6)
                     break
