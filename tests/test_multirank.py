@@ -212,3 +212,39 @@ def test_two_cpu_ranks_match_one_rank_and_resume_after_sigkill(tmp_path):
     assert r2["facts"]["train_loss"] == pytest.approx(r1["facts"]["train_loss"], rel=0.25)
     for label, seconds in times.items():
         print(f"{label}: {seconds:.0f} s")
+
+
+@pytest.mark.e2e
+def test_deepspeed_zero2_and_zero3_on_two_cpu_ranks_match_plain_training(tmp_path):
+    """SFT under resources/deepspeed/zero{2,3}.json on 2 CPU ranks (DeepSpeed's CPU accelerator, gloo) against
+    plain 1-rank training on the same examples per step: per-step losses within 1e-3 relative."""
+    from workflow_scripts.train import base_model
+
+    paths = write_fixtures(tmp_path / "fx", n_train=24, n_val=4, n_approved=12)
+    base = tmp_path / "base"
+    base_model.build_base(str(paths["train"]), str(base), TINY, 0, {})
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    curves = {}
+    for stage in (None, "zero2", "zero3"):
+        ranks = 1 if stage is None else 2
+        sft_settings = {
+            **SFT_TINY, "max_steps": 4, "per_device_train_batch_size": 4 // ranks,
+            "deepspeed": stage and f"resources/deepspeed/{stage}.json",
+        }  # fmt: skip
+        out = tmp_path / f"sft-{stage or 'plain'}"
+        cmd = [
+            sys.executable, "-m", "workflow_scripts.train.sft", "--approved", str(paths["approved"]),
+            "--base", str(base), "--val", str(paths["val"]), "--variant", "sft", "--output", str(out),
+            "--params", json.dumps({"seed": 7, "train.cpu_ranks": ranks, "sft": sft_settings}),
+        ]  # fmt: skip
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        assert _facts(tmp_path, out.name)["ranks"] == ranks
+        curves[stage] = _csv(out / "loss.csv")
+        print(f"sft {stage or 'plain'} on {ranks} rank(s): {time.monotonic() - started:.0f} s, losses "
+              f"{[round(float(r['loss']), 6) for r in curves[stage]]}")  # fmt: skip
+    for stage in ("zero2", "zero3"):
+        assert _step_tokens(curves[stage]) == _step_tokens(curves[None])
+        for plain, zero in zip(curves[None], curves[stage], strict=True):
+            assert float(zero["loss"]) == pytest.approx(float(plain["loss"]), rel=1e-3)

@@ -2,6 +2,10 @@
 # A real single-node Slurm for tests (facts: shared/notes/slurm-local.md). Needs root.
 #   local-slurm.sh install        apt-get the daemons if missing
 #   local-slurm.sh up DIR         write DIR/slurm.conf, start munge (if needed), slurmctld, slurmd
+#   local-slurm.sh up DIR gpu     the same node dressed as a GPU node: 8 fake GPUs (gres on char devices with
+#                                 /dev/null's numbers), 64 CPUs and 1 TB declared (config_overrides), partitions
+#                                 main and gpu: jobs sized for a real GPU node are accepted (hold them; they
+#                                 cannot really run)
 #   local-slurm.sh down DIR       stop the daemons this script started (by their pid files)
 # Clients find the cluster through SLURM_CONF=DIR/slurm.conf. srun inside batch jobs reads
 # only /etc/slurm/slurm.conf, so `up` links it there when no config exists (and `down` unlinks).
@@ -23,6 +27,17 @@ up)
     getent hosts "$host" >/dev/null || echo "127.0.0.1 $host" >>/etc/hosts
     cpus=$(nproc)
     mem=$(($(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo) - 1024))
+    node_extra="" gpu_lines=""
+    if [ "${3:-}" = gpu ]; then
+        cpus=64 mem=1024000 node_extra="Gres=gpu:8"
+        gpu_lines="GresTypes=gpu
+SlurmdParameters=config_overrides
+PartitionName=gpu Nodes=ALL MaxTime=INFINITE State=UP"
+        for i in 0 1 2 3 4 5 6 7; do
+            [ -e "$dir/gpu$i" ] || mknod "$dir/gpu$i" c 1 3
+        done
+        echo "NodeName=$host Name=gpu File=$dir/gpu[0-7]" >"$dir/gres.conf"
+    fi
     cat >"$dir/slurm.conf" <<CONF
 ClusterName=ci
 SlurmctldHost=$host
@@ -43,8 +58,9 @@ SelectTypeParameters=CR_Core_Memory
 DefMemPerCPU=1000
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host CPUs=$cpus RealMemory=$mem $node_extra State=UNKNOWN
 PartitionName=main Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+$gpu_lines
 CONF
     export SLURM_CONF="$dir/slurm.conf"
     if [ ! -e /etc/slurm/slurm.conf ]; then

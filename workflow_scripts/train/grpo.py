@@ -42,11 +42,13 @@ from workflow_scripts.train.sft import (
     checkpoint_dir,
     cpu_ranks,
     cuda_available,
+    deepspeed_config,
     fingerprint,
     is_rank_zero,
+    leave_zero3,
     maybe_relaunch,
     partial_dir,
-    resolve_deepspeed,
+    start_deepspeed_comm,
     world_size,
 )
 
@@ -166,7 +168,8 @@ def resolve_reward_device(setting: str | None, cuda: bool) -> str | None:
 
 
 def make_config(train: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool, n_processes: int = 1) -> Any:
-    """GRPOConfig from ``grpo.train``; bf16, gradient checkpointing, DeepSpeed and vLLM only with CUDA."""
+    """GRPOConfig from ``grpo.train``; bf16, gradient checkpointing and vLLM only with CUDA, DeepSpeed with CUDA or
+    several CPU ranks."""
     from trl import GRPOConfig
 
     use_vllm = bool(train["use_vllm"])
@@ -211,7 +214,7 @@ def make_config(train: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool, n_
         bf16=bf16,
         activation_checkpointing=bool(cuda and train["gradient_checkpointing"]),
         activation_checkpointing_kwargs={"use_reentrant": False},
-        deepspeed=resolve_deepspeed(train.get("deepspeed")) if cuda else None,
+        deepspeed=deepspeed_config(train.get("deepspeed"), cuda, "grpo.train.deepspeed"),
         model_init_kwargs={"dtype": "bfloat16" if bf16 else "float32"},
         use_vllm=use_vllm,
         **(extra if use_vllm else {}),
@@ -441,6 +444,7 @@ def train_grpo(
     run = {key: params.get(key) for key in ("seed", "grpo.train", f"grpo.variants.{variant}")}  # not grpo.eval
     fp = fingerprint(run, [init_dir, reward_dir, train_path], variant)
     config = make_config(train, ckpt_dir, seed, cuda, world_size())
+    start_deepspeed_comm(config, cuda)
     resume = agreed_checkpoint(ckpt_dir, fp)
     trainer = GRPOTrainer(
         model=init_path,
@@ -460,6 +464,7 @@ def train_grpo(
     if trainer.is_world_process_zero():
         shutil.rmtree(partial, ignore_errors=True)
     trainer.save_model(str(partial))
+    leave_zero3()
     if not trainer.is_world_process_zero():
         return
     tokenizer.save_pretrained(str(partial))

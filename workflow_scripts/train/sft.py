@@ -85,6 +85,29 @@ def build_dataset(rows: Sequence[dict], variant: str, system_prompt: bool) -> An
     return Dataset.from_list(records)
 
 
+def deepspeed_config(path: str | None, cuda: bool, key: str) -> str | None:
+    """The ZeRO JSON to train with: on CUDA, or on several CPU ranks (DeepSpeed's CPU accelerator, gloo)."""
+    if not path:
+        return None
+    if cuda or world_size() > 1:
+        return resolve_deepspeed(path)
+    log.warning("%s is set but neither CUDA nor several CPU ranks are here: training without DeepSpeed", key)
+    return None
+
+
+def start_deepspeed_comm(config: Any, cuda: bool) -> None:
+    """Start deepspeed.comm on CPU ranks before the model is built.
+
+    ZeRO-3 builds the model inside deepspeed.zero.Init, which takes the world size from deepspeed.comm; on GPUs
+    accelerate starts it, on CPU ranks nothing does, and ZeRO-3 then sees one rank and rejects the batch sizes
+    ("train_batch_size is not equal to micro_batch_per_gpu * gradient_acc_step * world_size").
+    """
+    if config.deepspeed and not cuda:
+        import deepspeed
+
+        deepspeed.init_distributed(dist_backend="gloo")
+
+
 def resolve_deepspeed(path: str | None) -> str | None:
     """The DeepSpeed JSON (relative paths are relative to the workflow root), checked to exist."""
     if not path:
@@ -96,11 +119,10 @@ def resolve_deepspeed(path: str | None) -> str | None:
 
 
 def make_config(settings: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool) -> Any:
-    """SFTConfig from the ``sft`` settings; GPU-only features are switched on only with CUDA."""
+    """SFTConfig from the ``sft`` settings; bf16 and gradient checkpointing only with CUDA, DeepSpeed with CUDA or
+    several CPU ranks."""
     from trl import SFTConfig
 
-    if not cuda and settings.get("deepspeed"):
-        log.warning("sft.deepspeed is set but no CUDA device is visible: training without DeepSpeed")
     return SFTConfig(
         output_dir=str(ckpt_dir),
         num_train_epochs=settings["epochs"],
@@ -128,7 +150,7 @@ def make_config(settings: dict[str, Any], ckpt_dir: Path, seed: int, cuda: bool)
         bf16=bool(cuda and settings["bf16"]),
         activation_checkpointing=bool(cuda and settings["gradient_checkpointing"]),
         activation_checkpointing_kwargs={"use_reentrant": False},
-        deepspeed=resolve_deepspeed(settings.get("deepspeed")) if cuda else None,
+        deepspeed=deepspeed_config(settings.get("deepspeed"), cuda, "sft.deepspeed"),
         model_init_kwargs={"dtype": "bfloat16" if cuda and settings["bf16"] else "float32"},
         dataloader_num_workers=0,
     )
@@ -260,13 +282,26 @@ def evaluate_format(model_dir: str | os.PathLike[str], val_path: str, variant: s
     }
 
 
+def leave_zero3() -> None:
+    """After the last collective (the final save): models loaded from here on are whole, not ZeRO-3 partitioned.
+
+    Under ZeRO-3, ``from_pretrained`` builds inside deepspeed.zero.Init and broadcasts every weight; rank 0
+    loading alone (its eval, the LoRA merge) would wait for ranks that have already exited.
+    """
+    from transformers.integrations.deepspeed import unset_hf_deepspeed_config
+
+    unset_hf_deepspeed_config()
+
+
 def _save_final(trainer: Any, settings: dict, base_path: str, target: Path) -> None:
     """Save a plain (merged) model + tokenizer: downstream stages load it without PEFT."""
     if settings["finetuning"] != "lora":
         trainer.save_model(str(target))
+        leave_zero3()
         return
     adapter = target.with_name(target.name + ".adapter")
     trainer.save_model(str(adapter))
+    leave_zero3()
     if trainer.is_world_process_zero():
         from peft import PeftModel
         from transformers import AutoModelForCausalLM
@@ -298,6 +333,7 @@ def train_sft(
     dataset = build_dataset(rows, variant, settings["system_prompt"])
     fp = fingerprint(params, [approved, base_dir], variant)
     config = make_config(settings, ckpt_dir, seed, cuda)  # before the model: ZeRO-3 must see it first
+    start_deepspeed_comm(config, cuda)
     resume = agreed_checkpoint(ckpt_dir, fp)
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     trainer = SFTTrainer(
