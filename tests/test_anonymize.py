@@ -298,6 +298,10 @@ def test_no_false_positive(text):
         "加了同事的微信",
         "初中时班长带头孤立我",
         "原来如此啊，你说的对",
+        "孩子平安。",  # a role word + name characters closing a clause: words, not names
+        "女儿成年，",
+        "同学文静。",
+        "哥哥成家，",
         "全国心理援助热线12356",
         "一次咨询400元，PHQ-9 15分",
     ],

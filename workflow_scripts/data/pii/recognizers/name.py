@@ -213,10 +213,17 @@ class NameRecognizer(Recognizer):
         a dictionary word cut there (过程|中) says no name starts at ``pos``."""
         return pos in bounds or not self.seg.freq.get(self.seg.glued_word(norm, pos))
 
-    def _after_cue(self, norm: str, pos: int, strong: bool = False) -> int:
-        """The longest full-name reading after a cue that agrees with segmentation (0 if none)."""
+    def _after_cue(self, norm: str, pos: int, strong: bool = False, role: bool = False) -> int:
+        """The longest full-name reading after a cue that agrees with segmentation (0 if none). Right after a
+        role word, an ambiguous surname (仇, 高) with name characters is a name when the clause ends right after
+        it (心理咨询师高伟，; 孩子平安。 is a dictionary word and never a reading)."""
         for e in self.full_names(norm, pos):
-            if self._end_agrees(norm, pos, e, strong) and self._person_like(norm, pos, e):
+            if not self._end_agrees(norm, pos, e, strong):
+                continue
+            if self._person_like(norm, pos, e):
+                return e
+            named = role and (e == len(norm) or norm[e] in _CLAUSE_END)
+            if named and all(c in self.lex.given for c in norm[pos + 1 : e]):
                 return e
         return 0
 
@@ -320,7 +327,7 @@ class NameRecognizer(Recognizer):
                 if latin and self._closed(norm, latin.end()):
                     yield self.cand(pos, latin.end(), 0.8)
                 continue
-            e = self._after_cue(norm, pos) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
+            e = self._after_cue(norm, pos, role=True) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
             if e:
                 yield self.cand(pos, e, 0.8)
         for m in self.title_re.finditer(norm):
