@@ -11,7 +11,7 @@ gpus=0
 if [[ " $* " != *" --dry "* ]]; then
     gpus=$("$python" -c "import torch; print(torch.cuda.device_count())")
 fi
-if [ "$gpus" -gt 1 ]; then
+if [ "$gpus" -gt 0 ]; then  # under the launcher even with one GPU: vLLM's colocate mode expects its env
     exec timeout 480 "$python" -m torch.distributed.run --standalone --nproc_per_node="$gpus" bench/gpu_check.py "$@"
 fi
 exec timeout 480 "$python" bench/gpu_check.py "$@"
