@@ -360,6 +360,36 @@ PII_9 = [
     "我{birthday:87年9月15号}出生，今年快四十了。",
     "出生日期{birthday:2001/04/03}",
 ]
+# a tenth batch, written after batch 9 was fixed, before any further tuning
+PII_10 = [
+    "上个月{name:蔡晓}跟我借了三千块，到现在没还。",
+    "{name:林一帆}你好，看到你的回答我哭了。",
+    "我跟{name:慕容雪}认识十年了，她最懂我。",
+    "我老公{name:于波}每天打游戏到半夜。",
+    "{name:秦可}总说我想太多。",
+    "自从{name:郑佳琪}转学以后，我就没朋友了。",
+    "{name:何乐}和我同一天入职，现在他升职了。",
+    "我的前女友{name:殷梦}结婚了，新郎不是我。",
+    "我弟弟{name:邵俊熙}被同学打了，老师也不管。",
+    "{name:华子轩}：谢谢你的鼓励，我会试试的。",
+    "那个叫{name:冉冉}的女孩子一直不理我。",
+    "发小{name:贺一凡}出车祸走了，我到现在还不敢相信。",
+    "妈妈的电话是{phone:13912345670}。",
+    "有事打{phone:0755 8833 6677}。",
+    "邮件发到{email:happy_lemon@126.com}就行。",
+    "QQ号码：{qq:1928374650}",
+    "V：{wechat:sunflower_0321}",
+    "他要了我的身份证号{id_card:450103199506124481}。",
+    "打到{bank_card:6214830123456781}这张卡。",
+    "我住{address:济南市历下区泉城路180号}。",
+    "租的房子在{address:金色家园8栋602}，隔音很差。",
+    "我在{org:浙江大学}读博，压力大到失眠。",
+    "我是{org:北京协和医院}的住院医师。",
+    "我在{org:顺丰}当快递员。",
+    "他的车牌号是{plate:赣A·7M2P8}。",
+    "我的主页：{url:https://www.zhihu.com/people/lonely-star-77}",
+    "我是{birthday:1996年3月21日}出生的双鱼座。",
+]
 NEGATIVE = [
     "同时也想问问，焦虑症要吃多久的药？",
     "我和朋友说了这件事，她也不理解。",
@@ -396,7 +426,7 @@ NEGATIVE = [
 
 def heldout_entries() -> Iterator[tuple[str, list[str]]]:
     """("pii" or "negative", fields) for every entry."""
-    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6 + PII_7 + PII_8 + PII_9:
+    for e in PII + PII_2 + PII_3 + PII_4 + PII_5 + PII_6 + PII_7 + PII_8 + PII_9 + PII_10:
         yield "pii", e if isinstance(e, list) else [e]
     for e in NEGATIVE:
         yield "negative", [e]
