@@ -102,9 +102,12 @@ class WeChatRecognizer(Recognizer):
     """A WeChat ID (a letter + 5-19 letters/digits/_/-, or a phone-like number) after a WeChat word."""
 
     kind = "wechat"
-    CUE = re.compile(r"微[信Xx]|威信|薇信|徽信|[Vv]信|[VvWw][Xx]|weixin|wechat|加我?[Vv]", re.I)
+    CUE = re.compile(
+        r"微[信Xx]|威信|薇信|徽信|[Vv]信|[VvWw][Xx]|weixin|wechat|加我?[Vv]|(?<![A-Za-z])[Vv] ?[:：]", re.I
+    )  # V：id
     RX = re.compile(
-        r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|微[Xx]|weixin|[Ww]e[Cc]hat|加我?[Vv])"
+        r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|微[Xx]|weixin|[Ww]e[Cc]hat"
+        r"|加我?[Vv]|[Vv](?= ?[:：]))"
         r"(?:号码|号|ID|id)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
     )
 

@@ -58,6 +58,8 @@ _NAMING = [
     "称呼我",
     "有个叫",
     "有一个叫",
+    "那个叫",
+    "一个叫",
     "的人叫",
 ]
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
@@ -71,10 +73,10 @@ _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: �
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
-                 "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天")  # fmt: skip
+                 "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
-    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话"
+    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
@@ -222,8 +224,11 @@ class NameRecognizer(Recognizer):
                 continue
             if self._person_like(norm, pos, e):
                 return e
-            named = role and (e == len(norm) or norm[e] in _CLAUSE_END)
-            if named and all(c in self.lex.given for c in norm[pos + 1 : e]):
+            given = norm[pos + 1 : e]
+            # closed by a person's verb rather than punctuation: the given name may not be a word (舍友和男友分手)
+            named = role and self._closed(norm, e)
+            named = named and (norm[e : e + 1] in _CLAUSE_END or len(given) == 1 or not self.seg.freq.get(given))
+            if named and all(c in self.lex.given for c in given):
                 return e
         return 0
 
