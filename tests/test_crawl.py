@@ -392,3 +392,18 @@ def test_crawl_of_generated_demo_site_matches_ground_truth(tmp_path):
     for t in truth_rows:
         if t["post_id"] in rows:
             assert len(rows[t["post_id"]]["answers"]) == t["n_answers"] and rows[t["post_id"]]["tags"] == t["tags"]
+
+
+def test_a_changed_local_site_drops_the_cached_pages(tmp_path):
+    """A regenerated demo site must be fetched afresh: its old pages in the HTTP cache are stale."""
+    jobdir = tmp_path / ".jobdir"
+    paths = run.jobdir_paths(jobdir)
+    run.prepare_jobdir(jobdir, profile(), site_digest="a" * 64)
+    (paths["cache"] / "fixture").mkdir(parents=True)
+    run.prepare_jobdir(jobdir, profile(), site_digest="a" * 64)
+    assert (paths["cache"] / "fixture").exists()  # same site: the cache serves a rerun
+    run.prepare_jobdir(jobdir, profile(concurrency=1), site_digest="a" * 64)
+    assert (paths["cache"] / "fixture").exists()  # a profile change alone keeps the pages
+    run.prepare_jobdir(jobdir, profile(), site_digest="b" * 64)
+    assert not paths["cache"].exists()
+    assert paths["site"].read_text().strip() == "b" * 64

@@ -28,7 +28,7 @@ from typing import Any
 
 from workflow_scripts.common.cli import run_main, step_parser
 from workflow_scripts.common.io import read_jsonl, write_json, write_jsonl
-from workflow_scripts.common.provenance import recorded_step
+from workflow_scripts.common.provenance import recorded_step, sha256_path
 from workflow_scripts.data.crawl import profiles
 from workflow_scripts.data.crawl.items import EXPORT_FIELDS
 
@@ -52,6 +52,7 @@ def jobdir_paths(jobdir: Path) -> dict[str, Path]:
         "runs": jobdir / "runs.jsonl",
         "running": jobdir / "RUNNING",
         "profile": jobdir / "profile.sha256",
+        "site": jobdir / "site.sha256",
     }
 
 
@@ -122,18 +123,28 @@ def _fingerprint(profile: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(profile, sort_keys=True).encode()).hexdigest()
 
 
-def prepare_jobdir(jobdir: Path, profile: dict[str, Any]) -> bool:
-    """Keep a stopped crawl's state to resume from, or reset it; return True when resuming."""
+def prepare_jobdir(jobdir: Path, profile: dict[str, Any], site_digest: str | None = None) -> bool:
+    """Keep a stopped crawl's state to resume from, or reset it; return True when resuming.
+
+    ``site_digest`` is the sha256 of a local site copy (the demo site): when it differs from the one the HTTP
+    cache was filled from, the cached pages are stale and are dropped with the queue.
+    """
     paths = jobdir_paths(jobdir)
     jobdir.mkdir(parents=True, exist_ok=True)
     fingerprint = _fingerprint(profile)
     reset = None
-    if paths["running"].exists():
+    site_changed = (
+        site_digest is not None and paths["site"].exists() and paths["site"].read_text().strip() != site_digest
+    )
+    if site_changed:
+        reset = "the local site copy changed since the last crawl; its cached pages are dropped, restarting"
+        shutil.rmtree(paths["cache"], ignore_errors=True)
+    elif paths["running"].exists():
         reset = "the last run was killed before it could save its queue; restarting from the start URLs"
     elif paths["profile"].exists() and paths["profile"].read_text().strip() != fingerprint:
         reset = "the site profile changed since the stopped run; restarting from the start URLs"
     if reset:
-        logger.warning("%s (pages fetched before come from the HTTP cache)", reset)
+        logger.warning("%s%s", reset, "" if site_changed else " (pages fetched before come from the HTTP cache)")
         shutil.rmtree(paths["state"], ignore_errors=True)
         for name in ("feed", "runs", "running"):
             paths[name].unlink(missing_ok=True)
@@ -141,6 +152,8 @@ def prepare_jobdir(jobdir: Path, profile: dict[str, Any]) -> bool:
     if resuming:
         logger.info("resuming the stopped crawl in %s", paths["state"])
     paths["profile"].write_text(fingerprint + "\n")
+    if site_digest is not None:
+        paths["site"].write_text(site_digest + "\n")
     return resuming
 
 
@@ -223,7 +236,7 @@ def crawl(
     with recorded_step(rule, inputs, [output, stats_path], params=params) as facts:
         if profile.get("verified") is False:
             logger.warning("source %s has an unverified profile: check it with check_site before trusting it", source)
-        prepare_jobdir(jobdir, profile)
+        prepare_jobdir(jobdir, profile, sha256_path(inputs[0]) if inputs else None)
         with profiles.live_site(profile, site_dir, base_url) as live:
             if live:
                 logger.info("crawling the copy of the site at %s as %s", live, urls[0])
