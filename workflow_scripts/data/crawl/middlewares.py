@@ -81,6 +81,10 @@ def stop_source(crawler: Crawler, request: Request, seen: str) -> NoReturn:
             crawler.spider.source,
             message,
         )
+        # The close runs as a task on the next loop turn; pausing now keeps the engine from downloading
+        # anything else from the queue meanwhile (the request put back below included) so nothing more
+        # is scraped from a site that answers with challenges. In-flight downloads still finish.
+        crawler.engine.pause()
         deferred_from_coro(crawler.engine.close_spider_async(reason="blocked"))
     stats.inc_value("crawl/blocked_pages")
     crawler.engine.crawl(request.replace(dont_filter=True))
