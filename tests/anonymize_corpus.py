@@ -7,7 +7,7 @@ survive. Entries are a string (one text) or a list of strings (the fields of one
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 NAME = [
     "我叫{name:李明}，今年28岁，最近总是失眠。",
@@ -467,9 +467,12 @@ def corpus_entries() -> Iterator[tuple[str, list[str]]]:
         yield "negative", [e]
 
 
-def corpus_posts() -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]]]]:
-    """(post id, texts, planted spans as (text index, start, end, kind)) for the benchmark."""
-    for i, (_label, fields) in enumerate(corpus_entries()):
+def posts_of(
+    entries: Iterable[tuple[str, list[str]]],
+) -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]]]]:
+    """(post id, texts, planted spans as (text index, start, end, kind)) for the benchmark; a one-field entry is
+    the description of a post with an empty title."""
+    for i, (_label, fields) in enumerate(entries):
         texts: list[str] = []
         pii: list[tuple[int, int, int, str]] = []
         for j, f in enumerate(fields):
@@ -480,3 +483,8 @@ def corpus_posts() -> Iterator[tuple[int, list[str], list[tuple[int, int, int, s
             texts = ["", texts[0]]
             pii = [(1, s, e, k) for _, s, e, k in pii]
         yield i, texts, pii
+
+
+def corpus_posts() -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]]]]:
+    """The project's own corpus as posts (see ``posts_of``)."""
+    return posts_of(corpus_entries())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from anonymize_corpus import parse
+from anonymize_corpus import posts_of
 
 PII = [
     # names: cues, relations, titles, greetings, frames
@@ -433,14 +433,5 @@ def heldout_entries() -> Iterator[tuple[str, list[str]]]:
 
 
 def heldout_posts() -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]]]]:
-    """(post id, texts, planted spans as (text index, start, end, kind)), as ``anonymize_corpus.corpus_posts``."""
-    for i, (_label, fields) in enumerate(heldout_entries()):
-        texts: list[str] = []
-        pii: list[tuple[int, int, int, str]] = []
-        for j, f in enumerate(fields):
-            text, spans = parse(f)
-            texts.append(text)
-            pii += [(j, s, e, k) for s, e, k in spans]
-        if len(texts) == 1:
-            texts, pii = ["", texts[0]], [(1, s, e, k) for _, s, e, k in pii]
-        yield i, texts, pii
+    """The held-out set as posts, as ``anonymize_corpus.corpus_posts``."""
+    return posts_of(heldout_entries())
