@@ -90,16 +90,27 @@ CONF
     ;;
 down)
     dir=$(realpath -m "${2:?DIR}")
+    # stop_pid FILE: end the daemon whose PID FILE names and wait until it has exited, so that a cluster
+    # started right after this one never finds a daemon that is still shutting down (munged's socket vanishes)
+    stop_pid() {
+        [ -f "$1" ] || return 0
+        local pid
+        pid=$(cat "$1")
+        kill "$pid" 2>/dev/null || return 0
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || return 0
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    }
     for daemon in slurmd slurmctld; do
-        if [ -f "$dir/$daemon.pid" ]; then
-            kill "$(cat "$dir/$daemon.pid")" 2>/dev/null || true
-        fi
+        stop_pid "$dir/$daemon.pid"
     done
     if [ -f "$dir/etc-link.created" ]; then
         rm -f /etc/slurm/slurm.conf "$dir/etc-link.created"
     fi
     if [ -f "$dir/munged.started" ]; then
-        kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+        stop_pid /run/munge/munged.pid
         rm -f "$dir/munged.started"
     fi
     ;;
