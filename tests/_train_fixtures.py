@@ -154,6 +154,15 @@ def write_fixtures(root: Path, n_train: int = 40, n_val: int = 10, n_approved: i
     return paths
 
 
+def spread_topics(paths: dict) -> None:
+    """Give the train and val posts three topics in turn: the reward triplets need mismatched-topic negatives."""
+    for key in ("train", "val"):
+        frame = pd.read_parquet(paths[key])
+        frame["topic_id"] = [("T01", "T02", "T03")[i % 3] for i in range(len(frame))]
+        frame["topic"] = frame["topic_id"].map({"T01": "抑郁", "T02": "焦虑", "T03": "人际关系"})
+        frame.to_parquet(paths[key])
+
+
 def workflow_dir(tmp_path: Path, inputs: dict, rules: tuple[str, ...], keys: tuple[str, ...]) -> Path:
     """A workflow dir on fixture files: code linked, ``rules`` copied, only the config sections ``keys``
     (real values, real schema), and the fixture splits and approved chains where the contracts put them,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from _train_fixtures import run_killed_after_first_checkpoint, workflow_dir, write_fixtures
+from _train_fixtures import run_killed_after_first_checkpoint, spread_topics, workflow_dir, write_fixtures
 from test_base_model import TINY
 
 from workflow_scripts.common.provenance import sidecar_path
@@ -279,11 +279,7 @@ def test_rules_dry_run_builds_each_variant_from_its_init_model(tmp_path, inputs)
 def test_snakemake_grpo_demo_raises_total_reward(tmp_path):
     """The demo config on 200 fixture posts: base -> SFT, reward encoder -> GRPO; mean total reward on val rises."""
     paths = write_fixtures(tmp_path / "fx", n_train=200, n_val=20, n_approved=60)
-    for key in ("train", "val"):  # the reward triplets need questions of several topics (mismatched negatives)
-        frame = pd.read_parquet(paths[key])
-        frame["topic_id"] = [("T01", "T02", "T03")[i % 3] for i in range(len(frame))]
-        frame["topic"] = frame["topic_id"].map({"T01": "抑郁", "T02": "焦虑", "T03": "人际关系"})
-        frame.to_parquet(paths[key])
+    spread_topics(paths)
     (tmp_path / "wd").mkdir()
     rules = ("common.smk", "train.smk", "reward.smk", "grpo.smk")
     keys = ("seed", "base_model", "train", "sft", "reward", "grpo")

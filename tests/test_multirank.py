@@ -27,10 +27,9 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
-from _train_fixtures import workflow_dir, write_fixtures
+from _train_fixtures import spread_topics, workflow_dir, write_fixtures
 from test_base_model import TINY
 from test_grpo import EVAL_TINY, TRAIN_TINY
 from test_sft import SFT_TINY
@@ -155,11 +154,7 @@ def _remove(workdir: Path, *outputs: str) -> None:
 @pytest.mark.e2e
 def test_two_cpu_ranks_match_one_rank_and_resume_after_sigkill(tmp_path):
     paths = write_fixtures(tmp_path / "fx", n_train=40, n_val=12, n_approved=24)
-    for key in ("train", "val"):  # the reward triplets need questions of several topics (mismatched negatives)
-        frame = pd.read_parquet(paths[key])
-        frame["topic_id"] = [("T01", "T02", "T03")[i % 3] for i in range(len(frame))]
-        frame["topic"] = frame["topic_id"].map({"T01": "抑郁", "T02": "焦虑", "T03": "人际关系"})
-        frame.to_parquet(paths[key])
+    spread_topics(paths)
     (tmp_path / "wd").mkdir()
     wd = workflow_dir(tmp_path / "wd", {k: str(v) for k, v in paths.items()}, RULES, KEYS).resolve()
     targets = ("results/models/sft", "results/models/reward", "results/models/grpo_only")
