@@ -1,0 +1,804 @@
+"""Seeded synthetic PII set for measuring how the anonymiser generalises: a dev part to tune on, a sealed test part.
+
+Written before reading the recognisers (their rules were not looked at), independently of the demo generator,
+``anonymize_corpus.py`` and ``pii_heldout.py``. Counselling-style posts (help-seeking text, counsellor replies,
+chat lines) plant the demo's 14 PII kinds with realistic values: surnames drawn by their frequency in China
+(function-word surnames such as 于/方/向/白/文/和 and compound surnames included at their share), given names of one
+or two common name characters (some of them ordinary words), mobiles and landlines in the usual written formats,
+ID numbers with a valid check character, bank cards that pass Luhn, addresses down to road number or estate +
+building/unit/room, schools, employers and hospitals in first-person frames, and so on. Negatives that must stay
+(generic relatives, institutions named in general, public figures, hotlines, ages, durations, doses, prices,
+scores, event dates, book titles) are marked as ``keep`` spans.
+
+The two parts differ in their seed AND in their templates: every template list is split in two (even positions
+dev, odd positions test), so the test part also measures phrasings nobody tuned on. Tune on ``dev`` only;
+``bench/bench_anonymize.py --corpus unseen-test`` prints the test figures without the missed values.
+
+Markup is ``anonymize_corpus``'s ``{kind:value}``; ``unseen_posts`` turns it into posts with ``posts_of`` and
+splits the planted spans into PII (the 14 kinds) and keep spans.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterator
+
+from anonymize_corpus import posts_of
+
+from workflow_scripts.data.demo_site import PII_KINDS
+
+PARTS = ("dev", "test")
+TARGET_SPANS = 400  # planted PII spans per part (a post is finished when the target is reached)
+
+
+def _w(words: str) -> list[str]:
+    return words.split()
+
+
+# ------------------------------------------------------------------------------------------------ names
+# Approximate shares (per cent) of the commonest surnames in China; the tail gets a flat small share.
+_SURNAMES = (
+    "王7.1 李7.0 张6.7 刘5.4 陈4.5 杨3.1 黄2.1 赵2.0 吴1.9 周1.9 徐1.5 孙1.4 马1.3 朱1.3 胡1.2 郭1.1 何1.1 林1.0 "
+    "高1.0 罗0.9 郑0.8 梁0.8 谢0.7 宋0.6 唐0.6 许0.6 韩0.5 邓0.5 冯0.5 曹0.5 彭0.5 曾0.5 肖0.4 田0.4 董0.4 潘0.4 "
+    "袁0.4 蔡0.4 蒋0.4 余0.4 于0.4 杜0.4 叶0.4 程0.3 魏0.3 苏0.3 吕0.3 丁0.3 任0.3 卢0.3 姚0.3 沈0.3 钟0.3 姜0.3 "
+    "崔0.3 谭0.3 陆0.3 范0.2 汪0.2 廖0.2 石0.2 金0.2 韦0.2 贾0.2 夏0.2 付0.2 方0.2 邹0.2 熊0.2 白0.2 孟0.2 秦0.2 "
+    "邱0.2 侯0.2 江0.2 尹0.2 薛0.2 闫0.2 段0.2 雷0.2 龙0.2 黎0.2 史0.2 陶0.2 贺0.2 毛0.1 郝0.1 顾0.1 龚0.1 邵0.1 "
+    "万0.1 覃0.1 武0.1 钱0.1 戴0.1 严0.1 莫0.1 孔0.1 向0.1 常0.1 汤0.1 康0.1 易0.1 乔0.1 赖0.1 文0.1 施0.1 洪0.1 "
+    "辛0.05 柳0.05 祝0.05 左0.05 葛0.05 安0.05 牛0.05 靳0.05 甘0.05 焦0.05 和0.03 宁0.05 凌0.05 艾0.03 "
+    "欧阳0.05 上官0.01 司马0.01 诸葛0.01 东方0.01 慕容0.01 令狐0.01 皇甫0.01 夏侯0.01 尉迟0.01"
+)
+SURNAMES: list[tuple[str, float]] = [
+    (t.rstrip("0123456789."), float(re.sub(r"^\D+", "", t))) for t in _SURNAMES.split()
+]
+_MALE = "伟强磊军洋勇杰涛明超斌鹏浩宇轩辰博文俊凯峰晨阳健辉鑫航睿泽然豪龙飞刚平波亮翔毅铭昊锐凡晖"
+_FEMALE = "芳娜敏静丽艳婷雪慧颖琳倩欣怡璐萱涵琪佳悦蕾薇丹玲晶燕媛瑶妍雯馨莉楠洁蓉梦露茜月岚"
+_MIDDLE = "子梓思雨嘉晓志建海宏俊佳欣诗一可天国家文新若雅语明春秋永德金紫书安心"
+NAME_CHARS = list(_MALE + _FEMALE)
+MIDDLE_CHARS = list(_MIDDLE)
+# given names that are also ordinary words or very common older-generation names
+WORD_NAMES = _w(
+    "文静 安然 平安 海洋 建国 国庆 红梅 春燕 海燕 志强 晓东 明亮 美丽 丽华 秀英 桂英 建华 立新 卫东 雪梅 海涛 "
+    "思远 一鸣 舒畅 晨曦 欣然 雨晴 天宇"
+)
+
+
+def surname(rng: random.Random) -> str:
+    return rng.choices([s for s, _ in SURNAMES], weights=[w for _, w in SURNAMES])[0]
+
+
+def given_name(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.12:
+        return rng.choice(WORD_NAMES)
+    if r < 0.40:
+        return rng.choice(NAME_CHARS)
+    return rng.choice(MIDDLE_CHARS) + rng.choice(NAME_CHARS)
+
+
+def full_name(rng: random.Random) -> str:
+    return surname(rng) + given_name(rng)
+
+
+def nickname(rng: random.Random) -> str:
+    """How friends and counsellors address someone: 小X, 阿X, a doubled character, or the given name alone."""
+    c = rng.choice(NAME_CHARS)
+    return rng.choice([f"小{c}", f"阿{c}", c + c, rng.choice(MIDDLE_CHARS) + c])
+
+
+# ----------------------------------------------------------------------------------------------- phones
+_MOBILE_PREFIXES = _w(
+    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 170 172 "
+    "173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 198 199"
+)
+_AREA_CODES = _w(
+    "010 021 022 023 020 024 025 027 028 029 0755 0571 0512 0731 0371 0531 0411 0591 0871 0851 "
+    "0532 0574 0769 0757 0311 0351"
+)
+_FW = str.maketrans("0123456789-+()", "０１２３４５６７８９－＋（）")
+
+
+def mobile(rng: random.Random) -> str:
+    d = rng.choice(_MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
+    fmt = rng.choices(range(7), weights=[40, 15, 15, 8, 8, 6, 4])[0]
+    out = [
+        d,
+        f"{d[:3]} {d[3:7]} {d[7:]}",
+        f"{d[:3]}-{d[3:7]}-{d[7:]}",
+        f"+86 {d}",
+        f"+86-{d[:3]}-{d[3:7]}-{d[7:]}",
+        f"{d[:3]}{d[3:7]} {d[7:]}",
+        d.translate(_FW),
+    ][fmt]
+    return out
+
+
+def landline(rng: random.Random) -> str:
+    area = rng.choice(_AREA_CODES)
+    n = 8 if len(area) == 3 or rng.random() < 0.8 else 7
+    local = rng.choice("2345678") + "".join(rng.choice("0123456789") for _ in range(n - 1))
+    fmt = rng.choices(range(6), weights=[40, 15, 15, 10, 10, 10])[0]
+    if fmt == 0:
+        return f"{area}-{local}"
+    if fmt == 1:
+        return f"({area}){local}"
+    if fmt == 2:
+        return f"（{area}）{local}"
+    if fmt == 3:
+        return f"{area} {local[:4]} {local[4:]}"
+    if fmt == 4:
+        return f"{area}-{local}转{rng.randint(100, 8999)}"
+    return f"{area}{local}"
+
+
+# ------------------------------------------------------------------------------------- ids and bank cards
+_AREAS = _w(
+    "110101 110105 110108 120101 130102 210102 220102 310104 310115 320102 320505 330106 330108 "
+    "340102 350203 360102 370102 370212 410105 420111 430104 440106 440305 450103 500103 510107 "
+    "520102 530102 610113 620102"
+)
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_check(body17: str) -> str:
+    """ISO 7064 MOD 11-2 check character of a mainland resident ID number."""
+    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_card(rng: random.Random) -> str:
+    y, m, d = rng.randint(1962, 2008), rng.randint(1, 12), rng.randint(1, 28)
+    body = f"{rng.choice(_AREAS)}{y:04d}{m:02d}{d:02d}{rng.randint(0, 999):03d}"
+    v = body + id_check(body)
+    if v.endswith("X") and rng.random() < 0.3:
+        v = v[:-1] + "x"
+    if rng.random() < 0.15:
+        v = f"{v[:6]} {v[6:14]} {v[14:]}"
+    return v
+
+
+_BINS = _w(
+    "622202 621226 622848 621700 436742 622588 621483 622700 601382 621661 622260 623668 622609 621799 622280 625965"
+)
+
+
+def luhn_check(body: str) -> str:
+    """The Luhn check digit that makes ``body`` + digit valid."""
+    total = 0
+    for i, c in enumerate(reversed(body)):
+        n = int(c) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str((10 - total % 10) % 10)
+
+
+def bank_card(rng: random.Random) -> str:
+    length = rng.choice([16, 19, 19])
+    body = rng.choice(_BINS) + "".join(rng.choice("0123456789") for _ in range(length - 7))
+    v = body + luhn_check(body)
+    fmt = rng.choices(range(3), weights=[55, 35, 10])[0]
+    if fmt == 1:
+        return " ".join(v[i : i + 4] for i in range(0, len(v), 4))
+    if fmt == 2:
+        return "-".join(v[i : i + 4] for i in range(0, len(v), 4))
+    return v
+
+
+# ------------------------------------------------------------------------------------ online identifiers
+_HANDLES = _w(
+    "xiaoyu zhangmin lily sunshine chenjie wangfang leo tiantian momo kevin yuyu happy lonely "
+    "bluesky mumu coco jiajia xinxin aria lucky nana daisy sky moon river echo tom jerry amy "
+    "yoyo lin wei qingqing"
+)
+_MAIL_DOMAINS = _w(
+    "qq.com 163.com 126.com sina.com foxmail.com gmail.com outlook.com hotmail.com yeah.net "
+    "139.com sohu.com stu.xjtu.edu.cn mail.ustc.edu.cn"
+)
+
+
+def _handle(rng: random.Random) -> str:
+    h = rng.choice(_HANDLES)
+    r = rng.random()
+    if r < 0.35:
+        return h + str(rng.randint(1985, 2008))
+    if r < 0.6:
+        return h + rng.choice("_.-") + rng.choice(_HANDLES)
+    if r < 0.8:
+        return h + str(rng.randint(1, 999))
+    return h + rng.choice(_HANDLES)
+
+
+def qq(rng: random.Random) -> str:
+    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.choice([5, 7, 8, 8, 9, 9, 9])))
+
+
+def email(rng: random.Random) -> str:
+    domain = rng.choices(_MAIL_DOMAINS, weights=[25, 20, 10, 5, 8, 6, 6, 3, 3, 3, 2, 2, 2])[0]
+    local = qq(rng) if domain == "qq.com" and rng.random() < 0.5 else _handle(rng).replace("-", "_")
+    return f"{local}@{domain}"
+
+
+def wechat(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.15:
+        return "wxid_" + "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(10, 14))
+        )
+    if r < 0.25:
+        return rng.choice(_MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))  # 微信同号
+    h = _handle(rng).replace(".", "_")
+    return h[0].upper() + h[1:] if rng.random() < 0.2 else h
+
+
+def url(rng: random.Random) -> str:
+    n = str(rng.randint(10**9, 8 * 10**9))
+    h = _handle(rng).replace(".", "").replace("_", "-")
+    return rng.choice(
+        [
+            f"https://weibo.com/u/{n}",
+            f"weibo.com/{h}",
+            f"https://www.douban.com/people/{h}/",
+            f"https://space.bilibili.com/{n[:9]}",
+            f"https://www.zhihu.com/people/{h}",
+            f"https://{h}.github.io",
+            f"http://blog.sina.com.cn/u/{n}",
+            f"https://www.xiaohongshu.com/user/profile/{n}{h[:6]}",
+            f"https://www.jianshu.com/u/{n[:6]}{h[:4]}",
+        ]
+    )
+
+
+_PROVINCES = _w("京 津 沪 渝 冀 豫 云 辽 黑 湘 皖 鲁 新 苏 浙 赣 鄂 桂 甘 晋 蒙 陕 吉 闽 贵 粤 青 川 宁 琼")
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def plate(rng: random.Random) -> str:
+    head = rng.choice(_PROVINCES) + rng.choice("ABCDEFGHJK")
+    if rng.random() < 0.2:
+        tail = rng.choice("DF") + "".join(rng.choice("0123456789") for _ in range(5))
+    else:
+        letters = rng.sample(range(5), rng.choice([0, 1, 1, 2]))  # mostly digits, at most two letters
+        tail = "".join(rng.choice(_PLATE_LETTERS) if i in letters else rng.choice("0123456789") for i in range(5))
+    return head + rng.choice(["", "", "·", " "]) + tail
+
+
+# ------------------------------------------------------------------------------------------------ dates
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    if n < 10:
+        return "零一二三四五六七八九"[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
+
+
+def birth_date(rng: random.Random) -> str:
+    y, m, d = rng.randint(1965, 2010), rng.randint(1, 12), rng.randint(1, 28)
+    fmt = rng.choices(range(8), weights=[35, 15, 10, 10, 10, 8, 6, 6])[0]
+    return [
+        f"{y}年{m}月{d}日",
+        f"{y}-{m:02d}-{d:02d}",
+        f"{y}.{m}.{d}",
+        f"{y}/{m:02d}/{d:02d}",
+        f"{y}年{m}月{d}号",
+        f"{y % 100:02d}年{m}月{d}日",
+        f"{y}{m:02d}{d:02d}",
+        "".join(_CN_DIGITS[int(c)] for c in str(y)) + f"年{_cn_number(m)}月{_cn_number(d)}日",
+    ][fmt]
+
+
+# --------------------------------------------------------------------------------------------- addresses
+_CITIES = {
+    "广东省": {"广州市": "天河区 越秀区 海珠区 番禺区", "深圳市": "南山区 福田区 宝安区 龙岗区", "东莞市": ""},
+    "浙江省": {"杭州市": "西湖区 拱墅区 余杭区 滨江区", "宁波市": "鄞州区 海曙区"},
+    "江苏省": {"南京市": "鼓楼区 玄武区 江宁区", "苏州市": "姑苏区 吴中区", "无锡市": "梁溪区 滨湖区"},
+    "四川省": {"成都市": "武侯区 锦江区 青羊区 成华区", "绵阳市": "涪城区"},
+    "湖北省": {"武汉市": "洪山区 江汉区 武昌区", "宜昌市": "西陵区"},
+    "陕西省": {"西安市": "雁塔区 碑林区 未央区"},
+    "河南省": {"郑州市": "金水区 二七区 中原区", "洛阳市": "洛龙区"},
+    "山东省": {"济南市": "历下区 槐荫区", "青岛市": "市南区 崂山区 黄岛区"},
+    "湖南省": {"长沙市": "岳麓区 雨花区 开福区"},
+    "福建省": {"厦门市": "思明区 湖里区", "福州市": "鼓楼区 仓山区"},
+    "辽宁省": {"沈阳市": "和平区 浑南区", "大连市": "中山区 甘井子区"},
+    "河北省": {"石家庄市": "长安区 裕华区"},
+    "": {
+        "北京市": "朝阳区 海淀区 丰台区 昌平区",
+        "上海市": "浦东新区 徐汇区 闵行区",
+        "天津市": "南开区 河西区",
+        "重庆市": "渝中区 江北区 沙坪坝区",
+    },
+}
+_ROADS = _w(
+    "人民 解放 中山 建设 和平 新华 长江 黄河 文化 胜利 青年 学府 科技 滨江 东风 幸福 金桥 翠柏 梧桐 光明 朝阳 "
+    "迎宾 体育 工业 团结 环城 望江 丽水 银杏 公园"
+)
+_ESTATES = _w(
+    "阳光花园 碧桂园 万科城 保利香槟国际 绿地世纪城 恒大名都 中海国际社区 翠苑一区 锦绣江南 书香门第 世纪花园 "
+    "华润二十四城 景泰小区 和平里 金色家园 滨江华府 融创玖樟台 "
+    "名仕公馆 东湖花园 紫薇苑 新城国际 幸福家园 桃源居 蓝湾半岛"
+)
+_COUNTIES = [
+    ("河南省周口市", "郸城县"),
+    ("安徽省阜阳市", "临泉县"),
+    ("湖南省邵阳市", "隆回县"),
+    ("四川省南充市", "仪陇县"),
+    ("江西省赣州市", "于都县"),
+    ("山东省菏泽市", "曹县"),
+    ("广西", "陆川县"),
+]
+_TOWN = _w("城关 新集 李庄 石桥 东湖 白马 清水 双河 马桥 王集")
+
+
+def _city(rng: random.Random) -> tuple[str, str, str]:
+    prov = rng.choice(list(_CITIES))
+    city = rng.choice(list(_CITIES[prov]))
+    districts = _CITIES[prov][city].split()
+    return prov, city, rng.choice(districts) if districts else ""
+
+
+def _road(rng: random.Random) -> str:
+    r = rng.random()
+    name = rng.choice(_ROADS)
+    if r < 0.55:
+        road = name + "路"
+    elif r < 0.7:
+        road = name + rng.choice(["东路", "西路", "南路", "北路"])
+    elif r < 0.8:
+        road = name + "大道" + rng.choice(["", "北段", "中段"])
+    elif r < 0.9:
+        road = name + "街"
+    else:
+        road = name + "路" + rng.choice(["一段", "二段", "三段"])
+    return f"{road}{rng.randint(1, 1688)}号"
+
+
+def street_address(rng: random.Random) -> str:
+    """Province/city/district/road/number at one of several levels of completeness, sometimes a building."""
+    prov, city, dist = _city(rng)
+    road = _road(rng)
+    lvl = rng.random()
+    if lvl < 0.3:
+        out = prov + city + dist + road
+    elif lvl < 0.6:
+        out = city + dist + road
+    elif lvl < 0.8 and dist:
+        out = dist + road
+    else:
+        out = city + road
+    if rng.random() < 0.25:
+        out += rng.choice([f"{rng.randint(1, 30)}栋{rng.randint(101, 2806)}", f"{rng.randint(2, 9)}楼", "院内"])
+    return out
+
+
+def estate_address(rng: random.Random) -> str:
+    """A residential compound with building, unit and room, sometimes after its city and district."""
+    est = rng.choice(_ESTATES)
+    b, u, room = rng.randint(1, 32), rng.randint(1, 6), f"{rng.randint(1, 33)}{rng.randint(1, 4):02d}"
+    fmt = rng.choices(range(5), weights=[30, 25, 20, 15, 10])[0]
+    tail = [
+        f"{rng.choice(['', '小区'])}{b}号楼{u}单元{room}{rng.choice(['', '室'])}",
+        f"{b}栋{u}单元{room}",
+        f"{b}幢{room}室",
+        f"{b}-{u}-{room}",
+        f"{rng.choice(['一', '二', '三', '四'])}期{b}号楼{room}",
+    ][fmt]
+    if rng.random() < 0.35:
+        _, city, dist = _city(rng)
+        return city + dist + est + tail
+    return est + tail
+
+
+def rural_address(rng: random.Random) -> str:
+    pref, county = rng.choice(_COUNTIES)
+    town = rng.choice(_TOWN)
+    vil = rng.choice(_TOWN)
+    out = f"{county}{town}镇{vil}村" + (f"{rng.randint(1, 9)}组" if rng.random() < 0.5 else "")
+    return pref + out if rng.random() < 0.5 else out
+
+
+# ------------------------------------------------------------------------------------ schools, employers
+_UNIS = _w(
+    "北京大学 清华大学 中国人民大学 复旦大学 上海交通大学 南京大学 武汉大学 中山大学 四川大学 山东大学 吉林大学 "
+    "华南理工大学 西安交通大学 哈尔滨工业大学 华东师范大学 "
+    "湖南师范大学 郑州大学 苏州大学 暨南大学 深圳大学 云南大学 广西大学 江西财经大学 西南政法大学 中国传媒大学 "
+    "北京邮电大学 南京航空航天大学 东北大学 大连理工大学 兰州大学 "
+    "河北师范大学 重庆医科大学 浙江工业大学 深圳职业技术学院 广东外语外贸大学 山西大学"
+)
+_HIGH = _w(
+    "成都市第七中学 石家庄二中 长沙市长郡中学 武汉外国语学校 杭州学军中学 华南师范大学附属中学 南京外国语学校 "
+    "郸城县第一中学 临泉一中 曹县实验中学 合肥一六八中学 "
+    "西安高新第一中学 郑州市第四十七中学 青岛二中 厦门双十中学 东莞中学"
+)
+_PRIMARY = _w(
+    "育才小学 天河区第二实验小学 南山外国语学校 西湖区学军小学 朝阳区芳草地小学 金水区纬五路第一小学 "
+    "鼓楼区琅琊路小学 锦江区盐道街小学 市南区实验小学 实验幼儿园"
+)
+_COMPANIES = _w(
+    "华为 腾讯 阿里巴巴 字节跳动 美团 京东 拼多多 百度 网易 小米 比亚迪 顺丰 富士康 海底捞 链家 万达集团 平安保险 "
+    "中国移动 国家电网 宁德时代 大疆 蔚来汽车 携程 "
+    "贝壳找房"
+)
+_FIRMS = _w(
+    "深圳市鑫达科技有限公司 杭州云帆网络科技有限公司 苏州恒信精密机械有限公司 广州市天悦文化传播有限公司 "
+    "成都星河教育咨询有限公司 上海瑞丰贸易有限公司 武汉长青物流有限公司 "
+    "北京智远律师事务所 南京立信会计师事务所 郑州宏达建筑工程有限公司"
+)
+_BANKS = _w("中国工商银行 中国建设银行 中国农业银行 中国银行 招商银行 交通银行 浦发银行 兴业银行")
+_HOSPITALS = _w(
+    "北京安定医院 上海市精神卫生中心 四川大学华西医院 广州医科大学附属脑科医院 南京脑科医院 湖南省第二人民医院 "
+    "郑州大学第一附属医院 浙江大学医学院附属第一医院 深圳市康宁医院 "
+    "武汉市精神卫生中心 西安市精神卫生中心 北京大学第六医院"
+)
+
+
+def university(rng: random.Random) -> str:
+    return rng.choice(_UNIS)
+
+
+def high_school(rng: random.Random) -> str:
+    return rng.choice(_HIGH)
+
+
+def primary_school(rng: random.Random) -> str:
+    return rng.choice(_PRIMARY)
+
+
+def company(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.45:
+        return rng.choice(_COMPANIES)
+    if r < 0.8:
+        return rng.choice(_FIRMS)
+    city = _city(rng)[1]
+    return rng.choice(_COMPANIES[:10]) + city.rstrip("市") + rng.choice(["分公司", "研发中心"])
+
+
+def bank_branch(rng: random.Random) -> str:
+    _, city, dist = _city(rng)
+    place = (dist or city).rstrip("区市") if rng.random() < 0.6 else rng.choice(_ROADS) + "路"
+    return rng.choice(_BANKS) + rng.choice(["", city.rstrip("市")]) + place + "支行"
+
+
+def hospital(rng: random.Random) -> str:
+    return rng.choice(_HOSPITALS)
+
+
+# ------------------------------------------------------------------------------------------------ keeps
+def _pick(words: str) -> Callable[[random.Random], str]:
+    items = words.split()
+    return lambda rng: rng.choice(items)
+
+
+def age(rng: random.Random) -> str:
+    n = rng.randint(14, 52)
+    return f"{n}岁" if rng.random() < 0.6 else _cn_number(n) + "岁"
+
+
+def duration(rng: random.Random) -> str:
+    return rng.choice(
+        ["三个月", "半年", "两年多", "一年半", "四十分钟", "快十年", "五天", "两个星期", f"{rng.randint(2, 9)}年"]
+    )
+
+
+def dose(rng: random.Random) -> str:
+    drug = rng.choice(["舍曲林", "帕罗西汀", "艾司西酞普兰", "文拉法辛", "米氮平", "劳拉西泮", "碳酸锂"])
+    return drug + rng.choice(["50mg", "20毫克", "一天两片", "每晚半片", "100mg", "0.5mg"])
+
+
+def price(rng: random.Random) -> str:
+    return rng.choice(
+        [f"{rng.randint(3, 12) * 100}元", f"{rng.randint(2, 9)}千多", f"{rng.randint(3, 15)}000块", "八百一小时"]
+    )
+
+
+def score(rng: random.Random) -> str:
+    scale = rng.choice(["SDS", "SAS", "PHQ-9", "GAD-7", "贝克抑郁量表", "SCL-90总分"])
+    hi = {"PHQ-9": 27, "GAD-7": 21}.get(scale, 80)
+    return f"{scale}{rng.choice(['', ' '])}{rng.randint(5, hi)}分"
+
+
+def event_date(rng: random.Random) -> str:
+    y, m, d = rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28)
+    return rng.choice(
+        [f"{y}年{m}月{d}日", f"{y}年{m}月", f"{m}月{d}号", f"{y}-{m:02d}-{d:02d}", f"去年{m}月", f"{y}年"]
+    )
+
+
+hotline = _pick("12355 12356 12320 110 120 400-161-9995 010-82951332 800-810-1117")
+service_line = _pick("95588 10086 12345 400-820-8820 95533 400-600-6666")
+book = _pick(
+    "《被讨厌的勇气》 《蛤蟆先生去看心理医生》 《活着》 《非暴力沟通》 《自卑与超越》 《身体从未忘记》 "
+    "《也许你该找个人聊聊》 《原生家庭》"
+)
+famous = _pick(
+    "鲁迅 张爱玲 史铁生 余华 村上春树 弗洛伊德 荣格 阿德勒 周杰伦 王菲 李健 毛不易 林黛玉 贾宝玉 武志红 李玫瑾 "
+    "苏轼 李白 三毛 易烊千玺 莫言 岳云鹏"
+)
+institution = _pick(
+    "北京大学 哈佛大学 中国科学院心理研究所 世界卫生组织 美国心理学会 国家卫健委 清华大学 斯坦福大学 北京大学第六医院"
+)
+place = _pick("北京 上海 广州 深圳 成都 老家 南方 东北 杭州 重庆 县城 农村")
+
+# slot name (trailing digits stripped) -> (planted kind, value generator)
+SLOTS: dict[str, tuple[str, Callable[[random.Random], str]]] = {
+    "name": ("name", full_name),
+    "nick": ("name", nickname),
+    "mobile": ("mobile", mobile),
+    "landline": ("landline", landline),
+    "email": ("email", email),
+    "qq": ("qq", qq),
+    "wechat": ("wechat", wechat),
+    "id": ("id_card", id_card),
+    "bank": ("bank_card", bank_card),
+    "addr": ("address", street_address),
+    "estate": ("address", estate_address),
+    "rural": ("address", rural_address),
+    "uni": ("school", university),
+    "high": ("school", high_school),
+    "primary": ("school", primary_school),
+    "company": ("employer", company),
+    "branch": ("employer", bank_branch),
+    "hospital": ("employer", hospital),  # the demo also counts hospitals as organisations under employer
+    "plate": ("plate", plate),
+    "url": ("url", url),
+    "birth": ("birth_date", birth_date),
+    # keeps
+    "age": ("age", age),
+    "dur": ("duration", duration),
+    "dose": ("dose", dose),
+    "price": ("price", price),
+    "score": ("score", score),
+    "event": ("event_date", event_date),
+    "hotline": ("hotline", hotline),
+    "service": ("hotline", service_line),
+    "book": ("book", book),
+    "famous": ("famous_name", famous),
+    "inst": ("institution", institution),
+    "place": ("place", place),
+}
+
+# ------------------------------------------------------------------------------------------------ templates
+# Help-seeking lines and chat lines with PII (and sometimes a keep). "<slot>" is filled; the same slot twice in a
+# template is the same value.
+PII_TEMPLATES = [
+    "大家好，我叫<name>，今年<age>，<place>人，最近一直睡不好。",
+    "<name>你好，看到你的留言我很难过，先抱抱你。",
+    "我男朋友<name>昨天又提了分手，这已经是第三次了。",
+    "上周和<name>吵完架，我一个人在操场坐到半夜。",
+    "<name>说我太作了，可我只是想让他多陪陪我。",
+    "我和<name>、<name2>是高中同学，现在她们都不理我了。",
+    "室友<name>总是半夜打电话，我提醒过好几次。",
+    "那天<name>在群里说：“你这种人活着有什么意思。”",
+    "我婆婆一直看不上我，我老公<name>也从来不帮我说话。",
+    "班里有个叫<name>的男生，天天拿我的外号开玩笑。",
+    "咨询师：<nick>，这周睡得怎么样？",
+    "我：还是老样子，<name>又来找我借钱了。",
+    "我的主管<name>把我的方案写成了他自己的名字。",
+    "我暗恋<name>两年了，不知道该不该表白。",
+    "给<name>发了很长的消息，到现在都没回。",
+    "初中的时候被<name>他们孤立，到现在都有阴影。",
+    "前女友<name>结婚了，新郎是我大学室友<name2>。",
+    "<name>，我真的好想你，可是我们回不去了。",
+    "我爸叫<name>，在老家开了个小饭馆，脾气特别暴躁。",
+    "辅导员<name>老师找我谈话，说我旷课太多。",
+    "我跟<name>提了离婚，他说除非我净身出户。",
+    "整个部门只有<name>愿意听我说这些。",
+    "我老婆<name>生完孩子以后就像变了一个人。",
+    "<name>同学，你描述的情况很常见，不要太责怪自己。",
+    "闺蜜<nick>把我的秘密告诉了她男朋友。",
+    "妈妈总拿我和表姐<name>比，说人家考上了研究生。",
+    "我是<name>，<birth>出生，想咨询一下婚姻的问题。",
+    "<name>和<name2>在背后说我坏话，被我听到了。",
+    "实在撑不住的时候可以打我电话<mobile>，我一般都在。",
+    "他把我的手机号<mobile>发到了网上，现在每天都有陌生人打来。",
+    "紧急联系人：我姐 <name>，<mobile>",
+    "留个号码吧 <mobile> 白天上班可能接不到",
+    "我家座机<landline>，我妈每天守着它等我电话。",
+    "公司前台电话是<landline>，我连打电话请假都不敢。",
+    "有人用<mobile>这个号一直给我发短信骚扰我。",
+    "联系方式：<mobile>（微信同号）",
+    "我把日记整理好发到了<email>，希望老师能看看。",
+    "有同样经历的可以给我写信：<email>",
+    "前任一直往我的邮箱<email>发邮件。",
+    "Email: <email>，周末统一回复。",
+    "加我QQ<qq>吧，我们可以一起打卡。",
+    "他用QQ小号<qq>加我，说要把照片发给我同学。",
+    "扣扣：<qq>（备注树洞）",
+    "我的q号是<qq>，晚上十点以后在线。",
+    "可以加我微信<wechat>，我也经历过这些。",
+    "vx：<wechat>，不收费，就是想找人聊聊。",
+    "他换了个微信号<wechat>继续骚扰我。",
+    "wx号 <wechat>",
+    "我的微信是<wechat>，加的时候备注一下从这里来的。",
+    "身份证号<id>被人拿去借了网贷，我一分钱都没拿到。",
+    "我把身份证号码<id>给了那个所谓的客服。",
+    "证件号：<id>，姓名<name>，这是他们发在群里的。",
+    "我身份证是<id>，能不能查到我被谁起诉了？",
+    "他让我把钱转到<bank>，说三天就能回本。",
+    "我的工资卡<bank>被冻结了，房租都交不上。",
+    "卡号<bank>，户名<name>，他说这是他表弟的卡。",
+    "银行卡：<bank>（农行）",
+    "我住在<addr>，附近有没有靠谱的心理咨询室？",
+    "搬到<estate>以后，楼下邻居天天敲暖气管。",
+    "家庭住址：<addr>",
+    "快递地址写的是<estate>，他居然找上门来了。",
+    "他知道我家在<addr>，我很害怕。",
+    "我现在租在<estate>，房东一直催我搬走。",
+    "老家在<rural>，爸妈还在种地。",
+    "我在<uni>读大二，专业是家里选的。",
+    "我是<uni>的研究生，导师天天否定我。",
+    "去年考上了<uni>，可我一点都不开心。",
+    "女儿在<primary>上四年级，最近不肯去学校。",
+    "我们<high>每周只放半天假。",
+    "<uni>大三在读，挂了三门课，不敢跟家里说。",
+    "我从<uni>毕业三年了，还是觉得自己一事无成。",
+    "高二，在<high>，成绩从年级前五十掉到两百多。",
+    "我在<company>上班，每天加班到十一点。",
+    "上个月被<company>裁员了，不敢告诉家里。",
+    "我是<hospital>的护士，连着上了七个夜班。",
+    "刚入职<company>半年，领导就让我背锅。",
+    "在<company>做销售，业绩不达标就被当众骂。",
+    "我在<branch>做柜员，每天被客户骂。",
+    "我之前在<company>实习，后来跳槽到<company2>。",
+    "在<hospital>确诊了中度抑郁，医生开了<dose>。",
+    "那辆车牌是<plate>的白色轿车已经在我家楼下停了三天。",
+    "他开的是我的车，车牌<plate>，出了事却要我担责。",
+    "车牌号：<plate>，就是这辆车撞了我爸。",
+    "我在网上写了很多，主页<url>",
+    "这是我的博客<url>，记录了这两年的心情。",
+    "他把我的照片发到了<url>上。",
+    "我是<birth>出生的，今年<age>。",
+    "出生日期：<birth>",
+    "生日<birth>，今年又是一个人过。",
+    "本人女，<birth>出生，<place>人，在<company>上班。",
+    "[<event> 23:14] 我：我真的撑不住了\n[<event> 23:15] <name>：你在哪？我现在过去",
+    "我弟<name>今年<age>，在<high>读书，天天玩手机。",
+    "我的邮箱<email>和QQ<qq>都被盗了，对方还用它们向我朋友借钱。",
+    "我的基本情况：<name>，女，<birth>生，现住<estate>。",
+    "我爸单位的电话<landline>，他不让我们往那里打。",
+    "有事打我家里电话<landline>，找我就行。",
+    "我的知乎主页<url>，里面有我写的经历。",
+    "他在贴吧发帖骂我，链接是<url>",
+    "借款合同上写着我的身份证<id>和银行卡<bank>。",
+    "表哥拿我的身份证<id>办了张卡，卡号<bank>。",
+    "他开一辆黑色SUV，牌照<plate>，下班总在公司门口等我。",
+    "<plate>这辆车的车主一直按喇叭骂我。",
+    "家里电话 <landline>（晚上八点后）",
+    "办公室座机<landline>，出了事领导第一个打给我。",
+]
+
+# Counsellor replies (third field of some posts).
+REPLY_TEMPLATES = [
+    "<name>你好，我是今天的值班咨询师，你愿意多说说吗？",
+    "楼主你好，如果你现在有伤害自己的想法，请马上拨打<hotline>。",
+    "抱抱<nick>。你不是一个人，可以先从每天散步二十分钟开始。",
+    "推荐你读一读<book>，也许会有帮助。",
+    "<nick>，谢谢你愿意信任我，我们下周同一时间见。",
+    "你好，可以先去精神科做个评估，比如<hospital>就有心理门诊，挂号不难。",
+    "看得出来你已经很努力了，<dur>的坚持不容易。",
+    "如果需要线下咨询，可以加我的工作微信<wechat>预约。",
+    "<name>同学，你的情况我看了，建议你先和辅导员谈一谈。",
+    "这种情况在心理学上叫习得性无助，<famous>也写过类似的体会。",
+]
+
+# Lines that must stay as they are.
+NEGATIVE_TEMPLATES = [
+    "我妈总说我不懂事，我爸从来不管。",
+    "如果你现在很危险，请拨打<hotline>或者去最近的医院。",
+    "我今年<age>，工作<dur>了，还是一事无成。",
+    "医生让我每天吃<dose>，已经吃了<dur>。",
+    "在医院做了测评，<score>。",
+    "一次咨询<price>，我实在负担不起。",
+    "最近在看<book>，很有共鸣。",
+    "<famous>在书里写过，人是可以慢慢好起来的。",
+    "<inst>的一项研究说，长期失眠会加重焦虑。",
+    "<event>那天，我第一次惊恐发作。",
+    "我在<place>读书，离家很远。",
+    "心理援助热线<hotline>打了好几次都占线。",
+    "我在一家互联网公司上班，同事都很冷漠。",
+    "我们学校的心理咨询中心要提前一周预约。",
+    "房租<price>，工资才四千五。",
+    "我和我姐关系一直不好。",
+    "<event>，外婆去世了，我到现在都没缓过来。",
+    "我男朋友的妈妈很强势。",
+    "老师：今天我们聊聊你的童年好吗？",
+    "<famous>的歌我听了一整晚。",
+    "周一早上九点要交报告，我现在还一个字没写。",
+    "打<service>投诉了快递，客服态度很差。",
+    "每天凌晨三点醒来，再也睡不着。",
+    "同时也想问问，吃药会不会变胖？",
+    "和家人沟通过，他们觉得我矫情。",
+    "测出来<score>，医生说要重视。",
+    "看了<famous>的访谈，觉得自己好像也是这样。",
+    "我在<inst>的公众号上看到一篇文章。",
+    "大城市的三甲医院挂号太难了。",
+    "我是独生子女，爸妈对我期望很高。",
+    "他说<dur>之内会还钱，现在已经过去一年了。",
+    "第一次来这里提问，希望有人能看到。",
+    "男朋友比我大五岁，他家里不同意。",
+    "高考那年我考了六百多分，还是没去成想去的学校。",
+    "我和朋友说了这件事，她也不理解。",
+    "<age>，女，单身，在<place>工作。",
+    "实在难受的时候我会打<hotline>，接线员人很好。",
+    "网上说可以打<hotline>，真的有用吗？",
+    "打<service>问了半天，还是没解决。",
+    "客服电话<service>一直占线。",
+]
+
+TITLES = [
+    "求助：我是不是抑郁了？",
+    "不知道该怎么办",
+    "感觉自己快撑不下去了",
+    "关于原生家庭的困惑",
+    "分手后走不出来怎么办",
+    "工作压力太大，每天都想哭",
+    "孩子不愿意上学",
+    "被骚扰了，很害怕",
+    "失眠三个月了",
+    "想找个人聊聊",
+    "",
+]
+
+_SLOT = re.compile(r"<([a-z]+)(\d*)>")
+
+
+def _part_of(templates: list[str], part: str) -> list[str]:
+    """Even positions go to dev, odd positions to test."""
+    return templates[PARTS.index(part) :: 2]
+
+
+def fill(template: str, rng: random.Random) -> str:
+    """A template with every slot replaced by ``{kind:value}`` (the same slot twice gets the same value)."""
+    values: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(0)
+        if key not in values:
+            kind, gen = SLOTS[m.group(1)]
+            values[key] = "{" + kind + ":" + gen(rng) + "}"
+        return values[key]
+
+    return _SLOT.sub(sub, template)
+
+
+def _kinds_of(template: str) -> set[str]:
+    return {SLOTS[m.group(1)][0] for m in _SLOT.finditer(template)} & set(PII_KINDS)
+
+
+def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
+    """("pii", [title, description(, reply)]) posts in markup, seeded by the part's name, until the part holds
+    ``TARGET_SPANS`` planted PII spans. The kind of each post's first line cycles through a shuffled deck of the
+    14 kinds, so every kind is well represented."""
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {PARTS}, not {part!r}")
+    rng = random.Random(f"pii-unseen-{part}")
+    pii_t = _part_of(PII_TEMPLATES, part)
+    reply_t = _part_of(REPLY_TEMPLATES, part)
+    neg_t = _part_of(NEGATIVE_TEMPLATES, part)
+    by_kind = {k: [t for t in pii_t if k in _kinds_of(t)] for k in PII_KINDS}
+    deck: list[str] = []
+    n_spans = 0
+    while n_spans < TARGET_SPANS:
+        if not deck:
+            deck = list(PII_KINDS)
+            rng.shuffle(deck)
+        lines = [fill(rng.choice(by_kind[deck.pop()]), rng)]
+        lines += [fill(rng.choice(pii_t), rng) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
+        lines += [fill(rng.choice(neg_t), rng) for _ in range(rng.choice([0, 1, 1, 2]))]
+        rng.shuffle(lines)
+        fields = [rng.choice(TITLES), rng.choice(["", "\n"]).join(lines)]
+        if rng.random() < 0.3:
+            fields.append(fill(rng.choice(reply_t), rng))
+        n_spans += sum(len(re.findall(r"\{(\w+):", f)) - _count_keeps(f) for f in fields)
+        yield "pii", fields
+
+
+def _count_keeps(marked: str) -> int:
+    return sum(1 for k in re.findall(r"\{(\w+):", marked) if k not in PII_KINDS)
+
+
+def unseen_posts(
+    part: str,
+) -> Iterator[tuple[int, list[str], list[tuple[int, int, int, str]], list[tuple[int, int, int, str]]]]:
+    """(post id, texts, planted PII spans, keep spans), spans as (text index, start, end, kind); see ``posts_of``."""
+    for i, texts, spans in posts_of(unseen_entries(part)):
+        yield i, texts, [s for s in spans if s[3] in PII_KINDS], [s for s in spans if s[3] not in PII_KINDS]
