@@ -4,6 +4,7 @@ Usage::
 
     python bench/bench_anonymize.py [--ground-truth results/demo_site/ground_truth.jsonl
                                      --site results/demo_site/site] [--repeat 20]
+                                    [--corpus demo own heldout unseen-dev unseen-test]
 
 Corpora:
 - the demo site's ground truth, when present: planted spans (``pii`` and ``keep``) with offsets in the plain
@@ -12,6 +13,9 @@ Corpora:
   clean stage does, when the conversion keeps every character offset.
 - this project's own hand-written corpus (``tests/anonymize_corpus.py``), independent of the generator.
 - a held-out set (``tests/pii_heldout.py``) written before the recognisers were tuned for recall, not tuned on.
+- the seeded unseen set (``tests/pii_unseen.py``): ``unseen-dev`` (to tune on; its misses are printed) and
+  ``unseen-test`` (sealed: only its figures are printed, never a missed or falsely removed value). The default
+  run leaves the test part out; ask for it with ``--corpus unseen-test``.
 
 Definitions (both measured on what ``anonymize_post`` replaces for a whole post; it replaces exactly the
 spans of ``find_pii_post`` and copies every other character verbatim, which ``tests/test_anonymize.py``
@@ -42,6 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from workflow_scripts.data.anonymize import anonymize_post, find_pii_post  # noqa: E402
 
+CORPORA = ("demo", "own", "heldout", "unseen-dev", "unseen-test")
 KIND_MAP = {
     "mobile": "phone",
     "landline": "phone",
@@ -123,7 +128,23 @@ def load_own(held_out: bool = False) -> list[dict]:
     return posts
 
 
-def evaluate(posts: list[dict], name: str, repeat: int) -> dict:
+def load_unseen(part: str) -> list[dict]:
+    """A part of the seeded unseen set (``tests/pii_unseen.py``) with its planted PII and keep spans."""
+    from pii_unseen import unseen_posts
+
+    posts = []
+    for i, texts, pii, keep in unseen_posts(part):
+        keys = [("t", j) for j in range(len(texts))]
+        spans = {
+            "pii": [(keys[j], s, e, k) for j, s, e, k in pii],
+            "keep": [(keys[j], s, e, k) for j, s, e, k in keep],
+        }
+        posts.append({"id": i, "keys": keys, "texts": texts, "spans": spans})
+    return posts
+
+
+def evaluate(posts: list[dict], name: str, repeat: int, sealed: bool = False) -> dict:
+    """Recall, false removal and throughput on ``posts``; ``sealed``: print figures only, no text."""
     per_kind_total: Counter[str] = Counter()
     per_kind_hit: Counter[str] = Counter()
     kind_agree = 0
@@ -152,7 +173,7 @@ def evaluate(posts: list[dict], name: str, repeat: int) -> dict:
             per_kind_total[kind] += 1
             if all(masks[j][s:e]):
                 per_kind_hit[kind] += 1
-                if kinds_at[j][s] == kind:
+                if kinds_at[j][s] == KIND_MAP.get(kind, kind):
                     kind_agree += 1
             else:
                 t = texts[j]
@@ -199,10 +220,13 @@ def evaluate(posts: list[dict], name: str, repeat: int) -> dict:
         print(f"keep spans hit    {res['keep_span_chars_removed']:.4%}  ({keep_removed}/{keep_total} chars)")
     print(f"throughput        {res['chars_per_s'] / 1e6:.2f} M chars/s (one core, best of {repeat})")
     print("per-kind recall   " + ", ".join(f"{k} {v}" for k, v in res["per_kind_recall"].items()))
-    for line in misses[:15]:
-        print("  missed:", line.replace("\n", "⏎"))
-    for line, c in false_hits.most_common(15):
-        print(f"  false ({c}):", line.replace("\n", "⏎"))
+    if sealed:
+        print(f"  ({len(misses)} missed and {sum(false_hits.values())} false spans; sealed part, values not shown)")
+    else:
+        for line in misses[: None if name.startswith("unseen") else 15]:
+            print("  missed:", line.replace("\n", "⏎"))
+        for line, c in false_hits.most_common(15):
+            print(f"  false ({c}):", line.replace("\n", "⏎"))
     return res
 
 
@@ -212,16 +236,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site", default=None, help="site dir (default: beside the ground truth, site/)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument(
+        "--corpus",
+        nargs="+",
+        choices=CORPORA,
+        default=[c for c in CORPORA if c != "unseen-test"],
+        help="which corpora to measure (default: all but the sealed unseen-test part)",
+    )
     args = parser.parse_args(argv)
     results = []
     gt = Path(args.ground_truth)
-    if gt.exists():
+    if "demo" in args.corpus and gt.exists():
         site = Path(args.site) if args.site else gt.parent / "site"
         results.append(evaluate(load_demo(gt, site), "demo ground truth", args.repeat))
-    else:
+    elif "demo" in args.corpus:
         print(f"(no demo ground truth at {gt}; generate it with `python -m workflow_scripts.data.demo_site generate`)")
-    results.append(evaluate(load_own(), "own corpus (tests/anonymize_corpus.py)", args.repeat * 4))
-    results.append(evaluate(load_own(held_out=True), "held-out set (tests/pii_heldout.py)", args.repeat * 4))
+    if "own" in args.corpus:
+        results.append(evaluate(load_own(), "own corpus (tests/anonymize_corpus.py)", args.repeat * 4))
+    if "heldout" in args.corpus:
+        results.append(evaluate(load_own(held_out=True), "held-out set (tests/pii_heldout.py)", args.repeat * 4))
+    for part in ("dev", "test"):
+        if f"unseen-{part}" in args.corpus:
+            name = f"unseen-{part} (tests/pii_unseen.py)"
+            results.append(evaluate(load_unseen(part), name, args.repeat, sealed=part == "test"))
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -383,3 +383,31 @@ def test_held_out_set_stays_found():
                 n += 1
                 found += _covered(text, sp, s, e)
     assert n >= 150 and found / n >= 0.99
+
+
+def test_unseen_set_is_seeded_and_its_spans_are_true():
+    """tests/pii_unseen.py: the same part twice gives the same posts, the parts differ, each planted span's
+    offsets hold its value, ID numbers carry a valid check character and bank cards pass Luhn."""
+    from pii_unseen import PARTS, SLOTS, unseen_entries, unseen_posts
+
+    from workflow_scripts.data.demo_site import PII_KINDS
+    from workflow_scripts.data.pii.recognizers.numbers import id_check_ok, luhn_ok
+
+    assert list(unseen_entries("dev")) == list(unseen_entries("dev"))
+    assert list(unseen_entries("dev")) != list(unseen_entries("test"))
+    for part in PARTS:
+        kinds: set[str] = set()
+        n = 0
+        for (_label, fields), (_i, texts, pii, keep) in zip(unseen_entries(part), unseen_posts(part), strict=True):
+            values = [v for f in fields for v in re.findall(r"\{(\w+):([^{}]+)\}", f)]
+            assert [(k, texts[j][s:e]) for j, s, e, k in sorted(pii + keep)] == values
+            for j, s, e, k in pii:
+                v = texts[j][s:e]
+                kinds.add(k)
+                n += 1
+                if k == "id_card":
+                    assert id_check_ok(v.replace(" ", "")), v
+                if k == "bank_card":
+                    assert luhn_ok(re.sub(r"\D", "", v)), v
+            assert {k for *_, k in keep} <= {kind for kind, _gen in SLOTS.values()} - set(PII_KINDS)
+        assert kinds == set(PII_KINDS) and n >= 380, (part, n)
