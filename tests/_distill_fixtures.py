@@ -88,6 +88,17 @@ def write_train(path: Path, n: int = 40) -> Path:
     return path
 
 
+def billed_cost(usages: list[dict]) -> float:
+    """What PRICES bill for the usages a fake server sent, per token (an oracle apart from the teacher's code)."""
+    total = sum(
+        u["prompt_cache_hit_tokens"] * PRICES["input_cache_hit"]
+        + u["prompt_cache_miss_tokens"] * PRICES["input_cache_miss"]
+        + u["completion_tokens"] * PRICES["output"]
+        for u in usages
+    )
+    return total / 1e6
+
+
 def usage_with_cache_split(n: int) -> dict:
     """The usage DeepSeek reports for the ``n``-th reply: prompt split into context-cache hits and misses."""
     hit = 16 * (n % 4)

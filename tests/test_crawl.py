@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import http.server
 import json
 import signal
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from _http_fixtures import QuietHandler, loopback
 from parsel import Selector
 
 from workflow_scripts.common.io import InputError
@@ -142,7 +142,7 @@ class FixtureServer:
     def _handler(self):
         server = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 with server.lock:
@@ -155,33 +155,15 @@ class FixtureServer:
                     status, body = (200, file.read_bytes()) if file.is_file() else (404, b"not found")
                     if path.startswith("/question/") and server.latency:
                         time.sleep(server.latency)
-                self.send_response(status)
-                kind = "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8"
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                self.wfile.flush()
+                self.answer(status, "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8", body)
                 with server.lock:
                     server.counts[path] += 1
                     server.events.append((time.monotonic(), "end", path))
 
-            def log_message(self, *args) -> None:
-                pass
-
         return Handler
 
-    @contextlib.contextmanager
-    def serve(self):
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        httpd.daemon_threads = True
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}"
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
+    def serve(self) -> contextlib.AbstractContextManager[str]:
+        return loopback(self._handler())
 
     def question_counts(self) -> dict[str, int]:
         with self.lock:

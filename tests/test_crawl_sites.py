@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email.utils
-import http.server
 import json
 import math
 import random
@@ -29,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from _http_fixtures import QuietHandler, loopback
 from parsel import Selector
 
 from workflow_scripts.data.crawl import blocking, extract
@@ -65,7 +65,7 @@ class SiteServer:
     def _handler(self):
         server = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 route = unquote(self.path)
                 with server.lock:
@@ -79,31 +79,14 @@ class SiteServer:
                     kind, body = server.routes[route]
                 else:
                     status, headers, kind, body = 404, {}, "text/plain", b"not found"
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
                 with server.lock:
                     server.log.append((route, status, time.monotonic(), time.time(), headers))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
+                self.answer(status, kind, body, headers)
 
         return Handler
 
-    @contextlib.contextmanager
-    def serve(self):
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        httpd.daemon_threads = True
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}"
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
+    def serve(self) -> contextlib.AbstractContextManager[str]:
+        return loopback(self._handler())
 
     def hits(self, route: str) -> int:
         with self.lock:

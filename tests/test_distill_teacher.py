@@ -8,7 +8,15 @@ import sys
 import time
 
 import pytest
-from _distill_fixtures import PRICES, ROOT, ChatServer, distill_settings, train_frame, usage_with_cache_split
+from _distill_fixtures import (
+    PRICES,
+    ROOT,
+    ChatServer,
+    billed_cost,
+    distill_settings,
+    train_frame,
+    usage_with_cache_split,
+)
 
 from workflow_scripts.common.io import read_json, read_jsonl, write_jsonl
 from workflow_scripts.distill import distill as distill_step
@@ -83,13 +91,7 @@ def test_cost_is_the_apis_cache_hit_and_miss_usage_times_the_price_table(tmp_pat
     assert len(sent) == 5 and len({u["prompt_cache_hit_tokens"] for u in sent}) > 1
     for name in ("prompt_cache_hit_tokens", "prompt_cache_miss_tokens", "completion_tokens"):
         assert usage["tokens_this_run"][name] == sum(u[name] for u in sent)
-    expected = sum(
-        u["prompt_cache_hit_tokens"] * PRICES["input_cache_hit"]
-        + u["prompt_cache_miss_tokens"] * PRICES["input_cache_miss"]
-        + u["completion_tokens"] * PRICES["output"]
-        for u in sent
-    )
-    assert usage["cost"]["this_run"] == pytest.approx(expected / 1e6)
+    assert usage["cost"]["this_run"] == pytest.approx(billed_cost(sent))
     all_miss = sum(u["prompt_tokens"] * 0.55 + u["completion_tokens"] * 2.19 for u in sent) / 1e6
     assert usage["cost"]["this_run"] < all_miss  # cache hits were billed at the lower price
     assert usage["cost"]["prices_per_million"] == PRICES  # the price table and its date travel with the figure
@@ -97,7 +99,7 @@ def test_cost_is_the_apis_cache_hit_and_miss_usage_times_the_price_table(tmp_pat
     with ChatServer() as server:
         _, again = _run(tmp_path, server, n=5)
     assert server.requests == 0
-    assert again["cost"]["replayed_from_cache"] == pytest.approx(expected / 1e6) and again["cost"]["this_run"] == 0
+    assert again["cost"]["replayed_from_cache"] == pytest.approx(billed_cost(sent)) and again["cost"]["this_run"] == 0
 
 
 def test_second_run_makes_no_requests_for_cached_items(tmp_path, api_key):

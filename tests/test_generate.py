@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from _distill_fixtures import PRICES, ChatServer, usage_with_cache_split
+from _distill_fixtures import PRICES, ChatServer, billed_cost, usage_with_cache_split
 from _train_fixtures import TINY_ARCH, make_posts
 
 from workflow_scripts import coe
@@ -333,13 +333,7 @@ def test_api_generation_honours_retry_after_and_costs_the_cache_split(data, tmp_
     usage = read_json(sidecar_path(output))["facts"]["api_usage"]
     assert usage["calls_made"] == 3 and usage["transient_retries"] == 2
     sent = server.usages_sent
-    expected = sum(
-        u["prompt_cache_hit_tokens"] * PRICES["input_cache_hit"]
-        + u["prompt_cache_miss_tokens"] * PRICES["input_cache_miss"]
-        + u["completion_tokens"] * PRICES["output"]
-        for u in sent
-    )
-    assert usage["cost"]["this_run"] == pytest.approx(expected / 1e6)
+    assert usage["cost"]["this_run"] == pytest.approx(billed_cost(sent))
     assert usage["cost"]["prices_per_million"]["date"] == PRICES["date"]
 
 

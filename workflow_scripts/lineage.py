@@ -47,27 +47,6 @@ class Node:
     problems: list[str] = field(default_factory=list)
 
 
-def build_tree(artifact: str | Path, verify: bool = False, _expected: str | None = None) -> Node:
-    """Build the upstream tree of ``artifact``; with ``verify`` re-hash and note problems."""
-    path = str(artifact)
-    record = load_record(path)
-    node = Node(path=path, record=record, recorded_sha256=record["sha256"] if record else _expected)
-    exists = Path(path).exists()
-    if verify:
-        if not exists:
-            node.problems.append("missing: the file is gone")
-        else:
-            actual = sha256_path(path)
-            if record and actual != record["sha256"]:
-                node.problems.append("tampered: content differs from its provenance record")
-            if _expected and actual != _expected:
-                node.problems.append("stale: changed since the downstream artifact was built from it")
-    if record:
-        for inp in record.get("inputs", []):
-            node.parents.append(build_tree(inp["path"], verify=verify, _expected=inp["sha256"]))
-    return node
-
-
 @dataclass
 class Artifact:
     """One artifact in the lineage DAG: its record (None for a source file) and the paths it was built from."""
@@ -76,8 +55,9 @@ class Artifact:
     record: dict[str, Any] | None
     recorded_sha256: str | None
     inputs: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # missing, tampered, and stale once per consumer
     distance: int = 0  # fewest steps from the artifact the lineage was asked for
+    actual_sha256: str | None = None  # the file's bytes now (only under verify)
 
     @property
     def rule(self) -> str | None:
@@ -96,12 +76,6 @@ def build_graph(artifact: str | Path, verify: bool = False) -> dict[str, Artifac
     """Every artifact upstream of ``artifact`` once (breadth first), keyed by path; ``verify`` re-hashes."""
     target = str(artifact)
     graph: dict[str, Artifact] = {}
-    hashes: dict[str, str] = {}  # each file hashed once however many consumers read it
-
-    def current(path: str) -> str:
-        if path not in hashes:
-            hashes[path] = sha256_path(path)
-        return hashes[path]
 
     queue: list[tuple[str, str | None, str | None, int]] = [(target, None, None, 0)]  # path, expected sha, consumer
     while queue:
@@ -113,14 +87,40 @@ def build_graph(artifact: str | Path, verify: bool = False) -> dict[str, Artifac
             graph[path] = node
             if verify and not Path(path).exists():
                 node.problems.append("missing: the file is gone")
-            elif verify and record and current(path) != record["sha256"]:
-                node.problems.append("tampered: content differs from its provenance record")
+            elif verify:  # each file hashed once however many consumers read it
+                node.actual_sha256 = sha256_path(path)
+                if record and node.actual_sha256 != record["sha256"]:
+                    node.problems.append("tampered: content differs from its provenance record")
             for inp in (record or {}).get("inputs", []):
                 node.inputs.append(inp["path"])
                 queue.append((inp["path"], inp["sha256"], path, distance + 1))
-        if verify and expected and Path(path).exists() and current(path) != expected:
-            node.problems.append(f"stale: changed since {consumer} was built from it")
+        if node.actual_sha256 and expected and node.actual_sha256 != expected:
+            node.problems.append(_stale(consumer))
     return graph
+
+
+def _stale(consumer: str | None) -> str:
+    return f"stale: changed since {consumer} was built from it"
+
+
+def build_tree(artifact: str | Path, verify: bool = False) -> Node:
+    """The upstream tree of ``artifact`` (shared subtrees repeated), unfolded from ``build_graph``.
+
+    Each mention of an artifact carries its own problems and only the staleness seen by that mention's consumer.
+    """
+    graph = build_graph(artifact, verify=verify)
+
+    def unfold(path: str, expected: str | None, consumer: str | None) -> Node:
+        found = graph[path]
+        problems = [problem for problem in found.problems if not problem.startswith("stale:")]
+        if found.actual_sha256 and expected and found.actual_sha256 != expected:
+            problems.append(_stale(consumer))
+        node = Node(path, found.record, found.recorded_sha256 if found.record else expected, problems=problems)
+        for inp in (found.record or {}).get("inputs", []):
+            node.parents.append(unfold(inp["path"], inp["sha256"], path))
+        return node
+
+    return unfold(str(artifact), None, None)
 
 
 def rule_order(graph: dict[str, Artifact]) -> list[str]:
