@@ -315,6 +315,37 @@ def test_real_usage_phrases_stay_unchanged(text):
     assert anonymize_text(text) == text, find_pii(text)
 
 
+# chat and social-media lines (written here in the style of Weibo posts and chat transcripts, not copied)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#周文斌医生走了# 心里好难受",  # a #topic# names a public story, not the writer's acquaintance
+        "转发理由：#为胡晓光教授加油# 一起扛过去",
+        "#我和刘海洋的夏天#[超话] 今天也要开心",
+        "那座古寺位于南京市玄武区龙蟠路18号，明天去看看",  # where a site lies: no one lives there
+        "厂房坐落在朝阳区望京西路",
+        "这个村隶属于桂林市临桂区会仙镇",
+        "哈哈哈笑死我了[允悲]",
+        "楼主说得对，顶一个",
+    ],
+)
+def test_chat_and_social_media_lines_stay_unchanged(text):
+    assert anonymize_text(text) == text, find_pii(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("#树洞# 我男朋友周浩然总是查我手机", "name", "周浩然"),  # outside the #topic#: still a name
+        ("住5#楼3#单元的时候，家在金地格林小镇7号楼2单元803", "address", "金地格林小镇7号楼2单元803"),
+        ("我家位置挺偏，住在幸福路35号", "address", "幸福路35号"),
+    ],
+)
+def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
+    start = text.index(value)
+    assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "value"),
     [

@@ -34,7 +34,8 @@ LABELS: dict[str, str] = {
 KINDS = tuple(LABELS)
 CJK = "\u4e00-\u9fff"
 PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(LABELS.values()) + r")(\d+)\]")
-BOOK_RE = re.compile(r"《[^《》\n]{1,40}》")
+# titles whose names are public, not the writer's PII: a 《book》 and a social-media #topic# (not 3#楼5#单元)
+BOOK_RE = re.compile(r"《[^《》\n]{1,40}》|(?<![0-9A-Za-z#])#(?![\d\s#])[^#\n]{1,40}#")
 
 
 class Span(NamedTuple):

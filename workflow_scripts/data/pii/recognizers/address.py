@@ -35,6 +35,8 @@ _LEFT_STOP_WORDS = read_lexicon("address_left_stopwords.txt")
 LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟考"
 _LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_CHARS + "])")
 _LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
+# where a place lies (寺位于…, 厂部坐落在…, 村隶属于…): a site's location, not where a person lives or stays
+_SITE_FRAME = re.compile(r"(?:位于|坐落[于在]?|隶属于?|地处) ?$")
 
 
 def left_start(norm: str, end: int, max_len: int) -> int:
@@ -57,6 +59,11 @@ class AddressRecognizer(Recognizer):
     window = (8, 0)
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        for c in self._anchored(ctx):
+            if not _SITE_FRAME.search(ctx.norm, max(0, c.start - 4), c.start):
+                yield c
+
+    def _anchored(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
         if ctx.has_digit and _QUICK.search(norm):
             for m in _ANCHOR.finditer(norm):
