@@ -16,7 +16,8 @@ _ESTATE = r"(?:小区|花园|公寓|大厦|家园|苑|园|村|新村|社区|广�
 _ANCHOR = re.compile(
     rf"(?P<road>{_ROAD} ?(?:[一二三四五六七八九十东南西北中]{{1,3}}段|{_DNUM} ?(?:弄|巷|段|支路|条|里) ?)?"
     rf"{_DNUM} ?号(?:院)?)"
-    rf"|(?P<estate>{_ESTATE} ?(?:{_DNUM}|[A-Z]) ?(?:号楼|栋|幢|座|期|区)|(?:大厦|广场|中心|大楼) ?{_DNUM} ?(?:层|楼))"
+    rf"|(?P<estate>{_ESTATE} ?(?:{_DNUM}|[A-Z]) ?(?:号楼|栋|幢|座|期|区)|(?:大厦|广场|中心|大楼) ?{_DNUM} ?(?:层|楼)"
+    rf"|{_ESTATE} ?\d{{1,3}}-\d{{1,2}}-\d{{3,4}}(?![\d-]))"  # 紫薇苑29-6-1104: building-unit-room
     rf"|(?P<village>(?:村|屯|庄) ?{_DNUM} ?(?:组|队|号))"
     rf"|(?P<building>{_DNUM} ?(?:号楼|栋|幢|座) ?"
     rf"(?:{_DNUM} ?(?:单元|层|楼|室|号)|[-—]? ?\d{{3,4}}(?![\d年月日岁]))|{_DNUM}号楼)"
@@ -26,7 +27,7 @@ _TAIL = re.compile(
     rf"(?: ?(?:{_DNUM}|[A-Za-z]) ?{_UNIT})*"
     r"(?:(?<=[元楼层栋幢座]) ?[-—]? ?\d{2,5}(?![\d年月日岁号]))?"
 )
-_QUICK = re.compile(r"[\dA-Z] ?(?:号|栋|幢|座|单元|楼|层|室|弄|段|期|区|组|队)")
+_QUICK = re.compile(r"[\dA-Z] ?(?:号|栋|幢|座|单元|楼|层|室|弄|段|期|区|组|队)|\d-\d{1,2}-\d{3}")
 _ADMIN_ROAD = re.compile(rf"(?<=[省市区县镇])[{CJK}]{{1,6}}?(?:大道|大街|路|街|巷|胡同)(?:{_NUM}段)?")
 _ADMIN_GENERIC = set(read_lexicon("address_generic_areas.txt"))
 _ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alternation, read_lexicon, segmenter
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
-_BEFORE = ("在", "我是", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到", "入职",
-           "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到")  # fmt: skip
+_BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到",
+           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
@@ -55,17 +55,18 @@ _NEAR = ("附近", "旁边", "对面", "门口", "周边", "周围", "边上")
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
+_TIME_LEAD = re.compile(r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前)")
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
 
 
 def _has_subject(norm: str, start: int) -> bool:
-    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…); 津巴多正在斯坦福大学任教 or
-    实验是在…进行的 name an institution in general."""
+    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…); 津巴多正在斯坦福大学任教
+    or 实验是在…进行的 name an institution in general."""
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
-    clause = left[cut + 1 :]
+    clause = _TIME_LEAD.sub("", left[cut + 1 :])
     return 0 < len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
 
 
@@ -124,6 +125,7 @@ class OrgRecognizer(Recognizer):
         lex = _lex()
         self.generic = lex.generic
         self.suffixes = lex.suffixes
+        self.brands = set(lex.brands)  # 百度|南京分公司: a brand heads a name like a place does
         self.suffix_re = re.compile("(?:" + alternation(lex.suffixes) + ")")
 
     def validate(self, norm: str, c: Candidate) -> bool:
@@ -154,7 +156,11 @@ class OrgRecognizer(Recognizer):
             elif not tag:  # a word jieba's HMM made up: a name (博远) unless built on a function word (催着, 时刚)
                 if any(ch in _FUNCTION_CHARS for ch in word):
                     return False
-            elif not (tag in _PROPER_TAGS or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))):
+            elif not (
+                word in self.brands
+                or tag in _PROPER_TAGS
+                or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))
+            ):
                 return False
         return bool(head)
 
@@ -185,7 +191,8 @@ class BrandEmployerRecognizer(Recognizer):
     (在华为上班, 被腾讯裁员) or right after a hiring verb (入职华为, 刚进百度), so 用华为手机 or 去京东买东西 stay."""
 
     kind = "org"
-    context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是")
+    context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是",
+                      "跳槽", "应聘")  # fmt: skip
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化")  # fmt: skip
