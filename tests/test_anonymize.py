@@ -330,6 +330,13 @@ def test_real_usage_phrases_stay_unchanged(text):
         "这个村隶属于桂林市临桂区会仙镇",
         "哈哈哈笑死我了[允悲]",
         "楼主说得对，顶一个",
+        "仓库坐落江北路66号，交通方便",
+        "//@江边的李晓燕医生:转发微博",  # an @handle is a chosen public account name
+        "回复@张小北同学 :哈哈同意",
+        "酒店离钟楼和卓雅广场都不远",  # a name-like run before 广场/酒店/教堂 belongs to that place
+        "去了汉庭和莫泰酒店都满了",
+        "市第一人民医院（0731-84561234）已开设发热门诊",  # an institution's line
+        "订房电话：0755-83215678，提前一天订",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -342,6 +349,9 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("#树洞# 我男朋友周浩然总是查我手机", "name", "周浩然"),  # outside the #topic#: still a name
         ("住5#楼3#单元的时候，家在金地格林小镇7号楼2单元803", "address", "金地格林小镇7号楼2单元803"),
         ("我家位置挺偏，住在幸福路35号", "address", "幸福路35号"),
+        ("@树洞君 我前男友吴宏伟一直骚扰我", "name", "吴宏伟"),  # after the handle: still a name
+        ("前台一个叫苏婉清的服务员态度很差", "name", "苏婉清"),
+        ("有事打我手机13812345678，我晚上在", "phone", "13812345678"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

@@ -4,8 +4,8 @@
 2. Context boost: ``BOOST`` for each side (before / after) on which one of the recogniser's context words lies
    within its window, inside the same sentence (Presidio's LemmaContextAwareEnhancer, on characters).
 3. Threshold: candidates scoring below ``THRESHOLD`` are dropped; so are candidates overlapping a placeholder,
-   names/organisations/addresses inside a 《book title》 or a #topic#, and those the recogniser's ``validate``
-   (its costly checks, run only here) rejects.
+   names/organisations/addresses inside a 《book title》, a #topic# or an @handle, and those the recogniser's
+   ``validate`` (its costly checks, run only here) rejects.
 4. Overlaps: the higher score wins, then the longer span, then the kind listed first in ``KINDS``.
 5. Post level: a name found in one text of a post is replaced wherever it recurs in the post.
 """

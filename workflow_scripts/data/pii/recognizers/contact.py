@@ -7,7 +7,12 @@ from collections.abc import Iterator
 
 from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, digits, read_lexicon
 
-_HOTLINE_WORDS = re.compile(r"热线|援助|干预|危机|救助|急救|报警|求助|希望24|生命线|心理咨询中心|服务电话|12356|12355")
+# an institution's line, not a person's: hotlines, enquiry/booking desks, a number in brackets after an
+# institution (黄陂区人民医院（027-…）)
+_HOTLINE_WORDS = re.compile(
+    r"热线|援助|干预|危机|救助|急救|报警|求助|希望24|生命线|心理咨询中心|服务电话|咨询电话|客服|订房|预订|官方|举报电话"
+    r"|值班电话|12356|12355|(?:医院|中心|酒店|宾馆|政府|委员会|指挥部)[(（]$"
+)
 
 
 class PhoneRecognizer(Recognizer):

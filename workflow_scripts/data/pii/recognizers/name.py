@@ -96,6 +96,7 @@ class _Lex:
         self.stop = set(read_lexicon("name_stopwords.txt"))
         self.nick_stop = set(read_lexicon("nickname_stopwords.txt"))
         self.famous = set(read_lexicon("famous_names.txt"))
+        self.place_heads = read_lexicon("name_place_heads.txt")
 
 
 class NameRecognizer(Recognizer):
@@ -131,6 +132,10 @@ class NameRecognizer(Recognizer):
         for name in lex.famous:
             self.famous_by_first.setdefault(name[0], []).append(name)
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
+
+    def validate(self, norm: str, c: Candidate) -> bool:
+        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店)."""
+        return not norm.startswith(self.lex.place_heads, c.end)
 
     # ------------------------------------------------------------------ candidate shapes
     def _surname_end(self, norm: str, pos: int) -> int:
