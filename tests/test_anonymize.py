@@ -312,6 +312,8 @@ def test_no_false_positive(text):
         "后来我们宿舍学校说",  # 我们 + a place in a school, not a school's name
         "我们学校的心理咨询中心",
         "2020-3-12那天",
+        "打400-820-8820问了半天",  # 400/800 numbers belong to companies
+        "客服电话800-810-1234一直占线",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -395,6 +397,11 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("在百度南京分公司做销售", "org", "百度南京分公司"),  # a brand heads the name like a place
         ("寄到紫薇苑29-6-1104", "address", "紫薇苑29-6-1104"),  # building-unit-room
         ("单位电话0351 7730 904", "phone", "0351 7730 904"),  # seven local digits written 4 + 3
+        ("我在蔚来汽车上班", "org", "蔚来汽车"),  # a brand with its industry word
+        ("我在腾讯成都研发中心上班", "org", "腾讯成都研发中心"),  # a brand with a branch
+        ("我在上海永信贸易有限公司上班", "org", "上海永信贸易有限公司"),  # jieba cuts 上|海…; the place is one word
+        ("后来跳槽到郑州华达建筑工程有限公司。", "org", "郑州华达建筑工程有限公司"),
+        ("搬到桃源居23-3-104以后", "address", "桃源居23-3-104"),  # building-unit-room after any estate name
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

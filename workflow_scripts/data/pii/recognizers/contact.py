@@ -16,8 +16,9 @@ _HOTLINE_WORDS = re.compile(
 
 
 class PhoneRecognizer(Recognizer):
-    """Mobile numbers (1[3-9] + 9 digits), landlines with an area code, 400/800 numbers and, next to a phone
-    word, local numbers. Public hotlines (``hotline_whitelist.txt`` or a hotline word nearby) are kept."""
+    """Mobile numbers (1[3-9] + 9 digits), landlines with an area code and, next to a phone word, local
+    numbers. Public hotlines (``hotline_whitelist.txt`` or a hotline word nearby) are kept, and so are 400/800
+    numbers: they belong to companies and hotlines (customer service), never to a person."""
 
     kind = "phone"
     context_before = ("电话", "手机", "号码", "座机", "固话", "联系", "打", "拨", "call", "Tel", "tel")
@@ -30,7 +31,6 @@ class PhoneRecognizer(Recognizer):
         r"(?:[2-9]\d{2,3}[ -]?\d{4}|[2-9]\d{6,7}|[2-9]\d{3}[ -]\d{3})"  # 7730 904: seven digits as 4 + 3
         r"(?: ?(?:转|-|ext\.?|分机|#) ?\d{1,6})?(?![0-9])"
     )
-    SERVICE = re.compile(r"(?<![0-9])[48]00[ -]?\d{3}[ -]?\d{4}(?![0-9])")
     LOCAL = re.compile(r"(?<![0-9.])(?<!\d[ -])(?:[2-9]\d{6,7}|[2-9]\d{2,3}[ -]\d{4})(?![0-9.])")
 
     def __init__(self) -> None:
@@ -51,7 +51,7 @@ class PhoneRecognizer(Recognizer):
         if not ctx.has_digit or not self.RUN.search(ctx.norm):
             return
         norm = ctx.norm
-        for rx, score, mobile in ((self.MOBILE, 0.85, True), (self.LANDLINE, 0.7, False), (self.SERVICE, 0.3, False)):
+        for rx, score, mobile in ((self.MOBILE, 0.85, True), (self.LANDLINE, 0.7, False)):
             for m in rx.finditer(norm):
                 if not self._hotline(norm, *m.span(), mobile):
                     yield self.cand(*m.span(), score)

@@ -12,7 +12,7 @@ from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alter
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到",
-           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到")  # fmt: skip
+           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
@@ -143,7 +143,9 @@ class OrgRecognizer(Recognizer):
         ):
             return False
         head = ""
-        for word, tag in seg.tagged_words(span):
+        # a place name opening the span is one word, whatever jieba makes of it in context (上|海瑞|丰贸易)
+        lead = next((k for k in (4, 3, 2) if seg.tags.get(span[:k], "") == "ns" and len(span) > k), 0)
+        for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
             if tag in _FUNCTION_TAGS and not (tag == "m" and _ORDINAL.fullmatch(word)):
                 return False
             if head or word in self.generic or any(word in x for x in self.suffixes):
@@ -200,9 +202,17 @@ class BrandEmployerRecognizer(Recognizer):
 
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
+        # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
+        self.tail = re.compile(
+            r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司)?"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店))?"
+        )
 
     HIRED = ("入职", "加入", "刚进", "跳槽到", "跳槽去", "考进", "应聘到")
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        for m in self.rx.finditer(ctx.norm):
-            yield self.cand(*m.span(), 0.3 if ctx.norm.endswith(self.HIRED, 0, m.start()) else 0.0)
+        norm = ctx.norm
+        for m in self.rx.finditer(norm):
+            t = self.tail.match(norm, m.end())
+            e = t.end() if t and not any(c in LEFT_STOP_CHARS for c in t.group()) else m.end()
+            yield self.cand(m.start(), e, 0.3 if norm.endswith(self.HIRED, 0, m.start()) else 0.0)
