@@ -314,6 +314,7 @@ def test_no_false_positive(text):
         "2020-3-12那天",
         "打400-820-8820问了半天",  # 400/800 numbers belong to companies
         "客服电话800-810-1234一直占线",
+        "2019年8月我第一次去看心理医生",  # a year and month without a birth word
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -402,6 +403,11 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("我在上海永信贸易有限公司上班", "org", "上海永信贸易有限公司"),  # jieba cuts 上|海…; the place is one word
         ("后来跳槽到郑州华达建筑工程有限公司。", "org", "郑州华达建筑工程有限公司"),
         ("搬到桃源居23-3-104以后", "address", "桃源居23-3-104"),  # building-unit-room after any estate name
+        ("QQ 号 2750193846", "qq", "2750193846"),
+        ("加我Q 51729384", "qq", "51729384"),
+        ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
+        ("我是1999年8月出生的", "birthday", "1999年8月"),  # year and month, next to a birth word
+        ("在美团送外卖", "org", "美团"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

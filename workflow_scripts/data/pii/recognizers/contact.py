@@ -94,8 +94,8 @@ class QQRecognizer(Recognizer):
 
     kind = "qq"
     RX = re.compile(
-        r"(?:QQ|qq|Qq|qQ|扣扣|抠抠|企鹅号?|球球|[Qq]号|(?<![A-Za-z])[Qq](?= ?[:：]))"
-        r"(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
+        r"(?:QQ|qq|Qq|qQ|扣扣|抠抠|企鹅号?|球球|[Qq]号|(?<![A-Za-z])[Qq](?= ?[:：])|加我?[Qq](?= ?\d))"
+        r" ?(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
     )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
@@ -113,7 +113,7 @@ class WeChatRecognizer(Recognizer):
     RX = re.compile(
         r"(?<![A-Za-z])(?:微信号?|微信ID|微信id|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|微[Xx]|weixin|[Ww]e[Cc]hat"
         r"|加我?[Vv]|[Vv](?= ?[:：]))"
-        r"(?:号码|号|ID|id)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
+        r"(?:号码|号|ID|id|搜索?)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
     )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:

@@ -14,7 +14,7 @@ _CN = "一二三四五六七八九十"
 
 
 class BirthDateRecognizer(Recognizer):
-    """Full and short dates (1995年3月12日, 1998-07-15, 19970615, 95年3月12号, 3月12号, 一九九零年五月八日),
+    """Full and short dates (1995年3月12日, 1998-07-15, 19970615, 95年3月12号, 3月12号, 一九九零年五月八日, 1999年8月),
     each a birthday only when the context boost from a birth word lifts it over the threshold."""
 
     kind = "birthday"
@@ -27,6 +27,7 @@ class BirthDateRecognizer(Recognizer):
         rf"|(?<![0-9])(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])"
         rf"|(?<![0-9.])(?:19|20)?\d{{2}}([./-]){_M}\1{_D}(?![0-9]|\.\d)"
         rf"|[一二〇零○九八七六五四三]{{2,4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}[日号]?"
+        rf"|(?<![0-9])(?:19|20)\d{{2}} ?年 ?{_M} ?月(?! ?[0-9{_CN}])"  # 1999年8月出生: year and month
     )
 
     BORN = r"生(?:[的，。,.!！]|$)"  # 我1990年1月1日生。(not 生病, 生活)
