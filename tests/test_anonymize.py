@@ -315,6 +315,7 @@ def test_no_false_positive(text):
         "打400-820-8820问了半天",  # 400/800 numbers belong to companies
         "客服电话800-810-1234一直占线",
         "2019年8月我第一次去看心理医生",  # a year and month without a birth word
+        "2019年8月，他过生日那天",  # a year and month with a birth word further away
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
