@@ -316,6 +316,19 @@ def test_no_false_positive(text):
         "客服电话800-810-1234一直占线",
         "2019年8月我第一次去看心理医生",  # a year and month without a birth word
         "2019年8月，他过生日那天",  # a year and month with a birth word further away
+        # ordinary words after a surname or in a greeting's place; the name odds or a word check keep them
+        "父亲向男友借钱",  # 男友 is a word, not a given name after 向
+        "连朋友都做不成",
+        "向朋友倾诉",
+        "跟宿友处不来",
+        "女儿刚刚离婚",  # a doubled character after a relation word that is a word
+        "谢谢谢谢，",
+        "老公，你在哪",
+        "阿姨您好，我想问",
+        "宝贝，谢谢你",
+        "明明，你听我说",
+        "抱抱自己。",
+        "于是昨天又哭了",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -377,6 +390,17 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
         ("我哥周俊欠了很多网贷", "name", "周俊"),  # 欠 is no name character
+        # cue-less names found by their name odds (name_odds.py) in a person frame
+        ("我和于红是高中同桌", "name", "于红"),  # 于 is mostly a preposition
+        ("昨天向晴又没来上课", "name", "向晴"),
+        ("前天方丽娟又在群里骂我", "name", "方丽娟"),
+        ("上周白冰约我吃饭", "name", "白冰"),
+        ("舒婷说她很想家", "name", "舒婷"),
+        # names someone is addressed by, without a surname, and a doubled nickname after a relation word
+        ("静怡，谢谢你陪我聊天", "name", "静怡"),
+        ("抱抱小雪。", "name", "小雪"),
+        ("张伟你好，我也是这样", "name", "张伟"),  # a dictionary word tagged as a person, greeted
+        ("好朋友琳琳最近不理我", "name", "琳琳"),
         ("手机15900112233，白天能接", "phone", "15900112233"),
         ("家里座机0371-65432109", "phone", "0371-65432109"),
         ("邮箱 sunny.day99@foxmail.com", "email", "sunny.day99@foxmail.com"),
@@ -414,6 +438,18 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
 def test_pii_in_real_looking_contexts(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_name_odds_separate_names_from_text():
+    """ngender's given-name table against jieba's character frequencies: 芳 is a name character, 的 is text;
+    王芳 is a name, 同时 and 都笑 are text, and a function-word surname (于) scores below a common one (王)."""
+    from workflow_scripts.data.pii.analyzer import recognizers
+    from workflow_scripts.data.pii.recognizers.name import NameRecognizer
+
+    odds = next(r for r in recognizers() if isinstance(r, NameRecognizer)).odds
+    assert odds.char("芳") > 2 > -2 > odds.char("的")
+    assert odds.name("王", "芳") > 5 and odds.name("同", "时") < 0 and odds.name("都", "笑") < 0
+    assert odds.surname("于") < odds.surname("王") and odds.surname("欧阳") > 0
 
 
 def test_validators():

@@ -13,6 +13,14 @@ validation -> analyzer -> anonymizer) but only run the segmenter on the few cand
 
 Names and organisations need evidence beyond a surname character or a suffix (see ``recognizers/name.py``
 and ``recognizers/org.py``): precision on real posts matters as much as recall on planted PII.
+
+Names without a cue word are weighed by a statistical score, their name odds (``recognizers/name_odds.py``):
+how much likelier the characters are in a real person's name (ngender's per-character table of real given
+names, a pinned package that ships it) than in running text (jieba's dictionary), plus the surname's rank.
+It replaced jieba.posseg's HMM tag ``nr``, which read few unseen names as persons. Statistical taggers that
+ship their weights were measured on name cases: jiagu 0.2.3's NER (a character perceptron) missed most
+names in short frames (于芳, 张伟 in 昨天见到了张伟和李娜), and the others (LAC, HanLP, LTP) cannot run
+offline here. bench/README.md has the figures.
 """
 
 from workflow_scripts.data.pii.analyzer import find_pii, find_pii_post

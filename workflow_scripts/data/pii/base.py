@@ -142,7 +142,6 @@ class Segmenter:
         self._cut = jieba.lcut
         self.freq: dict[str, int] = jieba.dt.FREQ
         self.tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
-        self._pos = jieba.posseg.lcut
 
     def bounds(self, norm: str, start: int, end: int, pad: int = 6) -> set[int]:
         """Word boundaries (absolute offsets) of jieba's segmentation of ``norm`` around ``start:end``."""
@@ -158,44 +157,6 @@ class Segmenter:
         """Neither end of ``start:end`` cuts a word (同时也: 时也 would cut 同时)."""
         b = self.bounds(norm, start, end)
         return start in b and end in b
-
-    def tokens(self, norm: str, start: int, end: int, pad: int = 4) -> list[tuple[str, str]]:
-        """(word, dictionary tag) tokens that exactly cover ``norm[start:end]`` in its window ([] if a word
-        crosses either end); the tag is "" for a word that jieba's HMM put together (a new word)."""
-        ws = max(0, start - pad)
-        pos = ws
-        out: list[tuple[str, str]] = []
-        for word in self._cut(norm[ws : min(len(norm), end + pad)]):
-            nxt = pos + len(word)
-            if pos < start < nxt or pos < end < nxt:
-                return []
-            if start <= pos and nxt <= end:
-                out.append((word, self.tags.get(word, "")))
-            pos = nxt
-            if pos >= end:
-                break
-        return out
-
-    def person_word(self, norm: str, start: int, end: int, strict: bool = False) -> bool:
-        """``norm[start:end]`` is one word that jieba reads as a person: tagged ``nr`` in its dictionary (and
-        rare: frequent ``nr`` words are mostly not names), or a new word its HMM put together; with
-        ``strict``, a new word must also be tagged ``nr`` by jieba.posseg's HMM tagger (about 10 ms a call on
-        unknown characters, so it runs last and on a short window)."""
-        toks = self.tokens(norm, start, end)
-        if len(toks) != 1:
-            return False
-        word, tag = toks[0]
-        if tag:
-            return tag.startswith("nr") and not self.is_word(word)
-        if not strict:
-            return True
-        ws = max(0, start - 2)
-        pos = ws
-        for pair in self._pos(norm[ws : end + 2]):
-            if pos == start:
-                return pair.word == word and pair.flag.startswith("nr")
-            pos += len(pair.word)
-        return False
 
     def glued_word(self, norm: str, end: int, pad: int = 4) -> str:
         """The word of jieba's segmentation that crosses ``end`` ("" if ``end`` is a word boundary)."""

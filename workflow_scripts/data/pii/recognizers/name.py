@@ -1,19 +1,19 @@
 """Person names. A surname character is not evidence: 同时也, 和朋友, 对方真 all start with one. A candidate
-(surname + one or two given-name characters, a 小X/老X nickname, or a given name after 我叫) is proposed only
-with evidence, and must agree with jieba's word segmentation (it may not cut a dictionary word, and may not be
-an ordinary word itself):
+(surname + one or two given-name characters, a 小X/老X/阿X or doubled nickname, or a given name after 我叫) is
+proposed only with evidence, and must agree with jieba's word segmentation (it may not cut a dictionary word,
+and may not be an ordinary word itself):
 
 - a naming cue (我叫, 名叫, 我的名字是, 叫我): the strongest; a given name alone is enough;
 - a self-introduction (大家好，我是李明，): a full name closed by punctuation;
 - a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional) followed by a full name or nickname;
 - a title after a full name (黄晓东老师; a surname + title alone, 王老师, is kept: it names no one here);
-- a greeting or address (王芳你好, 亲爱的李明：);
-- a person frame (和…分手, …总是骂我) plus jieba reading the candidate as a person: a word its dictionary
-  tags ``nr`` (and rare), a new word its HMM segmenter puts together, or surname + such pieces.
-A surname that is mostly an ordinary character (surnames_ambiguous.txt: 和, 都, 高) needs more: no word of
-its own after it (连|蓝牙) and, for those that are mostly function words, jieba.posseg's HMM tag ``nr``
-(its tagger costs ~10 ms a call on unknown characters, so it runs last, for these candidates only).
-Public figures (famous_names.txt) are kept. Other mentions of a found name are replaced by the analyzer.
+- a greeting or address (王芳你好, 亲爱的李明：; a given name or nickname alone: 俊雯，谢谢你, 抱抱小雨。);
+- a person frame (和…分手, …总是骂我, 昨天…又) and name odds: how much likelier the reading is as a name than
+  as running text (``name_odds.py``: given-name character frequencies from ngender's table of real names
+  against character frequencies of jieba's dictionary, and the surname's rank).
+A surname that is mostly an ordinary character (surnames_ambiguous.txt: 连, 宿) or a function word (和, 于,
+向) needs higher odds, and its given name may not be a word of its own (向|男友). Public figures
+(famous_names.txt) are kept. Other mentions of a found name are replaced by the analyzer.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from workflow_scripts.data.pii.base import (
     read_lexicon,
     segmenter,
 )
+from workflow_scripts.data.pii.recognizers.name_odds import NameOdds
 
 # after these a given name alone (雨桐, 浩然) is a name when the clause ends after it
 _NAMING = [
@@ -77,10 +78,23 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
+    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
+# words a reply addresses someone after (抱抱小雨。): the name then closes the clause
+_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油")
 _NAME_TAGS = ("nr", "ns", "nz")
+# name log odds (name_odds.py) a cue-less reading needs with one or two person frames around it (a clause start
+# alone is none: public figures open clauses too), and the margin added for a surname that is mostly a function
+# word (于, 向, 和) or an ordinary character (宿, 连)
+_ODDS_BY_FRAMES = {1: 1.0, 2: 0.0}
+_FUNCTION_SURNAME_MARGIN = 2.0
+_AMBIGUOUS_SURNAME_MARGIN = 1.0
+_GIVEN_CHAR_ODDS = 2.0
+# a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
+_VOCATIVE_GIVEN_ODDS = 4.0
+_VOCATIVE_CHAR_ODDS = 1.0
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
@@ -107,6 +121,9 @@ class NameRecognizer(Recognizer):
     def __init__(self) -> None:
         self.lex = lex = _Lex()
         self.seg = segmenter()
+        self.odds = NameOdds(self.seg.freq, [s for s in read_lexicon("surnames.txt") if len(s) == 1])
+        # given-name characters: the hand list, and every character far likelier in names than in text (翔, 芃)
+        self.given = lex.given | {c for c in self.odds.given_chars() if self.odds.char(c) >= _GIVEN_CHAR_ODDS}
         self.naming_re = re.compile(rf"(?:{alternation(_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
@@ -117,7 +134,7 @@ class NameRecognizer(Recognizer):
         # cue-less names start after a frame word (和王芳) or at a clause start; those with a frame word after
         # them (王芳说) are found by looking back from each frame word (_bare)
         surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
-        given = rf"[{''.join(sorted(lex.given))}小]"
+        given = rf"[{''.join(sorted(self.given))}小]"
         self.free_res = (
             re.compile(rf"(?:{alternation(_FRAME_BEFORE + _GREETING_BEFORE)})(?P<s>{surname})(?={given})"),
             re.compile(rf"(?:^|[{_CLAUSE_START}])(?P<s>{surname})(?={given})", re.M),
@@ -131,6 +148,12 @@ class NameRecognizer(Recognizer):
         self.famous_by_first: dict[str, list[str]] = {}
         for name in lex.famous:
             self.famous_by_first.setdefault(name[0], []).append(name)
+        # where a name someone is addressed by may stand: two or three characters opening a clause before a
+        # greeting, or closing one after a word of address
+        self.greeted_re = re.compile(
+            rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M
+        )
+        self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})(?=[{CJK}]{{2,3}}(?:[{_CLAUSE_END}]|$))")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
@@ -146,7 +169,7 @@ class NameRecognizer(Recognizer):
     def _famous_at(self, norm: str, pos: int, name: str) -> bool:
         """A public figure's name at ``pos`` that is not the start of a longer name (孙子, but not 孙子墨)."""
         end = pos + len(name)
-        return norm.startswith(name, pos) and (len(name) >= 3 or norm[end : end + 1] not in self.lex.given)
+        return norm.startswith(name, pos) and (len(name) >= 3 or norm[end : end + 1] not in self.given)
 
     def _ordinary(self, w: str) -> bool:
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
@@ -163,9 +186,9 @@ class NameRecognizer(Recognizer):
             given = norm[s_end : s_end + n]
             if len(given) != n or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
                 continue
-            if given[0] not in self.lex.given and not (given[0] == "小" and n == 2):
+            if given[0] not in self.given and not (given[0] == "小" and n == 2):
                 continue
-            if n == 2 and given[1] not in self.lex.given:
+            if n == 2 and given[1] not in self.given:
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
@@ -199,19 +222,19 @@ class NameRecognizer(Recognizer):
         head = norm[pos : s_end + 1]
         # 孙文|静, 徐海|燕 (a word jieba tags as a name or place, then a name character) is still one name, and
         # so is one led by a rare word (苏志|强)
-        name_word = self.seg.tags.get(head, "").startswith(_NAME_TAGS) and norm[e - 1] in self.lex.given
+        name_word = self.seg.tags.get(head, "").startswith(_NAME_TAGS) and norm[e - 1] in self.given
         word_first = e - s_end == 2 == s_end - pos + 1 and self.seg.is_word(head) and not name_word
         word_first = word_first and self.seg.freq.get(head, 0) >= 50
         if word_first and not (strong and self._closed(norm, e)):
             return False
-        if e - s_end == 2 and norm[e - 1] not in self.lex.given and e - 1 in self.seg.bounds(norm, pos, e):
+        if e - s_end == 2 and norm[e - 1] not in self.given and e - 1 in self.seg.bounds(norm, pos, e):
             return False  # 周俊|欠了, 蒋涛|拉黑: a last character that is no name character and a word of its own
         b = self.seg.bounds(norm, pos, e)
         if not self._starts_word(norm, pos, b):
             return False
         if e not in b and self.seg.freq.get(self.seg.glued_word(norm, e)):
             return False  # 钱|可是: the end cuts a dictionary word
-        if norm[e - 1] in self.lex.given and (self._closed(norm, e) or e not in b):
+        if norm[e - 1] in self.given and (self._closed(norm, e) or e not in b):
             return True  # pinned by what follows, or only the HMM glued the name to it (周俊欠了)
         return e in b
 
@@ -233,59 +256,37 @@ class NameRecognizer(Recognizer):
             # closed by a person's verb rather than punctuation: the given name may not be a word (舍友和男友分手)
             named = role and self._closed(norm, e)
             named = named and (norm[e : e + 1] in _CLAUSE_END or len(given) == 1 or not self.seg.freq.get(given))
-            if named and all(c in self.lex.given for c in given):
+            if named and all(c in self.given for c in given):
                 return e
         return 0
 
     def _person_like(self, norm: str, pos: int, end: int) -> bool:
-        """An ambiguous surname (连, 任) may not be followed by a word (连|蓝牙); after one that is mostly a
-        function word (和, 都, 同, 那) the given name must also be name characters, or jieba.posseg's tagger
-        must read one person word (那|明明, 都|笑, 和|朋友)."""
-        if self._surname_end(norm, pos) == pos + 2 or norm[pos] not in self.lex.ambiguous:
+        """After a cue, a surname that is mostly an ordinary character (连, 任) or a function word (和, 都, 那)
+        needs a reading likelier as a name than as text (都|笑, 和|朋友 are not), whose given name is no word of its
+        own (向|男友, 连|蓝牙)."""
+        s_end = self._surname_end(norm, pos)
+        margin = self._surname_margin(norm[pos:s_end])
+        if not margin:
             return True
-        given = norm[pos + 1 : end]
-        if norm[pos] not in self.function_surnames:  # 连|蓝牙: the given name may not be a word of its own
-            if len(given) == 1:  # 苗|壮: a frequent character as a one-character given name, if the tagger agrees
-                return self.seg.freq.get(given, 0) < 100 or self.seg.person_word(norm, pos, end, strict=True)
-            return self.seg.freq.get(given, 0) < 100 or self.seg.tags.get(given, "").startswith("nr")
-        plain = len(given) == 2 and all(c in self.lex.given for c in given)
-        plain = plain and (not self.seg.freq.get(given) or self.seg.tags.get(given, "").startswith("nr"))
-        # two name characters that make no word of their own (那|唯美 do; 都|笑, 和|新 are too short to tell)
-        return plain or (self.seg.freq.get(given, 0) < 50 and self.seg.person_word(norm, pos, end, strict=True))
-
-    def _person_tagged(self, norm: str, pos: int, end: int) -> bool:
-        """jieba reads ``norm[pos:end]`` as a person: one word tagged ``nr`` (蒋涛) or one its HMM made up
-        (韩子墨), or ``nr`` words or a surname followed by name-like pieces (马|俊杰, 宋诗|涵, 仇|昕|玥)."""
-        # the dictionary segmentation first; where its HMM glues the name to the next word (秦|浩在), the tagger
-        # where the HMM glued the name to a neighbour (我和林|欣怡, 彭文|博拉), the name segmented on its own;
-        # _end_agrees has already refused a dictionary word cut at either end (钱|可是)
-        tokens = self.seg.tokens(norm, pos, end) or self.seg.tagged_words(norm[pos:end])
-        if len(tokens) == 1:
-            return tokens[0][1].startswith("nr") or not tokens[0][1]
-        first = tokens[0]
-        if not (first[1].startswith("nr") or not first[1] or self._surname_end(norm, pos) == pos + len(first[0])):
-            return False
-        # each piece is one character, tagged nr, rare (沐阳), or doubled (婷婷); 学长, 小姨 are words
-        return all(
-            len(w) == 1
-            or tag.startswith(_NAME_TAGS)
-            or self.seg.freq.get(w, 0) < 100
-            or (len(w) == 2 and w[0] == w[1])
-            for w, tag in tokens[1:]
-        ) and not self._ordinary(norm[pos:end])
+        given = norm[s_end:end]
+        return self.odds.name(norm[pos:s_end], given) >= margin and (len(given) < 2 or not self.seg.is_word(given))
 
     def _nickname(self, norm: str, pos: int) -> int:
-        """小王 / 老李 / 阿杰 (and 小雨雨): a nickname after a relation word."""
+        """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡): a nickname after a relation word."""
+        if norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and norm[pos] in self.given:  # 闺蜜凡凡
+            end = pos + 2
+            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self.seg.is_word(norm[pos:end])
+            return end if named and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
         if norm[pos : pos + 1] not in "小老阿":
             return 0
         x = norm[pos + 1 : pos + 2]
         if not x or norm[pos : pos + 2] in self.lex.nick_stop or norm[pos : pos + 3] in self.lex.nick_stop:
             return 0
         surname = x in self.lex.single and x not in self.lex.ambiguous
-        if x in "一二三四五六七八九十" or not (surname or x in self.lex.given) or (norm[pos] == "老" and not surname):
+        if x in "一二三四五六七八九十" or not (surname or x in self.given) or (norm[pos] == "老" and not surname):
             return 0
         end = pos + 2 + (norm[pos + 2 : pos + 3] == x)
-        return end if end == len(norm) or norm[end] not in self.lex.given else 0  # 小雨 but not 小雨伞
+        return end if end == len(norm) or norm[end] not in self.given else 0  # 小雨 but not 小雨伞
 
     def _tagged_word(self, norm: str, pos: int) -> int:
         """After a relation word: a frequent dictionary word tagged as a name (李强) is a name when a person
@@ -314,7 +315,7 @@ class NameRecognizer(Recognizer):
             return end  # 名叫李四
         # a given name, a nickname, or an unlisted surname + two given-name characters (习小明)
         skip = 1 if (run[0] in "小阿" and len(run) >= 2) or (len(run) == 3 and not weak) else 0
-        if not all(c in self.lex.given or c == "小" for c in run[skip:]) or (weak and norm[end : end + 1] in "?？"):
+        if not all(c in self.given or c == "小" for c in run[skip:]) or (weak and norm[end : end + 1] in "?？"):
             return 0  # 叫我交电费, 把我叫进屋里, 才叫我爱家？: an order or a question, not a name
         return 0 if self.seg.freq.get(run, 0) >= _COMMON or run in self.lex.famous else end
 
@@ -350,42 +351,72 @@ class NameRecognizer(Recognizer):
                         yield self.cand(pos, m.start(), 0.75)
                     break
         yield from self._bare(norm)
+        yield from self._vocatives(norm)
+
+    def _addressed(self, norm: str, pos: int) -> int:
+        """The end of a two-character name someone is addressed by at ``pos`` (0 if none): a nickname (小雨,
+        阿敏, 凡凡), a given name alone whose characters are name-like (俊雯; not 宝贝, an ordinary word), or a
+        full name jieba's dictionary tags as a person (李鹏)."""
+        s_end = self._surname_end(norm, pos)
+        tagged = [
+            w
+            for w in (norm[pos : pos + 3], norm[pos : pos + 2])
+            if s_end and self.seg.tags.get(w, "").startswith("nr") and all(c in self.given for c in w[s_end - pos :])
+        ]
+        w = tagged[0] if tagged else norm[pos : pos + 2]
+        if tagged:
+            named = w[0] != w[1] and w not in self.lex.famous
+        elif len(w) < 2 or not all(c in self.given or c in "小阿" for c in w) or w in self.lex.nick_stop:
+            return 0
+        elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
+            named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
+            named = named and (w[0] != w[1] or not self.seg.is_word(w))
+        else:
+            named = self.odds.given(w) >= _VOCATIVE_GIVEN_ODDS and not self._ordinary(w)
+        return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
+
+    def _vocatives(self, norm: str) -> Iterator[Candidate]:
+        """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你)
+        or closing one after a word of address (抱抱小雨。)."""
+        for m in self.greeted_re.finditer(norm):
+            e = self._addressed(norm, m.end())
+            if e and _GREETING_AFTER.match(norm, e):
+                yield self.cand(m.end(), e, 0.75)
+        for m in self.addressed_re.finditer(norm):
+            e = self._addressed(norm, m.end())
+            if e and self._closed(norm, e):
+                yield self.cand(m.end(), e, 0.75)
+
+    def _surname_margin(self, surname: str) -> float:
+        """Extra odds a cue-less name needs when its surname is mostly an ordinary character (宿, 连) or a
+        function word (于, 向, 和)."""
+        if surname in self.function_surnames:
+            return _FUNCTION_SURNAME_MARGIN
+        return _AMBIGUOUS_SURNAME_MARGIN if surname in self.lex.ambiguous else 0.0
 
     def _bare(self, norm: str) -> Iterator[Candidate]:
-        """Names without a cue word: a greeting (王芳你好) or a person frame confirmed by the tagger."""
+        """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
+        (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
         starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
         for m in _FRAME_AFTER.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
             for pos in range(max(0, m.start() - 4), m.start() - 1):
-                s_end = self._surname_end(norm, pos)
-                if s_end and m.start() - s_end in (1, 2) and (norm[s_end] in self.lex.given or norm[s_end] == "小"):
+                if self._surname_end(norm, pos) and m.start() - self._surname_end(norm, pos) in (1, 2):
                     starts.add(pos)
         for pos in sorted(starts):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(_GREETING_BEFORE, 0, pos)
             before = norm.endswith(_FRAME_BEFORE, 0, pos)
-            ends = self.full_names(norm, pos)
-            for e in ends:
-                greeting = start_ok and _GREETING_AFTER.match(norm, e)
-                if not (greeting or before or _FRAME_AFTER.match(norm, e)):
-                    continue
-                if not self._end_agrees(norm, pos, e):
-                    continue  # 过程|中: without a cue word the name may not start inside a word
-                if self._surname_end(norm, pos) == pos + 1 and norm[pos] in self.lex.ambiguous:
-                    # 高洋, 帅帅的: not a doubled character, and either one word tagged nr, or name characters
-                    # framed on both sides (我被于芳拉黑); a given name of one frequent character needs a person's
-                    # verb after it (方辉说; not 把钱给花光了); a compound surname (司马, 上官) is no ordinary
-                    # character
-                    rare = self.seg.freq.get(norm[pos + 1 : e], 0) < 100
-                    tagged = norm[e - 1] != norm[e - 2] and (rare or (e - pos == 2 and _FRAME_AFTER.match(norm, e)))
-                    both = before and _FRAME_AFTER.match(norm, e) and self._person_like(norm, pos, e)
-                    # a surname that is rarely a function word (车, 仇) with name characters before a person's verb
-                    named = norm[pos] not in self.function_surnames and _FRAME_AFTER.match(norm, e)
-                    named = named and all(c in self.lex.given for c in norm[pos + 1 : e])
-                    tagged = tagged and (both or named or self.seg.person_word(norm, pos, e, strict=True))
+            s_end = self._surname_end(norm, pos)
+            if norm[pos:s_end] in _FRAME_BEFORE:
+                continue  # 和文涛合租: 和 is the frame word, not the surname
+            for e in self.full_names(norm, pos):
+                if start_ok and _GREETING_AFTER.match(norm, e):
+                    frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
-                    tagged = self._person_tagged(norm, pos, e)
-                # 向明你好: a greeting that opens the text or a clause is cue enough for name characters
-                hello = greeting and norm.startswith(("你好", "您好"), e)
-                hello = hello and all(c in self.lex.given for c in norm[pos + 1 : e])
-                if tagged or (greeting and (hello or self._person_like(norm, pos, e))):
-                    yield self.cand(pos, e, 0.75 if greeting else 0.6)
+                    frames = bool(before) + bool(_FRAME_AFTER.match(norm, e))
+                if not frames or not self._end_agrees(norm, pos, e):
+                    continue  # 过程|中: without a cue word the name may not start inside a word
+                margin = self._surname_margin(norm[pos:s_end])
+                if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= _ODDS_BY_FRAMES[frames] + margin:
+                    # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
+                    yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
                     break
