@@ -354,6 +354,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "去了汉庭和莫泰酒店都满了",
         "市第一人民医院（0731-84561234）已开设发热门诊",  # an institution's line
         "订房电话：0755-83215678，提前一天订",
+        "有人喜欢陈嘉怡的新专辑吗",  # works after a name (的新专辑, 的演唱会, 主演) make it a public figure's
+        "和宋雨桥的演唱会撞期了",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -369,6 +371,8 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("@树洞君 我前男友吴宏伟一直骚扰我", "name", "吴宏伟"),  # after the handle: still a name
         ("前台一个叫苏婉清的服务员态度很差", "name", "苏婉清"),
         ("有事打我手机13812345678，我晚上在", "phone", "13812345678"),
+        ("我前男友李明浩的微博还在关注", "name", "李明浩"),  # a private person's account, not a public work
+        ("学生会主席王芳找我谈话", "name", "王芳"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

@@ -111,6 +111,8 @@ class _Lex:
         self.nick_stop = set(read_lexicon("nickname_stopwords.txt"))
         self.famous = set(read_lexicon("famous_names.txt"))
         self.place_heads = read_lexicon("name_place_heads.txt")
+        self.public_roles = read_lexicon("name_public_roles.txt")
+        self.public_works = read_lexicon("name_public_works.txt")
 
 
 class NameRecognizer(Recognizer):
@@ -157,8 +159,14 @@ class NameRecognizer(Recognizer):
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
-        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店)."""
-        return not norm.startswith(self.lex.place_heads, c.end)
+        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a public figure named
+        by a public role or works (歌手X, 市长X; X主演, X的新专辑)."""
+        lex = self.lex
+        return not (
+            norm.startswith(lex.place_heads, c.end)
+            or norm.endswith(lex.public_roles, 0, c.start)
+            or norm.startswith(lex.public_works, c.end)
+        )
 
     # ------------------------------------------------------------------ candidate shapes
     def _surname_end(self, norm: str, pos: int) -> int:
