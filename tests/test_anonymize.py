@@ -329,6 +329,7 @@ def test_no_false_positive(text):
         "明明，你听我说",
         "抱抱自己。",
         "于是昨天又哭了",
+        "已经订好的婚庆公司工作人员来了",  # a time word before anything but a frame verb gives no subject
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -435,7 +436,6 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("QQ 号 2750193846", "qq", "2750193846"),
         ("加我Q 51729384", "qq", "51729384"),
         ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
-        ("我是1999年8月出生的", "birthday", "1999年8月"),  # year and month, next to a birth word
         ("在美团送外卖", "org", "美团"),
     ],
 )

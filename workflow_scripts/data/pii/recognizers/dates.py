@@ -14,7 +14,7 @@ _CN = "一二三四五六七八九十"
 
 
 class BirthDateRecognizer(Recognizer):
-    """Full and short dates (1995年3月12日, 1998-07-15, 19970615, 95年3月12号, 3月12号, 一九九零年五月八日, 1999年8月),
+    """Full and short dates (1995年3月12日, 1998-07-15, 19970615, 95年3月12号, 3月12号, 一九九零年五月八日),
     each a birthday only when the context boost from a birth word lifts it over the threshold."""
 
     kind = "birthday"
@@ -27,24 +27,14 @@ class BirthDateRecognizer(Recognizer):
         rf"|(?<![0-9])(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![0-9])"
         rf"|(?<![0-9.])(?:19|20)?\d{{2}}([./-]){_M}\1{_D}(?![0-9]|\.\d)"
         rf"|[一二〇零○九八七六五四三]{{2,4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}[日号]?"
-        rf"|(?P<ym>(?<![0-9])(?:19|20)\d{{2}} ?年 ?{_M} ?月)(?! ?[0-9{_CN}])"  # 1999年8月出生: year and month
     )
 
     BORN = r"生(?:[的，。,.!！]|$)"  # 我1990年1月1日生。(not 生病, 生活)
     CUE = re.compile("|".join(sorted(set(context_before + context_after))) + "|" + BORN)
     BORN_RE = re.compile(BORN)
-    # a year and month (2019年8月) is a birthday only right next to a birth word (生于…, …出生), never by one
-    # further away (2019年8月，他过生日那天)
-    YM_BEFORE = re.compile(r"(?:出生|生于|生日|出生年月|出生日期)[是为:：]? ?$")
-    YM_AFTER = re.compile(r" ?(?:出生|出世|生人|生(?:[的，。,.!！]|$))")
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         # a date scores below the threshold without a birth word, so texts without one are not scanned
         if ("月" in ctx.norm or ctx.has_digit) and self.CUE.search(ctx.norm):
             for m in self.RX.finditer(ctx.norm):
-                if m.group("ym") and not (
-                    self.YM_AFTER.match(ctx.norm, m.end())
-                    or self.YM_BEFORE.search(ctx.norm[max(0, m.start() - 8) : m.start()])
-                ):
-                    continue
                 yield self.cand(*m.span(), 0.6 if self.BORN_RE.match(ctx.norm, m.end()) else 0.3)

@@ -67,8 +67,10 @@ def _has_subject(norm: str, start: int) -> bool:
     or 实验是在…进行的 name an institution in general."""
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
-    clause = _TIME_LEAD.sub("", left[cut + 1 :])
-    return 0 < len(clause) <= 4 or bool(_SUBJECT.search(left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]))
+    clause = left[cut + 1 :]
+    timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
+    sentence = left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+    return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
 
 
 def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
