@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from workflow_scripts.data.pii.base import CJK, Candidate, Context, Recognizer, alternation, read_lexicon
+from workflow_scripts.data.pii.base import (
+    CJK,
+    Candidate,
+    Context,
+    Recognizer,
+    alternation,
+    read_lexicon,
+    segmenter,
+)
 
 _ROAD = r"(?:大道|大街|路|街|道|巷|胡同|弄)"
 _NUM = r"(?:\d+(?:-\d+)?|[一二三四五六七八九十]{1,3})"
@@ -38,6 +46,8 @@ _LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_
 _LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
 # where a place lies (寺位于…, 厂部坐落在…, 村隶属于…): a site's location, not where a person lives or stays
 _SITE_FRAME = re.compile(r"(?:位于|坐落[于在]?|隶属于?|地处) ?$")
+# a road name has no function word in it (古城区|最繁华的十全街, 公共区|域有闭路: a description, not a road)
+_NOT_ROAD = set("的在有就是比最了着也都很和与及")
 
 
 def left_start(norm: str, end: int, max_len: int) -> int:
@@ -82,8 +92,10 @@ class AddressRecognizer(Recognizer):
                     yield self.cand(s, e, 0.8 if name_len >= 2 else 0.45)
         for m in _ADMIN_ROAD.finditer(norm):
             road = m.group()
-            if len(road) < 3 or road in _ROAD_GENERIC:
+            if len(road) < 3 or road in _ROAD_GENERIC or _NOT_ROAD.intersection(road):
                 continue
+            if segmenter().is_word(norm[m.start() - 1 : m.start() + 1]):
+                continue  # 区域, 市场, 县城: the admin character starts a word, so no road name follows it
             s = left_start(norm, m.start(), 20)
             admin = norm[s : m.start()]
             cut = max(admin.rfind(c, 0, len(admin) - 1) for c in "省市区县镇") + 1
