@@ -53,7 +53,6 @@ _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[�
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能不没")
-_NEAR = ("附近", "旁边", "对面", "门口", "周边", "周围", "边上")
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
@@ -65,7 +64,7 @@ _MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|�
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
-    r"教授|专家|学者|研究|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|想考|梦想|目标|向往|比如"
+    r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|梦想|目标|向往|比如"
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
 _TIME_LEAD = re.compile(r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前)")
@@ -85,19 +84,29 @@ def _has_subject(norm: str, start: int) -> bool:
     return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
 
 
-def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP) -> bool:
-    """The clause around a name says someone works or studies there, and does not name it in general (an expert from
-    it, its ranking, a place near it, a school one dreams of); the latest subject is no third person (他毕业于…)."""
+def _clause(norm: str, start: int, end: int) -> tuple[str, str]:
+    """The clause's text left and right of a name (at most 16 characters each side)."""
     left = norm[max(0, start - 16) : start]
     left = left[max(left.rfind(ch) for ch in _CLAUSE_END) + 1 :]
     right = norm[end : end + 16]
     stops = [i for i in (right.find(ch) for ch in _CLAUSE_END) if i >= 0]
-    right = right[: min(stops)] if stops else right
+    return left, right[: min(stops)] if stops else right
+
+
+def _named_in_general(norm: str, start: int, end: int) -> bool:
+    """The clause names the organisation in general (an expert from it, its ranking, a place near it, a school one
+    dreams of), whatever frame is around it."""
+    return any(_PUBLIC.search(side) for side in _clause(norm, start, end))
+
+
+def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP) -> bool:
+    """The clause around a name says someone works or studies there, and its latest subject is no third person
+    (我只知道他毕业于…: often a public figure)."""
     sentence = norm[max(0, start - 30) : start]
     subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :])
-    if subjects and subjects[-1] in ("他", "她"):  # 我只知道他毕业于…: a third person, often a public figure
+    if subjects and subjects[-1] in ("他", "她"):
         return False
-    return bool(words.search(left) or words.search(right)) and not (_PUBLIC.search(left) or _PUBLIC.search(right))
+    return any(words.search(side) for side in _clause(norm, start, end))
 
 
 def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
@@ -169,7 +178,7 @@ class OrgRecognizer(Recognizer):
             or "某" in span
             or _BARE_NUMBER.search(span)
             or not _has_subject(norm, c.start)
-            or norm.startswith(_NEAR, c.end)  # 在…大学附近: a landmark, not where the poster studies
+            or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
         head, plain = "", False
@@ -199,6 +208,7 @@ class OrgRecognizer(Recognizer):
             elif not (
                 word in self.brands
                 or tag in _PROPER_TAGS
+                or tag == "f"  # 南方, 东北: a direction word of two characters opening the name
                 or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))
             ):
                 return False
