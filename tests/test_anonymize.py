@@ -410,6 +410,8 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("周丽娟的男朋友来找过我", "name", "周丽娟"),  # 的 + a relation word after the name
         ("于洁姐，谢谢你", "name", "于洁"),  # a kin word of address after the name
         ("在车站碰到方磊了", "name", "方磊"),
+        ("上周曹宽翔约我吃饭", "name", "曹宽翔"),  # 宽 is outside the common list: more odds are asked
+        ("我和杜胜合租了一年", "name", "杜胜"),
         # names someone is addressed by, without a surname, and a doubled nickname after a relation word
         ("静怡，谢谢你陪我聊天", "name", "静怡"),
         ("抱抱小雪。", "name", "小雪"),
