@@ -361,6 +361,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "和宋雨桥的演唱会撞期了",
         "酒店就在古城区最繁华的步行街上",  # a description with 的/最 in it is no road name
         "各楼道和公共区域有闭路监控",  # 区域: 区 starts a word here, no district
+        "确诊后在定点医院隔离治疗",  # 定点医院, 方舱医院: kinds of hospital, no name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
