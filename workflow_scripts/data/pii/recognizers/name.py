@@ -19,7 +19,7 @@ A surname that is mostly an ordinary character (surnames_ambiguous.txt: 连, 宿
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from workflow_scripts.data.pii.base import (
     CJK,
@@ -74,11 +74,13 @@ _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: �
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
-                 "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从")  # fmt: skip
+                 "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
+                 "面对", "碰到", "见到", "看见", "怀疑")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
+    r"|(?:姐|哥|姐姐|哥哥)(?=[，,。！!：:]|说)"  # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
@@ -92,6 +94,7 @@ _ODDS_BY_FRAMES = {1: 1.0, 2: 0.0}
 _FUNCTION_SURNAME_MARGIN = 2.0
 _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
+_LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
 _VOCATIVE_GIVEN_ODDS = 4.0
 _VOCATIVE_CHAR_ODDS = 1.0
@@ -133,6 +136,8 @@ class NameRecognizer(Recognizer):
             rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
+        # a person's verb after a name, or the name's relative or partner (王芳的妈妈, 王芳的男朋友)
+        self.frame_after_re = re.compile(rf"{_FRAME_AFTER.pattern}|的(?:{alternation(lex.relations)})")
         # cue-less names start after a frame word (和王芳) or at a clause start; those with a frame word after
         # them (王芳说) are found by looking back from each frame word (_bare)
         surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
@@ -183,9 +188,11 @@ class NameRecognizer(Recognizer):
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
 
-    def full_names(self, norm: str, pos: int) -> list[int]:
+    def full_names(self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None) -> list[int]:
         """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
-        characters are common name characters (小 may open a two-character given name)."""
+        characters are common name characters (小 may open a two-character given name), or those
+        ``name_char`` accepts."""
+        is_given = name_char or self.given.__contains__
         s_end = self._surname_end(norm, pos)
         if not s_end or any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ())):
             return []  # 武志红: a public figure, whatever reading jieba prefers
@@ -194,9 +201,9 @@ class NameRecognizer(Recognizer):
             given = norm[s_end : s_end + n]
             if len(given) != n or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
                 continue
-            if given[0] not in self.given and not (given[0] == "小" and n == 2):
+            if not is_given(given[0]) and not (given[0] == "小" and n == 2):
                 continue
-            if n == 2 and given[1] not in self.given:
+            if n == 2 and not is_given(given[1]):
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
@@ -220,7 +227,7 @@ class NameRecognizer(Recognizer):
 
     def _closed(self, norm: str, e: int) -> bool:
         """The clause ends, or a verb a person does follows: the name cannot run on."""
-        return e == len(norm) or norm[e] in _CLAUSE_END or bool(_FRAME_AFTER.match(norm, e))
+        return e == len(norm) or norm[e] in _CLAUSE_END or bool(self.frame_after_re.match(norm, e))
 
     def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
@@ -301,7 +308,7 @@ class NameRecognizer(Recognizer):
         frame follows (丈夫李强结婚五年; not 外婆温顺得很)."""
         e = self._surname_end(norm, pos) + 1
         w = norm[pos:e]
-        if e > pos + 1 and self.seg.tags.get(w, "").startswith("nr") and _FRAME_AFTER.match(norm, e):
+        if e > pos + 1 and self.seg.tags.get(w, "").startswith("nr") and self.frame_after_re.match(norm, e):
             return e if self.seg.agrees(norm, pos, e) else 0
         return 0
 
@@ -395,6 +402,11 @@ class NameRecognizer(Recognizer):
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
 
+    def _loose_given(self, c: str) -> bool:
+        """Without a cue word, any character not likelier in text than in names may be a given name's (胜, 宽);
+        one outside the common list costs ``_LOOSE_MARGIN`` more odds."""
+        return c in self.given or self.odds.char(c) >= 0
+
     def _surname_margin(self, surname: str) -> float:
         """Extra odds a cue-less name needs when its surname is mostly an ordinary character (宿, 连) or a
         function word (于, 向, 和)."""
@@ -406,9 +418,9 @@ class NameRecognizer(Recognizer):
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
         starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
-        for m in _FRAME_AFTER.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
+        for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
             for pos in range(max(0, m.start() - 4), m.start() - 1):
-                if self._surname_end(norm, pos) and m.start() - self._surname_end(norm, pos) in (1, 2):
+                if (s_end := self._surname_end(norm, pos)) and m.start() - s_end in (1, 2):
                     starts.add(pos)
         for pos in sorted(starts):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(_GREETING_BEFORE, 0, pos)
@@ -416,14 +428,15 @@ class NameRecognizer(Recognizer):
             s_end = self._surname_end(norm, pos)
             if norm[pos:s_end] in _FRAME_BEFORE:
                 continue  # 和文涛合租: 和 is the frame word, not the surname
-            for e in self.full_names(norm, pos):
+            for e in self.full_names(norm, pos, self._loose_given):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
-                    frames = bool(before) + bool(_FRAME_AFTER.match(norm, e))
+                    frames = bool(before) + bool(self.frame_after_re.match(norm, e))
                 if not frames or not self._end_agrees(norm, pos, e):
                     continue  # 过程|中: without a cue word the name may not start inside a word
                 margin = self._surname_margin(norm[pos:s_end])
+                margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
                 if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= _ODDS_BY_FRAMES[frames] + margin:
                     # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
                     yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
