@@ -250,6 +250,13 @@ def test_exact_spans(text, kind, value):
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",
+        # written by s4-orgs: a number after a QQ word that is no QQ number, organisations named in general
+        "QQ空间里写了20000字",
+        "我最想考的是浙江大学，想在那读书",
+        "听说协和医院的专家在那里上班",
+        "我在携程上订了酒店，工作人员很好",
+        "这学期开学学校让我们去实习",
+        "我家就在人民医院旁边，上班很方便",
     ],
 )
 def test_no_false_positive(text):
@@ -429,6 +436,8 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("周丽娟的男朋友来找过我", "name", "周丽娟"),  # 的 + a relation word after the name
         ("于洁姐，谢谢你", "name", "于洁"),  # a kin word of address after the name
         ("在车站碰到方磊了", "name", "方磊"),
+        ("上周曹宽翔约我吃饭", "name", "曹宽翔"),  # 宽 is outside the common list: more odds are asked
+        ("我和杜胜合租了一年", "name", "杜胜"),
         # names someone is addressed by, without a surname, and a doubled nickname after a relation word
         ("静怡，谢谢你陪我聊天", "name", "静怡"),
         ("抱抱小雪。", "name", "小雪"),
@@ -465,6 +474,18 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("加我Q 51729384", "qq", "51729384"),
         ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
         ("在美团送外卖", "org", "美团"),
+        # written by s4-orgs: QQ cues however written, house numbers, membership said anywhere in the clause
+        ("企鹅 8765432 晚上找我", "qq", "8765432"),
+        ("群号：61234567", "qq", "61234567"),
+        ("q 39481726 有事留言", "qq", "39481726"),
+        ("加我扣扣号码是 527381940", "qq", "527381940"),
+        ("住在绿波社区21号", "address", "绿波社区21号"),
+        ("他在青松新村7号1203门口等", "address", "青松新村7号1203"),
+        ("我妈在江城纺织有限公司干了十几年", "org", "江城纺织有限公司"),
+        ("目前就职于长沙恒远软件有限公司，做测试", "org", "长沙恒远软件有限公司"),
+        ("今年考进了衡阳市中心医院，压力大", "org", "衡阳市中心医院"),
+        ("我舅舅在苏州格力门店打工", "org", "苏州格力门店"),  # a city before a brand's branch
+        ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

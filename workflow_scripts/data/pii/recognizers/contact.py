@@ -90,12 +90,14 @@ class EmailRecognizer(Recognizer):
 
 
 class QQRecognizer(Recognizer):
-    """A QQ number is 5-11 digits after a QQ word (QQ, 扣扣, 企鹅号, Q:); bare digit runs are not QQ numbers."""
+    """A QQ number is any 5-11 digit number a few characters after a QQ word (QQ, 扣扣, 企鹅, a lone Q, 群号),
+    however the cue is written (加我扣扣 123456, QQ小号：…, q 1234567); bare digit runs are not QQ numbers."""
 
     kind = "qq"
+    # the cue, then what people write between it and the number (号码是：, 小号, 群号), then the number
     RX = re.compile(
-        r"(?:QQ|qq|Qq|qQ|扣扣|抠抠|企鹅号?|球球|[Qq]号|(?<![A-Za-z])[Qq](?= ?[:：])|加我?[Qq](?= ?\d))"
-        r" ?(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
+        r"(?:[Qq]{2}|扣扣|抠抠|企鹅|球球|群号|(?<![A-Za-z])[Qq](?![A-Za-z]))"
+        r"(?:[\s:：=是为]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
     )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:

@@ -19,7 +19,7 @@ A surname that is mostly an ordinary character (surnames_ambiguous.txt: 连, 宿
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from workflow_scripts.data.pii.base import (
     CJK,
@@ -94,6 +94,7 @@ _ODDS_BY_FRAMES = {1: 1.0, 2: 0.0}
 _FUNCTION_SURNAME_MARGIN = 2.0
 _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
+_LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
 _VOCATIVE_GIVEN_ODDS = 4.0
 _VOCATIVE_CHAR_ODDS = 1.0
@@ -187,9 +188,11 @@ class NameRecognizer(Recognizer):
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
 
-    def full_names(self, norm: str, pos: int) -> list[int]:
+    def full_names(self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None) -> list[int]:
         """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
-        characters are common name characters (小 may open a two-character given name)."""
+        characters are common name characters (小 may open a two-character given name), or those
+        ``name_char`` accepts."""
+        is_given = name_char or self.given.__contains__
         s_end = self._surname_end(norm, pos)
         if not s_end or any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ())):
             return []  # 武志红: a public figure, whatever reading jieba prefers
@@ -198,9 +201,9 @@ class NameRecognizer(Recognizer):
             given = norm[s_end : s_end + n]
             if len(given) != n or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
                 continue
-            if given[0] not in self.given and not (given[0] == "小" and n == 2):
+            if not is_given(given[0]) and not (given[0] == "小" and n == 2):
                 continue
-            if n == 2 and given[1] not in self.given:
+            if n == 2 and not is_given(given[1]):
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
@@ -399,6 +402,11 @@ class NameRecognizer(Recognizer):
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
 
+    def _loose_given(self, c: str) -> bool:
+        """Without a cue word, any character not likelier in text than in names may be a given name's (胜, 宽);
+        one outside the common list costs ``_LOOSE_MARGIN`` more odds."""
+        return c in self.given or self.odds.char(c) >= 0
+
     def _surname_margin(self, surname: str) -> float:
         """Extra odds a cue-less name needs when its surname is mostly an ordinary character (宿, 连) or a
         function word (于, 向, 和)."""
@@ -420,7 +428,7 @@ class NameRecognizer(Recognizer):
             s_end = self._surname_end(norm, pos)
             if norm[pos:s_end] in _FRAME_BEFORE:
                 continue  # 和文涛合租: 和 is the frame word, not the surname
-            for e in self.full_names(norm, pos):
+            for e in self.full_names(norm, pos, self._loose_given):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
@@ -428,6 +436,7 @@ class NameRecognizer(Recognizer):
                 if not frames or not self._end_agrees(norm, pos, e):
                     continue  # 过程|中: without a cue word the name may not start inside a word
                 margin = self._surname_margin(norm[pos:s_end])
+                margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
                 if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= _ODDS_BY_FRAMES[frames] + margin:
                     # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
                     yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
