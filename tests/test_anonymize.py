@@ -381,6 +381,9 @@ def test_real_usage_phrases_stay_unchanged(text):
         "疾控中心主任刘建国昨天表示，目前疫情平稳",
         "专家组副组长陈志刚教授建议多通风",
         "昨天王建军回应称，没有收到通知",
+        # one frame before a name in a post with no 我, 你 or relation word: commentary on a third person
+        "好喜欢林思远这种敢说敢做的性格",
+        "有人喜欢林嘉欣吗",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -405,11 +408,18 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("我男朋友1996年5月6日出生，是个演员", "birthday", "1996年5月6日"),
         ("酒店前台小姐姐的手机13912345678，态度很好", "phone", "13912345678"),  # a mobile is a person's
         ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
+        ("好喜欢林思远，我该不该表白", "name", "林思远"),  # the writer is in the post
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
+    """The writer may appear in another text of the post than the name (public.post_is_personal)."""
+    assert anonymize_post("好喜欢林思远这种性格", "男朋友说我想太多", [])[0] == "好喜欢[姓名1]这种性格"
+    assert anonymize_post("好喜欢林思远这种性格", "演得真好", [])[0] == "好喜欢林思远这种性格"
 
 
 @pytest.mark.parametrize(
