@@ -468,6 +468,8 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("今年考进了衡阳市中心医院，压力大", "org", "衡阳市中心医院"),
         ("我舅舅在苏州格力门店打工", "org", "苏州格力门店"),  # a city before a brand's branch
         ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
+        ("我表哥在杭州娃哈哈总部上班", "org", "杭州娃哈哈总部"),
+        ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

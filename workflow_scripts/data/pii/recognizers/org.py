@@ -25,6 +25,7 @@ _AFTER = (
 _CONTINUATION = re.compile(
     r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
     r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心)"
+    r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
 )
 _NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
 _DETERMINERS = set("一某各本该此每这那")
@@ -214,13 +215,21 @@ class OrgRecognizer(Recognizer):
                 return False
         return bool(head)
 
+    def _trim(self, norm: str, s: int, end: int) -> int:
+        """Start of the name once a person word and a verb before it are cut off (孩子|上|育英学校: 上 is no stop
+        character, 上海 starts names)."""
+        person = next((k for k in (3, 2) if norm[s : s + k] in self.generic), 0)
+        if person and norm[s + person] in _VERB_BEFORE and not segmenter().is_word(norm[s + person : s + person + 2]):
+            return s + person + 1 if end - (s + person + 1) >= 2 else s
+        return s
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
         for m in self.suffix_re.finditer(norm):
             before = norm[m.start() - 1 : m.start()]
             if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
                 continue
-            s = left_start(norm, m.start(), 14)
+            s = self._trim(norm, left_start(norm, m.start(), 14), m.start())
             if not _specific(norm[s : m.start()], self.generic):
                 continue
             e = m.end()
