@@ -469,6 +469,7 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("我舅舅在苏州格力门店打工", "org", "苏州格力门店"),  # a city before a brand's branch
         ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
         ("我表哥在杭州娃哈哈总部上班", "org", "杭州娃哈哈总部"),
+        ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
