@@ -470,6 +470,8 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
         ("我表哥在杭州娃哈哈总部上班", "org", "杭州娃哈哈总部"),
         ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
+        ("女儿上启明学校，老师很凶", "org", "启明学校"),  # a person and a verb of attending right before it
+        ("康达物流有限公司开除了我", "org", "康达物流有限公司"),  # the poster named right after it
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )

@@ -74,9 +74,11 @@ _SUBJECT = re.compile(
 )
 
 
-def _has_subject(norm: str, start: int) -> bool:
-    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…); 津巴多正在斯坦福大学任教
-    or 实验是在…进行的 name an institution in general."""
+def _has_subject(norm: str, start: int, end: int) -> bool:
+    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
+    right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
+    if "我" in _clause(norm, start, end)[1][:10]:
+        return True
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
     clause = left[cut + 1 :]
@@ -178,7 +180,7 @@ class OrgRecognizer(Recognizer):
             norm[c.end : c.end + 1] == "生"
             or "某" in span
             or _BARE_NUMBER.search(span)
-            or not _has_subject(norm, c.start)
+            or not _has_subject(norm, c.start, c.end)
             or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
@@ -215,13 +217,15 @@ class OrgRecognizer(Recognizer):
                 return False
         return bool(head)
 
-    def _trim(self, norm: str, s: int, end: int) -> int:
+    def _trim(self, norm: str, s: int, end: int) -> tuple[int, bool]:
         """Start of the name once a person word and a verb before it are cut off (孩子|上|育英学校: 上 is no stop
-        character, 上海 starts names)."""
+        character, 上海 starts names), and whether the verb says the person attends it (上, 读, 念, 进, 转)."""
         person = next((k for k in (3, 2) if norm[s : s + k] in self.generic), 0)
-        if person and norm[s + person] in _VERB_BEFORE and not segmenter().is_word(norm[s + person : s + person + 2]):
-            return s + person + 1 if end - (s + person + 1) >= 2 else s
-        return s
+        verb = norm[s + person : s + person + 1]
+        word = segmenter().is_word(norm[s + person : s + person + 2])
+        if person and verb in _VERB_BEFORE and not word and end - (s + person + 1) >= 2:
+            return s + person + 1, verb in "上读念进转"
+        return s, False
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
@@ -229,7 +233,7 @@ class OrgRecognizer(Recognizer):
             before = norm[m.start() - 1 : m.start()]
             if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
                 continue
-            s = self._trim(norm, left_start(norm, m.start(), 14), m.start())
+            s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
             if not _specific(norm[s : m.start()], self.generic):
                 continue
             e = m.end()
@@ -237,7 +241,7 @@ class OrgRecognizer(Recognizer):
             while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
                 e = nxt.end()
                 nxt = _CONTINUATION.match(norm, e)
-            yield self.cand(s, e, 0.6 if _clause_frame(norm, s, e) else 0.3)
+            yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
             prefix = norm[s : m.start()]
@@ -251,7 +255,7 @@ class BrandEmployerRecognizer(Recognizer):
 
     kind = "org"
     context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是",
-                      "跳槽", "应聘")  # fmt: skip
+                      "跳槽", "应聘", "就职于", "任职于", "供职于")  # fmt: skip
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化", "送外卖", "跑外卖", "送快递",
