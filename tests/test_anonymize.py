@@ -369,6 +369,18 @@ def test_real_usage_phrases_stay_unchanged(text):
         "酒店就在古城区最繁华的步行街上",  # a description with 的/最 in it is no road name
         "各楼道和公共区域有闭路监控",  # 区域: 区 starts a word here, no district
         "确诊后在定点医院隔离治疗",  # 定点医院, 方舱医院: kinds of hospital, no name
+        # public.py: a biography, a venue's lines and address, a name held by an official role or quoted in news
+        "他是1971年3月5日出生的，演了很多好电影，代表作大家都知道",
+        "她1983年6月2日出生，出道十几年了，拿过不少奖项",
+        "她毕业于中央戏剧学院，出演过好几部电视剧",
+        "地址是北京市西城区文津街11号，门票要提前预约吗？",
+        "景区电话0571-87654321，开放时间是八点到五点",
+        "它的电话是021-65432187，你可以问问",  # 它 owns it: a place or a business
+        "总机025-83456789，025-83456790，白天有人接",  # landlines listed in a row: a switchboard
+        "市儿童医院的医生林海涛回忆说，那几天很忙",
+        "疾控中心主任刘建国昨天表示，目前疫情平稳",
+        "专家组副组长陈志刚教授建议多通风",
+        "昨天王建军回应称，没有收到通知",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -387,6 +399,12 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("我前男友李明浩的微博还在关注", "name", "李明浩"),  # a private person's account, not a public work
         ("学生会主席王芳找我谈话", "name", "王芳"),
         ("我家在朝阳区惠新东街", "address", "朝阳区惠新东街"),  # a district + road is still an address
+        # the writer's own frame wins over a public-looking text (public.py)
+        ("我家住在城南花园5栋302，门口有个公园", "address", "城南花园5栋302"),
+        ("我们科主任王海涛总是骂我", "name", "王海涛"),
+        ("我男朋友1996年5月6日出生，是个演员", "birthday", "1996年5月6日"),
+        ("酒店前台小姐姐的手机13912345678，态度很好", "phone", "13912345678"),  # a mobile is a person's
+        ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
