@@ -496,6 +496,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("今年考进了衡阳市中心医院，压力大", "org", "衡阳市中心医院"),
         ("我舅舅在苏州格力门店打工", "org", "苏州格力门店"),  # a city before a brand's branch
         ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
+        ("我表哥在杭州娃哈哈总部上班", "org", "杭州娃哈哈总部"),
+        ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
+        ("女儿上启明学校，老师很凶", "org", "启明学校"),  # a person and a verb of attending right before it
+        ("康达物流有限公司开除了我", "org", "康达物流有限公司"),  # the poster named right after it
+        ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -144,6 +144,10 @@ class URLRecognizer(Recognizer):
         r"|jianshu\.com/u|blog\.csdn\.net/|instagram\.com/|twitter\.com/|x\.com/|facebook\.com/",
         re.I,
     )
+    # a site that gives each user a host of their own (name.github.io): the host alone is a personal page
+    PERSONAL_HOST = re.compile(
+        r"[A-Za-z0-9-]+\.(?:github\.io|lofter\.com|blogspot\.com|wordpress\.com|tumblr\.com)$", re.I
+    )
 
     def __init__(self) -> None:
         self.public = tuple(read_lexicon("public_domains.txt"))
@@ -157,7 +161,7 @@ class URLRecognizer(Recognizer):
                 e -= 1
             body = re.sub(r"^(?:https?://)?", "", ctx.norm[s:e], flags=re.I)
             host, _, path = body.partition("/")
-            if path and self.PERSONAL.search(body):
+            if (path and self.PERSONAL.search(body)) or self.PERSONAL_HOST.match(host):
                 yield self.cand(s, e, 0.85)
             elif not host.lower().endswith(self.public):  # a site's page, or (less) a bare site: 我的个人网站…
                 yield self.cand(s, e, 0.3 if path.strip("/") else 0.2)

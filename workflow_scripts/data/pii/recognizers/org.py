@@ -25,6 +25,7 @@ _AFTER = (
 _CONTINUATION = re.compile(
     r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
     r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心)"
+    r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
 )
 _NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
 _DETERMINERS = set("一某各本该此每这那")
@@ -73,9 +74,11 @@ _SUBJECT = re.compile(
 )
 
 
-def _has_subject(norm: str, start: int) -> bool:
-    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…); 津巴多正在斯坦福大学任教
-    or 实验是在…进行的 name an institution in general."""
+def _has_subject(norm: str, start: int, end: int) -> bool:
+    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
+    right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
+    if "我" in _clause(norm, start, end)[1][:10]:
+        return True
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
     clause = left[cut + 1 :]
@@ -177,7 +180,7 @@ class OrgRecognizer(Recognizer):
             norm[c.end : c.end + 1] == "生"
             or "某" in span
             or _BARE_NUMBER.search(span)
-            or not _has_subject(norm, c.start)
+            or not _has_subject(norm, c.start, c.end)
             or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
@@ -214,13 +217,23 @@ class OrgRecognizer(Recognizer):
                 return False
         return bool(head)
 
+    def _trim(self, norm: str, s: int, end: int) -> tuple[int, bool]:
+        """Start of the name once a person word and a verb before it are cut off (孩子|上|育英学校: 上 is no stop
+        character, 上海 starts names), and whether the verb says the person attends it (上, 读, 念, 进, 转)."""
+        person = next((k for k in (3, 2) if norm[s : s + k] in self.generic), 0)
+        verb = norm[s + person : s + person + 1]
+        word = segmenter().is_word(norm[s + person : s + person + 2])
+        if person and verb in _VERB_BEFORE and not word and end - (s + person + 1) >= 2:
+            return s + person + 1, verb in "上读念进转"
+        return s, False
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
         for m in self.suffix_re.finditer(norm):
             before = norm[m.start() - 1 : m.start()]
             if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
                 continue
-            s = left_start(norm, m.start(), 14)
+            s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
             if not _specific(norm[s : m.start()], self.generic):
                 continue
             e = m.end()
@@ -228,7 +241,7 @@ class OrgRecognizer(Recognizer):
             while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
                 e = nxt.end()
                 nxt = _CONTINUATION.match(norm, e)
-            yield self.cand(s, e, 0.6 if _clause_frame(norm, s, e) else 0.3)
+            yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
             prefix = norm[s : m.start()]
@@ -242,7 +255,7 @@ class BrandEmployerRecognizer(Recognizer):
 
     kind = "org"
     context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是",
-                      "跳槽", "应聘")  # fmt: skip
+                      "跳槽", "应聘", "就职于", "任职于", "供职于")  # fmt: skip
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化", "送外卖", "跑外卖", "送快递",
@@ -254,7 +267,8 @@ class BrandEmployerRecognizer(Recognizer):
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业)?"
-            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店))?"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店)"
+            r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
         )
 
     HIRED = ("入职", "加入", "刚进", "跳槽到", "跳槽去", "考进", "应聘到")
