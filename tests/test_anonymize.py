@@ -332,6 +332,10 @@ def test_no_false_positive(text):
         "已经订好的婚庆公司工作人员来了",  # a time word before anything but a frame verb gives no subject
         "听说唐山那边地震了",  # a place after 听说 (no person frame)
         "在好友小群里说了",
+        "高中生，最近总是失眠",  # jieba tags 高中生 as a person; it is a word
+        "朋友，你好",
+        "其实，我也不知道",
+        "哈哈，我也是",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -418,6 +422,9 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("抱抱小雪。", "name", "小雪"),
         ("张伟你好，我也是这样", "name", "张伟"),  # a dictionary word tagged as a person, greeted
         ("好朋友琳琳最近不理我", "name", "琳琳"),
+        ("小蕾，我能理解你的委屈。", "name", "小蕾"),  # a reply opening with the addressee
+        ("嘉怡：看到你的留言，我也难过", "name", "嘉怡"),
+        ("你好，艳俊！我也有过这样的时候", "name", "艳俊"),
         ("手机15900112233，白天能接", "phone", "15900112233"),
         ("家里座机0371-65432109", "phone", "0371-65432109"),
         ("邮箱 sunny.day99@foxmail.com", "email", "sunny.day99@foxmail.com"),
