@@ -13,6 +13,8 @@ scores, event dates, book titles) are marked as ``keep`` spans.
 The two parts differ in their seed AND in their templates: every template list is split in two (even positions
 dev, odd positions test), so the test part also measures phrasings nobody tuned on. Tune on ``dev`` only;
 ``bench/bench_anonymize.py --corpus unseen-test`` prints the test figures without the missed values.
+A third part, ``dev2`` (its own seed, templates and organisation/address value pools, written later by another
+session before it read the recognisers), is a second tuning set that measures phrasings the dev rules never saw.
 
 Markup is ``anonymize_corpus``'s ``{kind:value}``; ``unseen_posts`` turns it into posts with ``posts_of`` and
 splits the planted spans into PII (the 14 kinds) and keep spans.
@@ -28,7 +30,7 @@ from anonymize_corpus import posts_of
 
 from workflow_scripts.data.demo_site import PII_KINDS
 
-PARTS = ("dev", "test")
+PARTS = ("dev", "test", "dev2")
 TARGET_SPANS = 400  # planted PII spans per part (a post is finished when the target is reached)
 
 
@@ -738,11 +740,328 @@ TITLES = [
     "",
 ]
 
+
+# ------------------------------------------------------------------------------------------- the dev2 part
+# A third part written by a later session (s4-orgs) before it read the recognisers: new templates for all 14 kinds
+# and new value pools for organisations (schools, employers, hospitals, bank branches, other private
+# organisations), chat-style QQ and WeChat cues, addresses and plates in free text, and new negatives (institutions
+# named in general, organisation words used generically). The dev and test parts above are untouched.
+_UNIS2 = _w(
+    "东南大学 厦门大学 同济大学 南开大学 天津大学 中南大学 湖南大学 重庆大学 电子科技大学 西北工业大学 "
+    "华中科技大学 北京师范大学 中国农业大学 南京师范大学 上海财经大学 安徽大学 贵州大学 新疆大学 宁波大学 扬州大学 "
+    "江南大学 长沙理工大学 哈尔滨医科大学 温州医科大学 青岛科技大学 桂林电子科技大学 黄淮学院 商丘师范学院 "
+    "邢台学院 九江职业技术学院 广州番禺职业技术学院 河南财经政法大学 西南石油大学 齐鲁工业大学 三峡大学 "
+    "武汉纺织大学 上海海事大学 北京联合大学 浙江传媒学院 四川外国语大学"
+)
+_UNI_SHORT2 = _w("华科 川大 北师大 南师大 武大 中南 西工大 电子科大 湖大 重大 南开 厦大 同济 上财 哈工大 北邮")
+_HIGH2 = _w(
+    "衡水中学 黄冈中学 人大附中 北京四中 上海中学 郑州一中 襄阳四中 毛坦厂中学 绵阳中学 太原五中 沈阳二中 "
+    "济南外国语学校 汕头金山中学 遵义四中 固始县高级中学 宜宾市第三中学 南昌十中 洛阳市第一高级中学 "
+    "平顶山市卫生学校 新东方烹饪学校 长沙市雅礼中学 昆明三中 福州格致中学 包头一中"
+)
+_PRIMARY2 = _w(
+    "中关村第三小学 杭州市天长小学 长春市解放大路小学 蓝天幼儿园 金色摇篮幼儿园 星河湾双语学校 "
+    "东湖路小学 城关镇中心小学 红黄蓝幼儿园 实验二小 育英学校 北大附小"
+)
+_COMPANIES2 = _w(
+    "美的 格力 海尔 联想 中兴 vivo OPPO 滴滴 快手 蚂蚁集团 中国石化 中国联通 中国电信 三一重工 娃哈哈 蒙牛 伊利 "
+    "安踏 新东方 好未来 喜茶 瑞幸咖啡 麦当劳 肯德基 星巴克 德勤 普华永道 宝洁 沃尔玛 京东方 中芯国际 中国建筑 "
+    "中铁十二局 学而思 蜜雪冰城 顺丰速运 中通快递 永辉超市"
+)
+_FIRMS2 = _w(
+    "东莞市华泰电子有限公司 宁波博远外贸有限公司 合肥启明软件科技有限公司 长沙湘江物业管理有限公司 "
+    "佛山市顺德区美达家具厂 厦门海峡律师事务所 温州嘉华鞋业有限公司 青岛海润食品有限公司 重庆渝通汽车配件厂 "
+    "昆山立讯精密工业有限公司 济南鲁信投资集团 西安秦川设计院 无锡华光锅炉股份有限公司 金华市星火广告公司 "
+    "南宁绿城装饰工程有限公司 石家庄恒泰制药厂 贵阳黔南建设集团 泉州七匹狼服饰有限公司 "
+    "中国电子科技集团第十四研究所 上海光华建筑设计研究院 北京蓝鲸互动传媒有限公司 广州优品电商有限公司 "
+    "苏州星悦美容会所 成都天府心理咨询工作室 杭州小象教育培训中心 深圳市宝安区福永镇明辉五金厂"
+)
+_BANKS2 = _w("中国邮政储蓄银行 宁波银行 北京银行 平安银行 中信银行 民生银行 光大银行 华夏银行 农村商业银行")
+_HOSPITALS2 = _w(
+    "徐州市中心医院 广东省人民医院 湘雅二医院 复旦大学附属华山医院 南方医科大学南方医院 潍坊市人民医院 "
+    "临泉县人民医院 北京协和医院 爱尔眼科 美年大健康体检中心 华西口腔医院 宁波市康宁医院 苏州广济医院 "
+    "天津市安定医院 无锡市精神卫生中心 杭州市第七人民医院 重庆市精神卫生中心 瑞金医院 和睦家医院 "
+    "沧州市中心医院 海淀区妇幼保健院 长沙市第三医院"
+)
+_ROADS2 = _w("建国 淮海中 五一 沿江 北京西 延安 友谊 振兴 兴华 南京 汉口 红旗 育才 花园 荣华 民主 青山 北环 三环")
+_ESTATES2 = _w(
+    "龙湖春江郦城 金地格林小城 中建锦绣天地 富力城 星河湾 远洋山水 招商雍景湾 旭辉城 天通苑 龙泽苑 梅园新村 "
+    "南湖小区 华侨新村 工人新村 汇景新城 丽都花园 香榭里 碧水蓝天 龙城一品 紫金华府"
+)
+
+
+def university2(rng: random.Random) -> str:
+    return rng.choice(_UNI_SHORT2) if rng.random() < 0.15 else rng.choice(_UNIS2)
+
+
+def high_school2(rng: random.Random) -> str:
+    return rng.choice(_HIGH2)
+
+
+def primary_school2(rng: random.Random) -> str:
+    return rng.choice(_PRIMARY2)
+
+
+def company2(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return rng.choice(_COMPANIES2)
+    if r < 0.85:
+        return rng.choice(_FIRMS2)
+    city = _city(rng)[1].rstrip("市")
+    return city + rng.choice(_COMPANIES2[:12]) + rng.choice(["分公司", "工厂", "营业厅", "门店", "事业部"])
+
+
+def bank_branch2(rng: random.Random) -> str:
+    _, city, dist = _city(rng)
+    c = city.rstrip("市")
+    return rng.choice(_BANKS2) + rng.choice(
+        [c + "分行", c + (dist or "城东").rstrip("区") + "支行", rng.choice(_ROADS2) + "路支行", c + "分行营业部"]
+    )
+
+
+def hospital2(rng: random.Random) -> str:
+    return rng.choice(_HOSPITALS2)
+
+
+def street_address2(rng: random.Random) -> str:
+    """Free-text addresses: a road and number, a lane (弄), a street committee and community, a crossing."""
+    prov, city, dist = _city(rng)
+    road = rng.choice(_ROADS2) + rng.choice(["路", "路", "街", "大道", "大街"])
+    n = rng.randint(1, 999)
+    r = rng.random()
+    if r < 0.3:
+        out = f"{city}{dist}{road}{n}号"
+    elif r < 0.5:
+        out = f"{dist or city}{road}{n}弄{rng.randint(1, 40)}号{rng.randint(101, 1802)}室"
+    elif r < 0.65:
+        out = f"{city}{road}{n}号院{rng.randint(1, 12)}号楼"
+    elif r < 0.8:
+        out = f"{dist or city}{rng.choice(_TOWN)}街道{rng.choice(_ROADS2)}社区{rng.randint(1, 60)}号"
+    else:
+        out = f"{prov}{city}{dist}{road}{n}号{rng.randint(1, 30)}楼"
+    return out
+
+
+def estate_address2(rng: random.Random) -> str:
+    est = rng.choice(_ESTATES2)
+    b, u, room = rng.randint(1, 28), rng.randint(1, 5), f"{rng.randint(1, 30)}{rng.randint(1, 6):02d}"
+    tail = rng.choice([f"{b}号楼{u}单元{room}", f"{b}栋{room}", f"{b}座{room}室", f"{b}-{u}-{room}", f"{b}号{room}"])
+    if rng.random() < 0.4:
+        _, city, dist = _city(rng)
+        return (dist or city) + est + tail
+    return est + tail
+
+
+def qq2(rng: random.Random) -> str:
+    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.choice([4, 6, 7, 8, 9, 10])))
+
+
+def wechat2(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.2:
+        return rng.choice(_MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
+    h = _handle(rng).replace(".", "_")
+    if r < 0.4:
+        return h + "_" + str(rng.randint(10, 99))
+    return h
+
+
+institution2 = _pick(
+    "北京协和医院 华西医院 复旦大学 浙江大学 北京师范大学心理学部 中国心理学会 耶鲁大学 牛津大学 湘雅医院 "
+    "中科院 华中科技大学 同济医院 北京安定医院"
+)
+famous2 = _pick("曾奇峰 陈海贤 蔡康永 罗翔 董卿 杨绛 汪曾祺 东野圭吾 太宰治 周国平 贾玲 李诞")
+
+SLOTS.update(
+    {
+        "univ": ("school", university2),
+        "midsch": ("school", high_school2),
+        "kid": ("school", primary_school2),
+        "corp": ("employer", company2),
+        "bankb": ("employer", bank_branch2),
+        "hosp": ("employer", hospital2),
+        "street": ("address", street_address2),
+        "compound": ("address", estate_address2),
+        "qqn": ("qq", qq2),
+        "wxid": ("wechat", wechat2),
+        "pub": ("institution", institution2),
+        "celeb": ("famous_name", famous2),
+    }
+)
+
+DEV2_PII_TEMPLATES = [
+    # names
+    "今天跟<name>视频了两个小时，挂了电话又开始哭。",
+    "我表妹<name>特别会来事，亲戚都喜欢她。",
+    "隔壁工位的<name>每天都阴阳怪气地说我。",
+    "昨晚梦到<name>了，醒来以后很久都没缓过来。",
+    "谢谢<nick>一直陪着我，没有你我撑不到今天。",
+    "我继父<name>喝了酒就摔东西。",
+    "<name>是我初恋，分开五年了还是会想起他。",
+    "跟我合租的女生叫<name>，她把男朋友带回来住。",
+    "老板<name>当着全组的面说我脑子有问题。",
+    "我们组长<name>天天让我们周末加班。",
+    "<nick>：在吗？\n我：在，怎么了",
+    "前夫<name>不给抚养费，还到处说我坏话。",
+    # mobile
+    "他天天用<mobile>打给我，我拉黑了他又换号。",
+    "我妈的手机<mobile>打不通，我很担心。",
+    "号码 <mobile> 是我朋友的，有事可以找她。",
+    "电话：<mobile>，晚上打",
+    "手机号码是<mobile>，谁能帮帮我",
+    # landline
+    "宿舍楼下的公用电话<landline>，只有周末能打。",
+    "我爸公司的座机号<landline>，我妈让我别乱打。",
+    "打<landline>找我，我白天都在店里。",
+    "固话：<landline>",
+    # email
+    "我的邮箱是<email>，谁愿意听我说说",
+    "发到<email>就行，我会认真看。",
+    "他用<email>注册了好多账号冒充我。",
+    "邮件地址：<email>",
+    # qq
+    "扣扣<qqn>，加的时候说一声",
+    "QQ号：<qqn>",
+    "q <qqn> 有同样困扰的可以聊",
+    "企鹅号<qqn>，晚上在",
+    "加我扣扣 <qqn>",
+    "我qq是<qqn>，同城的可以约出来走走",
+    "有个群，群号<qqn>，里面都是抑郁症的病友。",
+    "他的QQ <qqn> 一直给我发那些图片。",
+    "QQ:<qqn> 备注一下",
+    "我小号Q：<qqn>",
+    "想聊天的加qq<qqn>",
+    "他扣扣号是<qqn>，专门骗女生的",
+    # wechat
+    "微信号：<wxid>",
+    "V：<wxid>",
+    "加我vx <wxid> 一起互相监督早睡",
+    "他微信<wxid>，大家看到了千万别加",
+    "我的wx是<wxid>，加我备注一下",
+    "威信 <wxid>",
+    "有需要的可以加微信：<wxid>",
+    # id card
+    "我身份证号码是<id>，被别人冒用了",
+    "那个网贷平台拿着我的证件号<id>天天催收。",
+    "身份证：<id>",
+    "他用我的身份证号<id>注册了公司当法人。",
+    # bank card
+    "我转到他给的卡号<bank>，然后他就消失了。",
+    "储蓄卡<bank>里面的钱被划走了。",
+    "收款账号：<bank>，开户人<name>",
+    "我爸让我把钱打到<bank>，说是给我弟交学费。",
+    # address
+    "我家在<street>，谁能来陪陪我",
+    "我们住<compound>，他天天在楼下堵我",
+    "地址：<street>",
+    "快递寄到<compound>就可以",
+    "我搬到了<street>附近，一个人租了个单间",
+    "他在<compound>等了我一整夜",
+    "我的住址<street>被人发到了群里",
+    "现在住在<compound>，隔音特别差",
+    "我妈在<street>开了个小卖部，每天守到半夜",
+    # schools
+    "我现在在<univ>读研一，跟导师关系很差",
+    "<univ>的学生，大四，不知道该考研还是工作",
+    "我们<univ>的宿舍六个人一间，根本没法学习",
+    "本人<univ>大二学生，最近总是失眠",
+    "我是<univ>毕业的，工作两年了还是很迷茫",
+    "儿子在<midsch>读高三，压力特别大",
+    "我在<midsch>复读，家里人都不看好我",
+    "读初二，学校是<midsch>，被同学排挤",
+    "孩子上<kid>，老师总在群里点名批评他",
+    "女儿今年进了<kid>，每天早上哭着不肯去",
+    "大学是在<univ>读的，那四年是我最开心的时候",
+    "我考研考到了<univ>，可室友都比我优秀",
+    "我在<univ>当辅导员，学生的事压得我喘不过气",
+    "我弟在<midsch>上学，老师说他早恋",
+    # employers
+    "我在<corp>工作三年了，一直没涨过工资",
+    "入职<corp>之后，我每天都焦虑",
+    "我老公在<corp>上班，经常出差",
+    "去年从<corp>离职，到现在还没找到工作",
+    "我在<corp>当客服，每天被骂几十次",
+    "目前就职于<corp>，做财务",
+    "被<corp>辞退了，赔偿都没给",
+    "我爸在<corp>干了二十年，去年被优化了",
+    "<corp>的HR说我性格不适合这个岗位",
+    "在<bankb>上班，业绩压力大得喘不过气",
+    "我是<bankb>的柜员，已经干了四年",
+    "我妈在<bankb>做大堂经理",
+    "我在<hosp>当护士，值夜班值到快崩溃",
+    "我是<hosp>的医生，看到太多病人自己也抑郁了",
+    "我老婆在<hosp>工作，我们很少见面",
+    "今年考进了<hosp>，规培压力很大",
+    "我在<corp>实习，带教的师傅天天骂人",
+    # plate
+    "车牌<plate>的那辆车天天跟着我",
+    "他开着<plate>来我公司楼下闹",
+    "牌照号码<plate>，有人认识这辆车吗",
+    "我的车<plate>被人划了，监控也没拍到",
+    "撞我的车是<plate>，司机跑了",
+    # url
+    "我的b站主页<url>，有我画的画",
+    "写了篇长文，链接在这<url>",
+    "他一直在<url>发我的照片",
+    # birth date
+    "我<birth>出生，今年刚毕业",
+    "生日是<birth>，我从来不过生日",
+    "出生年月：<birth>",
+    "<birth>生的，属马",
+    # mixed
+    "我叫<name>，<univ>大三，电话<mobile>",
+    "联系我：扣扣<qqn>或者微信<wxid>",
+    "我是<name>，在<corp>上班，家住<compound>",
+]
+
+DEV2_REPLY_TEMPLATES = [
+    "<nick>你好，看完你的描述，我想先问问你现在安全吗？",
+    "如果你在<pub>附近，可以去那里的心理科看看。",
+    "<celeb>说过一句话，我很喜欢，送给你。",
+    "心理援助热线<hotline>是免费的，24小时都能打。",
+    "<name>，你能说出来已经很勇敢了。",
+    "建议你读一下<book>，再决定要不要换工作。",
+]
+
+DEV2_NEGATIVE_TEMPLATES = [
+    "<pub>的专家说，抑郁症是可以治好的。",
+    "我最想考的是<pub>，可是分数差太多了。",
+    "听说<pub>的精神科很难挂号。",
+    "新闻上说<pub>发布了新的指南。",
+    "<pub>的一位教授在讲座里提到了这个。",
+    "大学的时候我也经历过这些。",
+    "公司的领导对我还不错，就是同事难相处。",
+    "我们医院的护士都很辛苦。",
+    "去银行办卡的时候我突然惊恐发作。",
+    "学校的老师都知道我家的情况。",
+    "我在一家小公司做行政。",
+    "高中三年我都是一个人吃饭。",
+    "<celeb>的书我都看过。",
+    "我们小区的物业根本不管事。",
+    "QQ音乐里的歌单全是伤感的歌。",
+    "他的微信头像换成了我们的合照。",
+    "我已经把他的QQ和微信都拉黑了。",
+    "早上七点的公交车上全是人。",
+    "今年<age>，<dur>没有好好睡过觉了。",
+    "医生给我开了<dose>。",
+    "做了抑郁自评，<score>。",
+    "我在<place>上班，一个月<price>。",
+    "<event>，我终于鼓起勇气去了医院。",
+    "打了<service>也没用。",
+    "车站的人很多，我很害怕。",
+    "我这个人就是不喜欢说话。",
+    "工作群里每天都有人@我。",
+    "我们班主任人很好，但我不敢跟她说。",
+    "他在车上对我大吼大叫。",
+    "我考上了研究生，可还是开心不起来。",
+]
+
 _SLOT = re.compile(r"<([a-z]+)(\d*)>")
 
 
 def _part_of(templates: list[str], part: str) -> list[str]:
-    """Even positions go to dev, odd positions to test."""
+    """Even positions go to dev, odd positions to test (dev2 has its own lists)."""
     return templates[PARTS.index(part) :: 2]
 
 
@@ -771,9 +1090,12 @@ def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     rng = random.Random(f"pii-unseen-{part}")
-    pii_t = _part_of(PII_TEMPLATES, part)
-    reply_t = _part_of(REPLY_TEMPLATES, part)
-    neg_t = _part_of(NEGATIVE_TEMPLATES, part)
+    if part == "dev2":
+        pii_t, reply_t, neg_t = DEV2_PII_TEMPLATES, DEV2_REPLY_TEMPLATES, DEV2_NEGATIVE_TEMPLATES
+    else:
+        pii_t = _part_of(PII_TEMPLATES, part)
+        reply_t = _part_of(REPLY_TEMPLATES, part)
+        neg_t = _part_of(NEGATIVE_TEMPLATES, part)
     by_kind = {k: [t for t in pii_t if k in _kinds_of(t)] for k in PII_KINDS}
     deck: list[str] = []
     n_spans = 0

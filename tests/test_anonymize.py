@@ -250,6 +250,13 @@ def test_exact_spans(text, kind, value):
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",
+        # written by s4-orgs: a number after a QQ word that is no QQ number, organisations named in general
+        "QQ空间里写了20000字",
+        "我最想考的是浙江大学，想在那读书",
+        "听说协和医院的专家在那里上班",
+        "我在携程上订了酒店，工作人员很好",
+        "这学期开学学校让我们去实习",
+        "我家就在人民医院旁边，上班很方便",
     ],
 )
 def test_no_false_positive(text):
@@ -366,6 +373,18 @@ def test_real_usage_phrases_stay_unchanged(text):
         "酒店就在古城区最繁华的步行街上",  # a description with 的/最 in it is no road name
         "各楼道和公共区域有闭路监控",  # 区域: 区 starts a word here, no district
         "确诊后在定点医院隔离治疗",  # 定点医院, 方舱医院: kinds of hospital, no name
+        # public.py: a biography, a venue's lines and address, a name held by an official role or quoted in news
+        "他是1971年3月5日出生的，演了很多好电影，代表作大家都知道",
+        "她1983年6月2日出生，出道十几年了，拿过不少奖项",
+        "她毕业于中央戏剧学院，出演过好几部电视剧",
+        "地址是北京市西城区文津街11号，门票要提前预约吗？",
+        "景区电话0571-87654321，开放时间是八点到五点",
+        "它的电话是021-65432187，你可以问问",  # 它 owns it: a place or a business
+        "总机025-83456789，025-83456790，白天有人接",  # landlines listed in a row: a switchboard
+        "市儿童医院的医生林海涛回忆说，那几天很忙",
+        "疾控中心主任刘建国昨天表示，目前疫情平稳",
+        "专家组副组长陈志刚教授建议多通风",
+        "昨天王建军回应称，没有收到通知",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -384,6 +403,12 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("我前男友李明浩的微博还在关注", "name", "李明浩"),  # a private person's account, not a public work
         ("学生会主席王芳找我谈话", "name", "王芳"),
         ("我家在朝阳区惠新东街", "address", "朝阳区惠新东街"),  # a district + road is still an address
+        # the writer's own frame wins over a public-looking text (public.py)
+        ("我家住在城南花园5栋302，门口有个公园", "address", "城南花园5栋302"),
+        ("我们科主任王海涛总是骂我", "name", "王海涛"),
+        ("我男朋友1996年5月6日出生，是个演员", "birthday", "1996年5月6日"),
+        ("酒店前台小姐姐的手机13912345678，态度很好", "phone", "13912345678"),  # a mobile is a person's
+        ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
@@ -456,6 +481,23 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("加我Q 51729384", "qq", "51729384"),
         ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
         ("在美团送外卖", "org", "美团"),
+        # written by s4-orgs: QQ cues however written, house numbers, membership said anywhere in the clause
+        ("企鹅 8765432 晚上找我", "qq", "8765432"),
+        ("群号：61234567", "qq", "61234567"),
+        ("q 39481726 有事留言", "qq", "39481726"),
+        ("加我扣扣号码是 527381940", "qq", "527381940"),
+        ("住在绿波社区21号", "address", "绿波社区21号"),
+        ("他在青松新村7号1203门口等", "address", "青松新村7号1203"),
+        ("我妈在江城纺织有限公司干了十几年", "org", "江城纺织有限公司"),
+        ("目前就职于长沙恒远软件有限公司，做测试", "org", "长沙恒远软件有限公司"),
+        ("今年考进了衡阳市中心医院，压力大", "org", "衡阳市中心医院"),
+        ("我舅舅在苏州格力门店打工", "org", "苏州格力门店"),  # a city before a brand's branch
+        ("我在南方科技大学读研", "org", "南方科技大学"),  # a direction word opens the name
+        ("我表哥在杭州娃哈哈总部上班", "org", "杭州娃哈哈总部"),
+        ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
+        ("女儿上启明学校，老师很凶", "org", "启明学校"),  # a person and a verb of attending right before it
+        ("康达物流有限公司开除了我", "org", "康达物流有限公司"),  # the poster named right after it
+        ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -26,6 +26,7 @@ from workflow_scripts.data.pii.base import (
     Span,
     normalize_width,
 )
+from workflow_scripts.data.pii.public import PublicFacts, is_public
 from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
 from workflow_scripts.data.pii.recognizers.contact import (
     EmailRecognizer,
@@ -109,11 +110,12 @@ def find_pii(text: str, extra_names: Iterable[str] = ()) -> list[Span]:
     norm = normalize_width(text)
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
     books = [m.span() for m in BOOK_RE.finditer(norm)]
+    facts = PublicFacts(norm)
     kept: list[tuple[float, Candidate]] = []
     for rec in recognizers():
         for c in rec.candidates(ctx):
             s = score(rec, norm, c)
-            if s >= THRESHOLD and not _blocked(ctx, books, c) and rec.validate(norm, c):
+            if s >= THRESHOLD and not _blocked(ctx, books, c) and rec.validate(norm, c) and not is_public(facts, c):
                 kept.append((s, c))
     kept += [(1.0, c) for c in _mentions(norm, extra_names) if not _blocked(ctx, books, c)]
     return _resolve(kept, len(norm))

@@ -90,12 +90,14 @@ class EmailRecognizer(Recognizer):
 
 
 class QQRecognizer(Recognizer):
-    """A QQ number is 5-11 digits after a QQ word (QQ, 扣扣, 企鹅号, Q:); bare digit runs are not QQ numbers."""
+    """A QQ number is any 5-11 digit number a few characters after a QQ word (QQ, 扣扣, 企鹅, a lone Q, 群号),
+    however the cue is written (加我扣扣 123456, QQ小号：…, q 1234567); bare digit runs are not QQ numbers."""
 
     kind = "qq"
+    # the cue, then what people write between it and the number (号码是：, 小号, 群号), then the number
     RX = re.compile(
-        r"(?:QQ|qq|Qq|qQ|扣扣|抠抠|企鹅号?|球球|[Qq]号|(?<![A-Za-z])[Qq](?= ?[:：])|加我?[Qq](?= ?\d))"
-        r" ?(?:号码|号|群号?)?\s*[:是为]?\s*[:是为]?\s*([1-9]\d{4,10})(?![0-9])"
+        r"(?:[Qq]{2}|扣扣|抠抠|企鹅|球球|群号|(?<![A-Za-z])[Qq](?![A-Za-z]))"
+        r"(?:[\s:：=是为]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
     )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
@@ -142,6 +144,10 @@ class URLRecognizer(Recognizer):
         r"|jianshu\.com/u|blog\.csdn\.net/|instagram\.com/|twitter\.com/|x\.com/|facebook\.com/",
         re.I,
     )
+    # a site that gives each user a host of their own (name.github.io): the host alone is a personal page
+    PERSONAL_HOST = re.compile(
+        r"[A-Za-z0-9-]+\.(?:github\.io|lofter\.com|blogspot\.com|wordpress\.com|tumblr\.com)$", re.I
+    )
 
     def __init__(self) -> None:
         self.public = tuple(read_lexicon("public_domains.txt"))
@@ -155,7 +161,7 @@ class URLRecognizer(Recognizer):
                 e -= 1
             body = re.sub(r"^(?:https?://)?", "", ctx.norm[s:e], flags=re.I)
             host, _, path = body.partition("/")
-            if path and self.PERSONAL.search(body):
+            if (path and self.PERSONAL.search(body)) or self.PERSONAL_HOST.match(host):
                 yield self.cand(s, e, 0.85)
             elif not host.lower().endswith(self.public):  # a site's page, or (less) a bare site: 我的个人网站…
                 yield self.cand(s, e, 0.3 if path.strip("/") else 0.2)

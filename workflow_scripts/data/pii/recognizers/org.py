@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alternation, read_lexicon, segmenter
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
-_BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "考上了", "考上", "考进", "考入", "考到",
+_BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
+           "考进了", "考入", "考入了", "考到", "学校是", "单位是",
            "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
@@ -24,6 +25,7 @@ _AFTER = (
 _CONTINUATION = re.compile(
     r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
     r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心)"
+    r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
 )
 _NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
 _DETERMINERS = set("一某各本该此每这那")
@@ -51,26 +53,63 @@ _FUNCTION_TAGS = {
 _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[一二三四五六七八九十]{1,3}")
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
-_FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能")
-_NEAR = ("附近", "旁边", "对面", "门口", "周边", "周围", "边上")
+_FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能不没")
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
+_CLAUSE_END = _SENTENCE_END + "，,；;"
+# membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
+# 我在…当客服实习, 大学是在…读的): working or studying there
+_WORK = r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|开除"
+_MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培")
+_EMPLOYMENT = re.compile(_WORK)
+# the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
+_PUBLIC = re.compile(
+    r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|梦想|目标|向往|比如"
+    r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
+)
 _TIME_LEAD = re.compile(r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前)")
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
 
 
-def _has_subject(norm: str, start: int) -> bool:
-    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…); 津巴多正在斯坦福大学任教
-    or 实验是在…进行的 name an institution in general."""
+def _has_subject(norm: str, start: int, end: int) -> bool:
+    """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
+    right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
+    if "我" in _clause(norm, start, end)[1][:10]:
+        return True
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
     clause = left[cut + 1 :]
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
     sentence = left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]
     return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
+
+
+def _clause(norm: str, start: int, end: int) -> tuple[str, str]:
+    """The clause's text left and right of a name (at most 16 characters each side)."""
+    left = norm[max(0, start - 16) : start]
+    left = left[max(left.rfind(ch) for ch in _CLAUSE_END) + 1 :]
+    right = norm[end : end + 16]
+    stops = [i for i in (right.find(ch) for ch in _CLAUSE_END) if i >= 0]
+    return left, right[: min(stops)] if stops else right
+
+
+def _named_in_general(norm: str, start: int, end: int) -> bool:
+    """The clause names the organisation in general (an expert from it, its ranking, a place near it, a school one
+    dreams of), whatever frame is around it."""
+    return any(_PUBLIC.search(side) for side in _clause(norm, start, end))
+
+
+def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP) -> bool:
+    """The clause around a name says someone works or studies there, and its latest subject is no third person
+    (我只知道他毕业于…: often a public figure)."""
+    sentence = norm[max(0, start - 30) : start]
+    subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :])
+    if subjects and subjects[-1] in ("他", "她"):
+        return False
+    return any(words.search(side) for side in _clause(norm, start, end))
 
 
 def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
@@ -141,19 +180,27 @@ class OrgRecognizer(Recognizer):
             norm[c.end : c.end + 1] == "生"
             or "某" in span
             or _BARE_NUMBER.search(span)
-            or not _has_subject(norm, c.start)
-            or norm.startswith(_NEAR, c.end)  # 在…大学附近: a landmark, not where the poster studies
+            or not _has_subject(norm, c.start, c.end)
+            or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
         ):
             return False
-        head = ""
+        head, plain = "", False
         # a place name opening the span is one word, whatever jieba makes of it in context (上|海瑞|丰贸易)
         lead = next((k for k in (4, 3, 2) if seg.tags.get(span[:k], "") == "ns" and len(span) > k), 0)
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
-            if tag in _FUNCTION_TAGS and not (tag == "m" and _ORDINAL.fullmatch(word)):
+            if tag in _FUNCTION_TAGS and not (
+                (tag == "m" and _ORDINAL.fullmatch(word)) or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
+            ):  # 第一|人民医院 and 南方|医科大学 name an organisation
                 return False
-            if head or word in self.generic or any(word in x for x in self.suffixes):
+            if word in self.generic or any(word in x for x in self.suffixes):
+                continue
+            if head:  # 学期|开学|学校: two ordinary words before the suffix describe, they do not name
+                ordinary = tag.startswith("n") and tag not in _PROPER_TAGS and seg.freq.get(word, 0) >= 100
+                if plain and ordinary and not word.endswith(tuple(self.suffixes)):
+                    return False
                 continue
             head = word
+            plain = tag.startswith("n") and tag not in _PROPER_TAGS and seg.freq.get(word, 0) >= 100
             suffix = next((x for x in self.suffixes if word.endswith(x)), "")
             if suffix:  # one dictionary word for the whole name (武汉职业技术学院): its part before the suffix
                 if word[: -len(suffix)] in self.generic:
@@ -164,10 +211,21 @@ class OrgRecognizer(Recognizer):
             elif not (
                 word in self.brands
                 or tag in _PROPER_TAGS
+                or tag == "f"  # 南方, 东北: a direction word of two characters opening the name
                 or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))
             ):
                 return False
         return bool(head)
+
+    def _trim(self, norm: str, s: int, end: int) -> tuple[int, bool]:
+        """Start of the name once a person word and a verb before it are cut off (孩子|上|育英学校: 上 is no stop
+        character, 上海 starts names), and whether the verb says the person attends it (上, 读, 念, 进, 转)."""
+        person = next((k for k in (3, 2) if norm[s : s + k] in self.generic), 0)
+        verb = norm[s + person : s + person + 1]
+        word = segmenter().is_word(norm[s + person : s + person + 2])
+        if person and verb in _VERB_BEFORE and not word and end - (s + person + 1) >= 2:
+            return s + person + 1, verb in "上读念进转"
+        return s, False
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
@@ -175,7 +233,7 @@ class OrgRecognizer(Recognizer):
             before = norm[m.start() - 1 : m.start()]
             if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
                 continue
-            s = left_start(norm, m.start(), 14)
+            s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
             if not _specific(norm[s : m.start()], self.generic):
                 continue
             e = m.end()
@@ -183,12 +241,12 @@ class OrgRecognizer(Recognizer):
             while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
                 e = nxt.end()
                 nxt = _CONTINUATION.match(norm, e)
-            yield self.cand(s, e, 0.3)
+            yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
             prefix = norm[s : m.start()]
             if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
-                yield self.cand(s, m.end(), 0.3)
+                yield self.cand(s, m.end(), 0.6 if _clause_frame(norm, s, m.end()) else 0.3)
 
 
 class BrandEmployerRecognizer(Recognizer):
@@ -197,7 +255,7 @@ class BrandEmployerRecognizer(Recognizer):
 
     kind = "org"
     context_before = ("在", "进", "入职", "加入", "被", "去", "从", "离开", "我们", "我是", "他是", "她是",
-                      "跳槽", "应聘")  # fmt: skip
+                      "跳槽", "应聘", "就职于", "任职于", "供职于")  # fmt: skip
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化", "送外卖", "跑外卖", "送快递",
@@ -208,8 +266,9 @@ class BrandEmployerRecognizer(Recognizer):
         self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
-            r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司)?"
-            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店))?"
+            r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业)?"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店)"
+            r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
         )
 
     HIRED = ("入职", "加入", "刚进", "跳槽到", "跳槽去", "考进", "应聘到")
@@ -219,4 +278,11 @@ class BrandEmployerRecognizer(Recognizer):
         for m in self.rx.finditer(norm):
             t = self.tail.match(norm, m.end())
             e = t.end() if t and not any(c in LEFT_STOP_CHARS for c in t.group()) else m.end()
-            yield self.cand(m.start(), e, 0.3 if norm.endswith(self.HIRED, 0, m.start()) else 0.0)
+            s = m.start()
+            place = next((k for k in (3, 2) if segmenter().tags.get(norm[s - k : s], "") == "ns"), 0)
+            if place and e > m.end():  # 宜昌|海尔事业部: a city before a brand's branch belongs to its name
+                s -= place
+            # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
+            framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
+            hired = norm.endswith(self.HIRED, 0, m.start()) or (framed and _clause_frame(norm, s, e, _EMPLOYMENT))
+            yield self.cand(s, e, 0.3 if hired else 0.0)

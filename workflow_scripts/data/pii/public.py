@@ -1,0 +1,112 @@
+"""Public mentions: spans that a recogniser found but that describe a public person or place, not a private one.
+
+A counselling post names people and places around its writer: 我男朋友…, 我家住在…, 我1995年…出生. Chat and
+social-media text also recites public facts in the same shapes: a singer's birthday (他出生于1964年…, 今年五十多岁),
+a film star's school (她是…戏剧学院毕业的), a museum's phone and address (电话是010-…, 门票多少钱). What tells
+them apart is not the span but the text around it, so this check runs in the analyzer after the recognisers,
+on candidates that passed the threshold, and reads the text once (``PublicFacts``):
+
+- a text that says nothing of its writer or their people (no 我, 本人, 咱 and no relation word such as 男朋友,
+  妈妈, 同事) but describes a career (演员, 主演, 出道, 代表作, 获奖 ...: ``public_bio_cues.txt``) is a
+  biography: birthdays, schools and employers, and names in it are a public figure's;
+- a landline or address in a text about a venue (景点, 门票, 开放时间, 酒店前台 ...: ``public_venue_cues.txt``),
+  or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
+  寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard);
+- a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
+  before the role) or followed by a news reporting verb (…表示, …回应称, …指出) is named in public capacity.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
+
+# the writer or their own people: with one of these in the text, its dates, schools and names may be private
+_PERSONAL = re.compile(
+    r"我|本人|俺|咱|自己|老公|老婆|丈夫|妻子|男友|女友|男朋友|女朋友|对象|前任|爸|妈|父亲|母亲|儿子|女儿|孩子|闺蜜|室友|舍友"
+    r"|同事|同学|朋友|家人|亲戚|领导|老板|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|婆婆|公公|岳父|岳母|男神|女神|宝宝"
+)
+# right before a phone number or address: the writer's or their people's own (家住, 寄到, 收货)
+_HOME = re.compile(r"家|住|寄|快递|收货|收件|宿舍|老家|户口|联系我|找我|加我|我的|手机")
+_IT = re.compile(r"它")
+_MOBILE = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
+_LANDLINE_LIST = re.compile(r"0\d{2,3}-?\d{7,8}\s*[,，;；、/或和]\s*(?:0\d{2,3}-?)?\d{7,8}")
+# a role held in an institution: 中心主任, 医院…科医生, 省委书记 (the institution word right before the role)
+_INSTITUTION_END = re.compile(
+    r"(?:院|科|所|局|委|中心|部|组|站|厅|会|校|司|室|处|队|团|馆|台|社|报|大学|政府|办|集团|公司)(?:的)?$"
+)
+_REPORTING = re.compile(r"(?:表示|回应称?|指出|强调|透露|坦言|呼吁|介绍说|称[，,：:])")
+_PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
+
+
+@functools.cache
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    bio = re.compile(alternation(read_lexicon("public_bio_cues.txt")))
+    venue = re.compile(alternation(read_lexicon("public_venue_cues.txt")))
+    role = re.compile(f"(?:{alternation(read_lexicon('public_official_roles.txt'))})$")
+    return bio, venue, role
+
+
+class PublicFacts:
+    """What the analyzer asks of one text, computed on first use (most texts have no candidate to ask about)."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._personal: bool | None = None
+        self._bio: bool | None = None
+        self._venue: bool | None = None
+
+    @property
+    def personal(self) -> bool:
+        if self._personal is None:
+            self._personal = bool(_PERSONAL.search(self.norm))
+        return self._personal
+
+    @property
+    def biography(self) -> bool:
+        if self._bio is None:
+            self._bio = not self.personal and bool(_cues()[0].search(self.norm))
+        return self._bio
+
+    @property
+    def venue(self) -> bool:
+        if self._venue is None:
+            self._venue = bool(_cues()[1].search(self.norm))
+        return self._venue
+
+
+def _mobile(value: str) -> bool:
+    return bool(_MOBILE.fullmatch(digits(value)))
+
+
+def _clause_before(norm: str, start: int, width: int = 12) -> str:
+    left = norm[max(0, start - width) : start]
+    cut = max(left.rfind(ch) for ch in "。！？!?\n，,；;")
+    return left[cut + 1 :]
+
+
+def is_public(facts: PublicFacts, c: Candidate) -> bool:
+    """The candidate names or describes a public person or place (see the module doc): keep it."""
+    norm = facts.norm
+    if c.kind in ("birthday", "org", "name") and facts.biography:
+        return True
+    if c.kind in ("phone", "address"):
+        before = _clause_before(norm, c.start)
+        if _HOME.search(before):
+            return False
+        if _IT.search(before) or (facts.venue and not _mobile(norm[c.start : c.end])):
+            return True  # a mobile number is a person's, even a guesthouse owner's or a driver's
+        if c.kind == "phone":
+            return any(m.start() <= c.start < m.end() for m in _LANDLINE_LIST.finditer(norm, max(0, c.start - 16)))
+        return False
+    if c.kind == "name":
+        role_end = norm[max(0, c.start - 16) : c.start]
+        role = _cues()[2].search(role_end)
+        if role:
+            chain = _clause_before(norm, c.start - len(role.group()), 10)
+            if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain):
+                return True
+        return bool(_REPORTING.match(norm, c.end))
+    return False
