@@ -343,6 +343,8 @@ def test_no_false_positive(text):
         "朋友，你好",
         "其实，我也不知道",
         "哈哈，我也是",
+        "谢谢大家一直陪着我",
+        "好好，我知道了",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -450,6 +452,10 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("小蕾，我能理解你的委屈。", "name", "小蕾"),  # a reply opening with the addressee
         ("嘉怡：看到你的留言，我也难过", "name", "嘉怡"),
         ("你好，艳俊！我也有过这样的时候", "name", "艳俊"),
+        ("谢谢思彤一直听我说", "name", "思彤"),  # 谢谢 + a name + a person's verb
+        ("然然你好，我也是这样过来的", "name", "然然"),  # a doubled nickname, greeted
+        ("收款人：周海燕", "name", "周海燕"),
+        ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),
         ("家里座机0371-65432109", "phone", "0371-65432109"),
         ("邮箱 sunny.day99@foxmail.com", "email", "sunny.day99@foxmail.com"),

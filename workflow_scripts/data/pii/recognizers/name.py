@@ -75,7 +75,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
-                 "面对", "碰到", "见到", "看见", "怀疑")  # fmt: skip
+                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
@@ -96,8 +96,9 @@ _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
 _LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
+# (然然: 然 is commoner in text, but a listed name character)
 _VOCATIVE_GIVEN_ODDS = 2
-_VOCATIVE_CHAR_ODDS = 0
+_VOCATIVE_CHAR_ODDS = -1.0
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
@@ -159,9 +160,7 @@ class NameRecognizer(Recognizer):
         # greeting, or closing one after a word of address
         self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
         self.opening_re = re.compile(rf"^(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)  # a reply's first word: 小雨，…
-        self.addressed_re = re.compile(
-            rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2,3}}(?:[{_CLAUSE_END}]|$))"
-        )
+        self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
