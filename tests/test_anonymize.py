@@ -339,6 +339,12 @@ def test_no_false_positive(text):
         "已经订好的婚庆公司工作人员来了",  # a time word before anything but a frame verb gives no subject
         "听说唐山那边地震了",  # a place after 听说 (no person frame)
         "在好友小群里说了",
+        "高中生，最近总是失眠",  # jieba tags 高中生 as a person; it is a word
+        "朋友，你好",
+        "其实，我也不知道",
+        "哈哈，我也是",
+        "谢谢大家一直陪着我",
+        "好好，我知道了",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -453,6 +459,13 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("抱抱小雪。", "name", "小雪"),
         ("张伟你好，我也是这样", "name", "张伟"),  # a dictionary word tagged as a person, greeted
         ("好朋友琳琳最近不理我", "name", "琳琳"),
+        ("小蕾，我能理解你的委屈。", "name", "小蕾"),  # a reply opening with the addressee
+        ("嘉怡：看到你的留言，我也难过", "name", "嘉怡"),
+        ("你好，艳俊！我也有过这样的时候", "name", "艳俊"),
+        ("谢谢思彤一直听我说", "name", "思彤"),  # 谢谢 + a name + a person's verb
+        ("然然你好，我也是这样过来的", "name", "然然"),  # a doubled nickname, greeted
+        ("收款人：周海燕", "name", "周海燕"),
+        ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),
         ("家里座机0371-65432109", "phone", "0371-65432109"),
         ("邮箱 sunny.day99@foxmail.com", "email", "sunny.day99@foxmail.com"),
