@@ -390,6 +390,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         # one frame before a name in a post with no 我, 你 or relation word: commentary on a third person
         "好喜欢林思远这种敢说敢做的性格",
         "有人喜欢林嘉欣吗",
+        "集团总裁黄振邦先生出席了发布仪式",
+        "后来丁家搬走了，和我们家再没来往",  # surname + 家: a household
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -415,6 +417,7 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("酒店前台小姐姐的手机13912345678，态度很好", "phone", "13912345678"),  # a mobile is a person's
         ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
         ("好喜欢林思远，我该不该表白", "name", "林思远"),  # the writer is in the post
+        ("黄振邦先生，我想咨询一下离婚的事", "name", "黄振邦"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

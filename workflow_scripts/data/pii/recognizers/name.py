@@ -207,6 +207,8 @@ class NameRecognizer(Recognizer):
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
+            if given == "家":
+                continue  # 丁家, 王家: the household of that surname, not a person
             cand = norm[pos : s_end + n]
             if self._ordinary(cand):
                 continue
