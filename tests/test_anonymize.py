@@ -494,6 +494,7 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
         ("老公是中国农业银行常州分行的客户经理", "org", "中国农业银行常州分行"),  # an occupation in it right after
         ("从华南农业大学辍学以后我就一直在家", "org", "华南农业大学"),
         ("他们把我调到了招商银行南京分行", "org", "招商银行南京分行"),
+        ("加个扣扣吧 9876543", "qq", "9876543"),  # a particle between the QQ word and the number
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
