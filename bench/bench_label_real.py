@@ -14,13 +14,14 @@ the same corpus, which neither set has) is compared with
 2. with REAL_POSTS (the shared xinli001 corpus), the hand labels in ``bench/real_subtopic_labels.csv``
    (ids and labels only; see the labelling guide in bench/README.md): topic, subtopic and PsyQA-level
    agreement on those posts. These are test posts: look at their figures, not at their errors.
-3. with REAL_POSTS, the PsyQA-level development labels in ``bench/real_psyqa_dev_labels.csv`` (other
-   posts, labelled before looking at predictions): the set to study errors on when revising the keywords.
+3. with REAL_POSTS, the PsyQA-level development labels in ``bench/real_psyqa_dev_labels.csv`` and
+   ``bench/real_psyqa_dev_labels_2.csv`` (other posts, labelled before looking at predictions): the set to
+   study errors on when revising the keywords; figures for each file and for both together.
 
 Neither file is in the repository (the corpus and PsyQA's text stay outside it); both are arguments:
 
     python bench/bench_label_real.py PSYQA_JSON [REAL_POSTS] [--labels bench/real_subtopic_labels.csv]
-        [--dev-labels bench/real_psyqa_dev_labels.csv]
+        [--dev-labels bench/real_psyqa_dev_labels.csv bench/real_psyqa_dev_labels_2.csv]
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from workflow_scripts.data.label import Labeller, Taxonomy, load_taxonomy  # noq
 
 TAXONOMY = ROOT / "resources" / "taxonomy" / "taxonomy.yaml"
 HAND_LABELS = ROOT / "bench" / "real_subtopic_labels.csv"
-DEV_LABELS = ROOT / "bench" / "real_psyqa_dev_labels.csv"
+DEV_LABELS = [ROOT / "bench" / "real_psyqa_dev_labels.csv", ROOT / "bench" / "real_psyqa_dev_labels_2.csv"]
 SPLIT_SEED = 15
 
 
@@ -111,9 +112,11 @@ def label_posts(real_posts: str, ids: set[str], taxonomy: Taxonomy) -> tuple[lis
     return [p["id"] for p in posts], labeled
 
 
-def dev_figures(real_posts: str, labels_csv: Path, taxonomy: Taxonomy) -> dict[str, Any]:
-    """PsyQA-level agreement with the development labels, and its confusions (the ones to study)."""
-    dev = read_labels(labels_csv)
+def dev_figures(real_posts: str, labels_csvs: list[Path], taxonomy: Taxonomy) -> dict[str, Any]:
+    """PsyQA-level agreement with the development labels (each file and all together), and the confusions of
+    all of them (the ones to study)."""
+    files = {path.name: read_labels(path) for path in labels_csvs}
+    dev = {i: row for rows in files.values() for i, row in rows.items()}
     ids, labeled = label_posts(real_posts, set(dev), taxonomy)
     gold = [dev[i]["psyqa_topic"] for i in ids]
     pred = [taxonomy.psyqa_of(t, s) for t, s in zip(labeled["topic_id"], labeled["subtopic_id"], strict=True)]
@@ -121,6 +124,13 @@ def dev_figures(real_posts: str, labels_csv: Path, taxonomy: Taxonomy) -> dict[s
         "posts": len(ids),
         "missing_ids": len(dev) - len(ids),
         "psyqa_level_agreement": agreement(gold, pred),
+        "per_file": {
+            name: agreement(
+                [g for i, g in zip(ids, gold, strict=True) if i in rows],
+                [p for i, p in zip(ids, pred, strict=True) if i in rows],
+            )
+            for name, rows in files.items()
+        },
         "top_confusions": dict(Counter(f"{g}->{p}" for g, p in zip(gold, pred, strict=True) if g != p).most_common(8)),
     }
 
@@ -155,7 +165,9 @@ def main() -> None:
     parser.add_argument("psyqa_json", help="PsyQA_example.json (from github.com/thu-coai/PsyQA)")
     parser.add_argument("real_posts", nargs="?", help="../shared/data/real-posts/xinli001_questions.jsonl")
     parser.add_argument("--labels", type=Path, default=HAND_LABELS, help="hand labels: id,subtopic_id")
-    parser.add_argument("--dev-labels", type=Path, default=DEV_LABELS, help="development labels: id,psyqa_topic")
+    parser.add_argument(
+        "--dev-labels", type=Path, nargs="+", default=DEV_LABELS, help="development label files: id,psyqa_topic"
+    )
     args = parser.parse_args()
     taxonomy = load_taxonomy(TAXONOMY)
     result: dict[str, Any] = {"psyqa": psyqa_figures(args.psyqa_json, taxonomy)}

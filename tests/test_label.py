@@ -180,7 +180,8 @@ def test_real_label_sets_are_disjoint_and_well_formed(taxonomy, real_posts):
         with (ROOT / "bench" / name).open(encoding="utf-8") as handle:
             return list(csv.DictReader(handle))
 
-    dev, test = read("real_psyqa_dev_labels.csv"), read("real_subtopic_labels.csv")
+    dev = read("real_psyqa_dev_labels.csv") + read("real_psyqa_dev_labels_2.csv")
+    test = read("real_subtopic_labels.csv")
     ids = {p["id"] for p in real_posts}
     assert {r["id"] for r in dev} <= ids and {r["id"] for r in test} <= ids
     assert len({r["id"] for r in dev}) == len(dev) and not {r["id"] for r in dev} & {r["id"] for r in test}

@@ -26,7 +26,7 @@ from workflow_scripts.data.pii.base import (
     Span,
     normalize_width,
 )
-from workflow_scripts.data.pii.public import PublicFacts, is_public
+from workflow_scripts.data.pii.public import PublicFacts, is_public, post_is_personal
 from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
 from workflow_scripts.data.pii.recognizers.contact import (
     EmailRecognizer,
@@ -103,14 +103,16 @@ def _blocked(ctx: Context, books: list[tuple[int, int]], c: Candidate) -> bool:
     return c.kind in _IN_BOOKS_KEPT and any(s < c.end and c.start < e for s, e in books)
 
 
-def find_pii(text: str, extra_names: Iterable[str] = ()) -> list[Span]:
-    """PII spans of ``text`` (sorted, non-overlapping); ``extra_names`` are names already found in the post."""
+def find_pii(text: str, extra_names: Iterable[str] = (), post_personal: bool | None = None) -> list[Span]:
+    """PII spans of ``text`` (sorted, non-overlapping); ``extra_names`` are names already found in the post;
+    ``post_personal``: whether the post speaks of its writer or to someone (``public.post_is_personal``; by
+    default this text alone decides)."""
     if not text:
         return []
     norm = normalize_width(text)
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
     books = [m.span() for m in BOOK_RE.finditer(norm)]
-    facts = PublicFacts(norm)
+    facts = PublicFacts(norm, post_personal)
     kept: list[tuple[float, Candidate]] = []
     for rec in recognizers():
         for c in rec.candidates(ctx):
@@ -138,7 +140,8 @@ def _mentions(norm: str, names: Iterable[str]) -> list[Candidate]:
 def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     """Spans for each text of one post; a name found in any text is also removed everywhere else."""
     texts = [t or "" for t in texts]
-    first = [find_pii(t) for t in texts]
+    personal = post_is_personal([normalize_width(t) for t in texts])
+    first = [find_pii(t, post_personal=personal) for t in texts]
     names = {
         normalize_width(t[s:e]) for t, spans in zip(texts, first, strict=True) for s, e, k in spans if k == "name"
     }
@@ -146,6 +149,6 @@ def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     if not names:
         return first
     return [
-        find_pii(t, names) if any(n in normalize_width(t) for n in names) else sp
+        find_pii(t, names, personal) if any(n in normalize_width(t) for n in names) else sp
         for t, sp in zip(texts, first, strict=True)
     ]

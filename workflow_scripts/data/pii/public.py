@@ -13,15 +13,22 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
   寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard);
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
-  before the role) or followed by a news reporting verb (…表示, …回应称, …指出) is named in public capacity.
+  before the role) or followed by a news reporting verb (…表示, …回应称, …指出) is named in public capacity;
+- a name whose only evidence is one frame of talk before it (和X, 与X, 喜欢X; a cue-less reading, which the
+  name recogniser scores below ``ONE_FRAME``, with no person's verb after it) in a post that neither speaks of
+  its writer or their people nor to anyone (no 我, 你, relation word in any of its texts) is commentary on a
+  third person: 李某和X首次合作, 好喜欢X这种性格. A private person in a post comes with the writer (我和X, X对我)
+  or a relation (同事X). The whole post is read here, since a name found in one text is replaced in all of them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
+from workflow_scripts.data.pii.recognizers.name import _FRAME_AFTER
 
 # the writer or their own people: with one of these in the text, its dates, schools and names may be private
 _PERSONAL = re.compile(
@@ -39,6 +46,10 @@ _INSTITUTION_END = re.compile(
 )
 _REPORTING = re.compile(r"(?:表示|回应称?|指出|强调|透露|坦言|呼吁|介绍说|称[，,：:])")
 _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
+_ADDRESSEE = re.compile(r"你|您")
+ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
+# co-mention and liking, the frames of talk about third persons (not 碰到, 见到: meeting someone is private)
+_TALK_FRAME = ("和", "跟", "与", "以及", "还有", "喜欢")
 
 
 @functools.cache
@@ -52,8 +63,9 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 class PublicFacts:
     """What the analyzer asks of one text, computed on first use (most texts have no candidate to ask about)."""
 
-    def __init__(self, norm: str) -> None:
+    def __init__(self, norm: str, post_personal: bool | None = None) -> None:
         self.norm = norm
+        self._post_personal = post_personal  # see post_is_personal; None: this text is the post
         self._personal: bool | None = None
         self._bio: bool | None = None
         self._venue: bool | None = None
@@ -63,6 +75,12 @@ class PublicFacts:
         if self._personal is None:
             self._personal = bool(_PERSONAL.search(self.norm))
         return self._personal
+
+    @property
+    def post_personal(self) -> bool:
+        if self._post_personal is None:
+            self._post_personal = post_is_personal([self.norm])
+        return self._post_personal
 
     @property
     def biography(self) -> bool:
@@ -75,6 +93,11 @@ class PublicFacts:
         if self._venue is None:
             self._venue = bool(_cues()[1].search(self.norm))
         return self._venue
+
+
+def post_is_personal(texts: Sequence[str]) -> bool:
+    """Any text of the post speaks of its writer or their people, or to someone (我, 男朋友, 你)."""
+    return any(_PERSONAL.search(t) or _ADDRESSEE.search(t) for t in texts)
 
 
 def _mobile(value: str) -> bool:
@@ -108,5 +131,8 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             chain = _clause_before(norm, c.start - len(role.group()), 10)
             if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain):
                 return True
-        return bool(_REPORTING.match(norm, c.end))
+        if _REPORTING.match(norm, c.end):
+            return True
+        one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not _FRAME_AFTER.match(norm, c.end)
+        return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

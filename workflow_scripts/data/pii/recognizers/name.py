@@ -75,7 +75,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
-                 "面对", "碰到", "见到", "看见", "怀疑")  # fmt: skip
+                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见")  # fmt: skip
 _FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
@@ -85,7 +85,7 @@ _FRAME_AFTER = re.compile(
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
-_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油")
+_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨")
 _NAME_TAGS = ("nr", "ns", "nz")
 # name log odds (name_odds.py) a cue-less reading needs with one or two person frames around it (a clause start
 # alone is none: public figures open clauses too), and the margin added for a surname that is mostly a function
@@ -96,8 +96,9 @@ _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
 _LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
-_VOCATIVE_GIVEN_ODDS = 4.0
-_VOCATIVE_CHAR_ODDS = 1.0
+# (然然: 然 is commoner in text, but a listed name character)
+_VOCATIVE_GIVEN_ODDS = 2
+_VOCATIVE_CHAR_ODDS = -1.0
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
@@ -157,10 +158,9 @@ class NameRecognizer(Recognizer):
             self.famous_by_first.setdefault(name[0], []).append(name)
         # where a name someone is addressed by may stand: two or three characters opening a clause before a
         # greeting, or closing one after a word of address
-        self.greeted_re = re.compile(
-            rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M
-        )
-        self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})(?=[{CJK}]{{2,3}}(?:[{_CLAUSE_END}]|$))")
+        self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
+        self.opening_re = re.compile(rf"^(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)  # a reply's first word: 小雨，…
+        self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
@@ -368,11 +368,11 @@ class NameRecognizer(Recognizer):
         yield from self._bare(norm)
         yield from self._vocatives(norm)
 
-    def _addressed(self, norm: str, pos: int) -> int:
+    def _addressed(self, norm: str, pos: int, full: bool = True) -> int:
         """The end of a two-character name someone is addressed by at ``pos`` (0 if none): a nickname (小雨,
-        阿敏, 凡凡), a given name alone whose characters are name-like (俊雯; not 宝贝, an ordinary word), or a
-        full name jieba's dictionary tags as a person (李鹏)."""
-        s_end = self._surname_end(norm, pos)
+        阿敏, 凡凡), a given name alone whose characters are name-like (俊雯; not 宝贝, an ordinary word), or,
+        with ``full``, a full name jieba's dictionary tags as a person (李鹏)."""
+        s_end = self._surname_end(norm, pos) if full else 0
         tagged = [
             w
             for w in (norm[pos : pos + 3], norm[pos : pos + 2])
@@ -380,7 +380,7 @@ class NameRecognizer(Recognizer):
         ]
         w = tagged[0] if tagged else norm[pos : pos + 2]
         if tagged:
-            named = w[0] != w[1] and w not in self.lex.famous
+            named = w[0] != w[1] and w not in self.lex.famous and w not in self.lex.stop  # not 高中生
         elif len(w) < 2 or not all(c in self.given or c in "小阿" for c in w) or w in self.lex.nick_stop:
             return 0
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
@@ -391,11 +391,16 @@ class NameRecognizer(Recognizer):
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
 
     def _vocatives(self, norm: str) -> Iterator[Candidate]:
-        """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你)
-        or closing one after a word of address (抱抱小雨。)."""
+        """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你),
+        opening a text or line before a comma or colon (小雨，我能理解), or closing a clause after a word of
+        address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm):
             e = self._addressed(norm, m.end())
             if e and _GREETING_AFTER.match(norm, e):
+                yield self.cand(m.end(), e, 0.75)
+        for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
+            e = self._addressed(norm, m.end(), full=False)
+            if e and norm[e : e + 1] in "，,：:!！":
                 yield self.cand(m.end(), e, 0.75)
         for m in self.addressed_re.finditer(norm):
             e = self._addressed(norm, m.end())
@@ -433,11 +438,13 @@ class NameRecognizer(Recognizer):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
                     frames = bool(before) + bool(self.frame_after_re.match(norm, e))
-                if not frames or not self._end_agrees(norm, pos, e):
-                    continue  # 过程|中: without a cue word the name may not start inside a word
+                if not frames:
+                    continue
                 margin = self._surname_margin(norm[pos:s_end])
                 margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
-                if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= _ODDS_BY_FRAMES[frames] + margin:
+                if self.odds.name(norm[pos:s_end], norm[s_end:e]) < _ODDS_BY_FRAMES[frames] + margin:
+                    continue
+                if self._end_agrees(norm, pos, e):  # 过程|中: without a cue word a name may not start inside a word
                     # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
                     yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
                     break
