@@ -257,6 +257,7 @@ def test_exact_spans(text, kind, value):
         "我在携程上订了酒店，工作人员很好",
         "这学期开学学校让我们去实习",
         "我家就在人民医院旁边，上班很方便",
+        "武汉市卫健委的领导今天开了发布会",
     ],
 )
 def test_no_false_positive(text):
@@ -516,6 +517,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
         ("女儿上启明学校，老师很凶", "org", "启明学校"),  # a person and a verb of attending right before it
         ("康达物流有限公司开除了我", "org", "康达物流有限公司"),  # the poster named right after it
+        ("老公是中国农业银行常州分行的客户经理", "org", "中国农业银行常州分行"),  # an occupation in it right after
+        ("从华南农业大学辍学以后我就一直在家", "org", "华南农业大学"),
+        ("他们把我调到了招商银行南京分行", "org", "招商银行南京分行"),
+        ("加个扣扣吧 9876543", "qq", "9876543"),  # a particle between the QQ word and the number
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )
