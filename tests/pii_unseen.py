@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 
 from anonymize_corpus import posts_of
 
-from workflow_scripts.data.demo_site import PII_KINDS
+from workflow_scripts.data.demo_site import PII_KINDS, id_card_check_digit, luhn_check_digit
 
 PARTS = ("dev", "test", "dev2")
 TARGET_SPANS = 400  # planted PII spans per part (a post is finished when the target is reached)
@@ -139,18 +139,12 @@ _AREAS = _w(
     "340102 350203 360102 370102 370212 410105 420111 430104 440106 440305 450103 500103 510107 "
     "520102 530102 610113 620102"
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_check(body17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of a mainland resident ID number."""
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def id_card(rng: random.Random) -> str:
     y, m, d = rng.randint(1962, 2008), rng.randint(1, 12), rng.randint(1, 28)
     body = f"{rng.choice(_AREAS)}{y:04d}{m:02d}{d:02d}{rng.randint(0, 999):03d}"
-    v = body + id_check(body)
+    v = body + id_card_check_digit(body)
     if v.endswith("X") and rng.random() < 0.3:
         v = v[:-1] + "x"
     if rng.random() < 0.15:
@@ -163,19 +157,10 @@ _BINS = _w(
 )
 
 
-def luhn_check(body: str) -> str:
-    """The Luhn check digit that makes ``body`` + digit valid."""
-    total = 0
-    for i, c in enumerate(reversed(body)):
-        n = int(c) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str((10 - total % 10) % 10)
-
-
 def bank_card(rng: random.Random) -> str:
     length = rng.choice([16, 19, 19])
     body = rng.choice(_BINS) + "".join(rng.choice("0123456789") for _ in range(length - 7))
-    v = body + luhn_check(body)
+    v = body + luhn_check_digit(body)
     fmt = rng.choices(range(3), weights=[55, 35, 10])[0]
     if fmt == 1:
         return " ".join(v[i : i + 4] for i in range(0, len(v), 4))

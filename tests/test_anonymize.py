@@ -257,6 +257,7 @@ def test_exact_spans(text, kind, value):
         "我在携程上订了酒店，工作人员很好",
         "这学期开学学校让我们去实习",
         "我家就在人民医院旁边，上班很方便",
+        "武汉市卫健委的领导今天开了发布会",
     ],
 )
 def test_no_false_positive(text):
@@ -390,6 +391,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         # one frame before a name in a post with no 我, 你 or relation word: commentary on a third person
         "好喜欢林思远这种敢说敢做的性格",
         "有人喜欢林嘉欣吗",
+        "集团总裁黄振邦先生出席了发布仪式",
+        "后来丁家搬走了，和我们家再没来往",  # surname + 家: a household
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -415,6 +418,7 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("酒店前台小姐姐的手机13912345678，态度很好", "phone", "13912345678"),  # a mobile is a person's
         ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
         ("好喜欢林思远，我该不该表白", "name", "林思远"),  # the writer is in the post
+        ("黄振邦先生，我想咨询一下离婚的事", "name", "黄振邦"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
@@ -513,6 +517,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("入职中建八局以后天天出差", "org", "中建八局"),  # a numbered bureau of a brand
         ("女儿上启明学校，老师很凶", "org", "启明学校"),  # a person and a verb of attending right before it
         ("康达物流有限公司开除了我", "org", "康达物流有限公司"),  # the poster named right after it
+        ("老公是中国农业银行常州分行的客户经理", "org", "中国农业银行常州分行"),  # an occupation in it right after
+        ("从华南农业大学辍学以后我就一直在家", "org", "华南农业大学"),
+        ("他们把我调到了招商银行南京分行", "org", "招商银行南京分行"),
+        ("加个扣扣吧 9876543", "qq", "9876543"),  # a particle between the QQ word and the number
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
     ],
 )

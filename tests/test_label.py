@@ -187,3 +187,18 @@ def test_real_label_sets_are_disjoint_and_well_formed(taxonomy, real_posts):
     assert len({r["id"] for r in dev}) == len(dev) and not {r["id"] for r in dev} & {r["id"] for r in test}
     assert {r["psyqa_topic"] for r in dev} <= {t.psyqa for t in taxonomy.topics}
     assert {r["subtopic_id"] for r in test} <= set(taxonomy.subtopic_by_id)
+
+
+def test_trained_blend_of_bench_label_real(taxonomy):
+    """The trained-classifier experiment (bench/bench_label_real.py --trained): words it was trained on decide a post
+    without keywords; a post whose keywords all name one topic keeps that topic's PsyQA topic."""
+    blend_class = importlib.import_module("bench.bench_label_real").TrainedBlend
+    scorer = KeywordScorer(taxonomy, title_weight=2.0)
+    fruit = [("苹果香蕉", "我买了苹果"), ("香蕉", "苹果和香蕉"), ("苹果", "香蕉很甜")]
+    trains = [("火车飞机", "坐火车"), ("飞机", "火车和飞机"), ("火车", "飞机很快")]
+    assert not any(scorer.hits(t + d) for t, d in fruit + trains)
+    blend = blend_class(taxonomy).fit(fruit + trains, ["家庭"] * 3 + ["职业"] * 3)
+    assert blend.predict([("香蕉和苹果", ""), ("飞机和火车", "")]) == ["家庭", "职业"]
+    assert blend.predict([("香蕉和苹果", "")], blend=False) == ["家庭"]
+    assert scorer.hits("失眠") == ["失眠"] and keyword_label(scorer, "失眠", "")[0] == "T10"
+    assert blend.predict([("失眠", "香蕉和苹果")]) == [taxonomy.psyqa_of("T10")] == ["行为"]

@@ -13,12 +13,14 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
   寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard);
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
-  before the role) or followed by a news reporting verb (…表示, …回应称, …指出) is named in public capacity;
+  before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
+  in public capacity;
 - a name whose only evidence is one frame of talk before it (和X, 与X, 喜欢X; a cue-less reading, which the
   name recogniser scores below ``ONE_FRAME``, with no person's verb after it) in a post that neither speaks of
   its writer or their people nor to anyone (no 我, 你, relation word in any of its texts) is commentary on a
   third person: 李某和X首次合作, 好喜欢X这种性格. A private person in a post comes with the writer (我和X, X对我)
   or a relation (同事X). The whole post is read here, since a name found in one text is replaced in all of them.
+  So is a name with a formal honorific (X先生, X女士) in such a post: counselling posts name people by relation.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ _INSTITUTION_END = re.compile(
 )
 _REPORTING = re.compile(r"(?:表示|回应称?|指出|强调|透露|坦言|呼吁|介绍说|称[，,：:])")
 _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
+_QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
+_HONORIFIC = ("先生", "女士")
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
 # co-mention and liking, the frames of talk about third persons (not 碰到, 见到: meeting someone is private)
 _TALK_FRAME = ("和", "跟", "与", "以及", "还有", "喜欢")
@@ -131,8 +135,10 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             chain = _clause_before(norm, c.start - len(role.group()), 10)
             if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain):
                 return True
-        if _REPORTING.match(norm, c.end):
+        if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
+        if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
+            return True  # X先生 in a post about no one around its writer: public or business writing
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not _FRAME_AFTER.match(norm, c.end)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

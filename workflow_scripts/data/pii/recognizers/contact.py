@@ -97,7 +97,7 @@ class QQRecognizer(Recognizer):
     # the cue, then what people write between it and the number (号码是：, 小号, 群号), then the number
     RX = re.compile(
         r"(?:[Qq]{2}|扣扣|抠抠|企鹅|球球|群号|(?<![A-Za-z])[Qq](?![A-Za-z]))"
-        r"(?:[\s:：=是为]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
+        r"(?:[\s:：=是为,，~～吧呀啊哈哦]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
     )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:

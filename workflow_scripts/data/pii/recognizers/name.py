@@ -207,6 +207,8 @@ class NameRecognizer(Recognizer):
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
+            if given == "家":
+                continue  # 丁家, 王家: the household of that surname, not a person
             cand = norm[pos : s_end + n]
             if self._ordinary(cand):
                 continue
@@ -315,7 +317,7 @@ class NameRecognizer(Recognizer):
     def _given_run(self, norm: str, pos: int, weak: bool) -> int:
         """After 我叫: a full name, a Latin name, or a given name closing the clause (雨桐, 涵涵, 浩然)."""
         m = self.latin_re.match(norm, pos)
-        if m:
+        if m and norm[pos].isupper():  # Kevin; a lower-case word is a word (那个叫happy的词)
             return m.end()
         full = self._after_cue(norm, pos, strong=True)
         if full:
@@ -332,6 +334,8 @@ class NameRecognizer(Recognizer):
         skip = 1 if (run[0] in "小阿" and len(run) >= 2) or (len(run) == 3 and not weak) else 0
         if not all(c in self.given or c == "小" for c in run[skip:]) or (weak and norm[end : end + 1] in "?？"):
             return 0  # 叫我交电费, 把我叫进屋里, 才叫我爱家？: an order or a question, not a name
+        if weak and (len(run) < 2 or self.seg.is_word(run)):
+            return 0  # 叫我宝贝, 叫我宝: a word of endearment, not a name
         return 0 if self.seg.freq.get(run, 0) >= _COMMON or run in self.lex.famous else end
 
     # ------------------------------------------------------------------ evidence

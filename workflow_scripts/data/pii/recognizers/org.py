@@ -60,8 +60,13 @@ _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
 # 我在…当客服实习, 大学是在…读的): working or studying there
-_WORK = r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|开除"
-_MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培")
+_WORK = r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|开除|分配到|调到|调入"
+_MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学")
+# an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
+_ROLE_AFTER = re.compile(
+    r"的.{0,3}?(?:经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生"
+    r"|博士生|本科生)"
+)
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -109,7 +114,8 @@ def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEM
     subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :])
     if subjects and subjects[-1] in ("他", "她"):
         return False
-    return any(words.search(side) for side in _clause(norm, start, end))
+    left, right = _clause(norm, start, end)
+    return bool(words.search(left) or words.search(right) or _ROLE_AFTER.match(right))
 
 
 def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
