@@ -393,6 +393,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "有人喜欢林嘉欣吗",
         "集团总裁黄振邦先生出席了发布仪式",
         "后来丁家搬走了，和我们家再没来往",  # surname + 家: a household
+        "好喜欢林思远，他哥哥也很帅",  # a third person's relative does not bring the writer in
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -419,6 +420,7 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("快递寄到景田路18号，离公园很近", "address", "景田路18号"),
         ("好喜欢林思远，我该不该表白", "name", "林思远"),  # the writer is in the post
         ("黄振邦先生，我想咨询一下离婚的事", "name", "黄振邦"),
+        ("老公和林思远合伙开店，天天不回家", "name", "林思远"),  # a relation word opening a clause is the writer's
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

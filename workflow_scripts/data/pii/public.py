@@ -7,8 +7,8 @@ them apart is not the span but the text around it, so this check runs in the ana
 on candidates that passed the threshold, and reads the text once (``PublicFacts``):
 
 - a text that says nothing of its writer or their people (no 我, 本人, 咱 and no relation word such as 男朋友,
-  妈妈, 同事) but describes a career (演员, 主演, 出道, 代表作, 获奖 ...: ``public_bio_cues.txt``) is a
-  biography: birthdays, schools and employers, and names in it are a public figure's;
+  妈妈, 同事 opening a clause) but describes a career (演员, 主演, 出道, 代表作, 获奖 ...:
+  ``public_bio_cues.txt``) is a biography: birthdays, schools and employers, and names in it are a public figure's;
 - a landline or address in a text about a venue (景点, 门票, 开放时间, 酒店前台 ...: ``public_venue_cues.txt``),
   or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
   寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard);
@@ -32,11 +32,14 @@ from collections.abc import Sequence
 from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
 from workflow_scripts.data.pii.recognizers.name import _FRAME_AFTER
 
-# the writer or their own people: with one of these in the text, its dates, schools and names may be private
-_PERSONAL = re.compile(
-    r"我|本人|俺|咱|自己|老公|老婆|丈夫|妻子|男友|女友|男朋友|女朋友|对象|前任|爸|妈|父亲|母亲|儿子|女儿|孩子|闺蜜|室友|舍友"
+# the writer or their own people: with one of these in the text, its dates, schools and names may be private. A
+# relation word is the writer's when it opens a clause (老公总是…) or follows 我 (which counts anyway); another's
+# (他哥哥, 老总的妻子, 有个儿子) does not bring the writer in
+_RELATIONS = (
+    r"老公|老婆|丈夫|妻子|男友|女友|男朋友|女朋友|对象|前任|爸|妈|父亲|母亲|儿子|女儿|孩子|闺蜜|室友|舍友"
     r"|同事|同学|朋友|家人|亲戚|领导|老板|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|婆婆|公公|岳父|岳母|男神|女神|宝宝"
 )
+_PERSONAL = re.compile(rf"我|本人|俺|咱|自己|(?<![^\s，。！？、；：,.!?;:“”\"'（(…~])(?:{_RELATIONS})")
 # right before a phone number or address: the writer's or their people's own (家住, 寄到, 收货)
 _HOME = re.compile(r"家|住|寄|快递|收货|收件|宿舍|老家|户口|联系我|找我|加我|我的|手机")
 _IT = re.compile(r"它")
