@@ -394,6 +394,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "集团总裁黄振邦先生出席了发布仪式",
         "后来丁家搬走了，和我们家再没来往",  # surname + 家: a household
         "好喜欢林思远，他哥哥也很帅",  # a third person's relative does not bring the writer in
+        "这次住的酒店和柏悦差不多，性价比一般",  # cue-less names in a venue text: places and brands
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -421,6 +422,7 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("好喜欢林思远，我该不该表白", "name", "林思远"),  # the writer is in the post
         ("黄振邦先生，我想咨询一下离婚的事", "name", "黄振邦"),
         ("老公和林思远合伙开店，天天不回家", "name", "林思远"),  # a relation word opening a clause is the writer's
+        ("酒店前台一个叫沈佳怡的服务员态度很差", "name", "沈佳怡"),  # staff named with a cue
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

@@ -9,9 +9,10 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
 - a text that says nothing of its writer or their people (no 我, 本人, 咱 and no relation word such as 男朋友,
   妈妈, 同事 opening a clause) but describes a career (演员, 主演, 出道, 代表作, 获奖 ...:
   ``public_bio_cues.txt``) is a biography: birthdays, schools and employers, and names in it are a public figure's;
-- a landline or address in a text about a venue (景点, 门票, 开放时间, 酒店前台 ...: ``public_venue_cues.txt``),
+- a landline or address in a text about a venue (景点, 门票, 开放时间, 酒店 ...: ``public_venue_cues.txt``),
   or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
-  寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard);
+  寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard); a cue-less
+  name there (和莫泰, 金鼎的餐厅) is a place or a brand, since reviews name staff with a cue (一个叫…的服务员);
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
   in public capacity;
@@ -140,6 +141,8 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
+        if c.score < ONE_FRAME and facts.venue:
+            return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not _FRAME_AFTER.match(norm, c.end)
