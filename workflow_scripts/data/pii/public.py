@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 
 from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
-from workflow_scripts.data.pii.recognizers.name import _FRAME_AFTER
+from workflow_scripts.data.pii.recognizers.name import FRAME_AFTER
 
 # the writer or their own people: with one of these in the text, its dates, schools and names may be private. A
 # relation word is the writer's when it opens a clause (老公总是…) or follows 我 (which counts anyway); another's
@@ -145,6 +145,6 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
-        one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not _FRAME_AFTER.match(norm, c.end)
+        one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

@@ -76,7 +76,8 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
                  "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见")  # fmt: skip
-_FRAME_AFTER = re.compile(
+# a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too)
+FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
@@ -138,7 +139,7 @@ class NameRecognizer(Recognizer):
         )
         self.title_re = re.compile(alternation(lex.titles))
         # a person's verb after a name, or the name's relative or partner (王芳的妈妈, 王芳的男朋友)
-        self.frame_after_re = re.compile(rf"{_FRAME_AFTER.pattern}|的(?:{alternation(lex.relations)})")
+        self.frame_after_re = re.compile(rf"{FRAME_AFTER.pattern}|的(?:{alternation(lex.relations)})")
         # cue-less names start after a frame word (和王芳) or at a clause start; those with a frame word after
         # them (王芳说) are found by looking back from each frame word (_bare)
         surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
