@@ -727,7 +727,7 @@ TITLES = [
 
 
 # ------------------------------------------------------------------------------------------- the dev2 part
-# A third part written by a later session (s4-orgs) before it read the recognisers: new templates for all 14 kinds
+# A third part written by a later session before it read the recognisers: new templates for all 14 kinds
 # and new value pools for organisations (schools, employers, hospitals, bank branches, other private
 # organisations), chat-style QQ and WeChat cues, addresses and plates in free text, and new negatives (institutions
 # named in general, organisation words used generically). The dev and test parts above are untouched.

@@ -250,7 +250,7 @@ def test_exact_spans(text, kind, value):
         "官网https://www.gov.cn",
         "QQ空间",
         "微信聊天",
-        # written by s4-orgs: a number after a QQ word that is no QQ number, organisations named in general
+        # with the dev2 part: a number after a QQ word that is no QQ number, organisations named in general
         "QQ空间里写了20000字",
         "我最想考的是浙江大学，想在那读书",
         "听说协和医院的专家在那里上班",
@@ -505,7 +505,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("加我Q 51729384", "qq", "51729384"),
         ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
         ("在美团送外卖", "org", "美团"),
-        # written by s4-orgs: QQ cues however written, house numbers, membership said anywhere in the clause
+        # with the dev2 part: QQ cues however written, house numbers, membership said anywhere in the clause
         ("企鹅 8765432 晚上找我", "qq", "8765432"),
         ("群号：61234567", "qq", "61234567"),
         ("q 39481726 有事留言", "qq", "39481726"),
