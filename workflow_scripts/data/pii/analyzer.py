@@ -107,11 +107,16 @@ def find_pii(text: str, extra_names: Iterable[str] = (), post_personal: bool | N
     """PII spans of ``text`` (sorted, non-overlapping); ``extra_names`` are names already found in the post;
     ``post_personal``: whether the post speaks of its writer or to someone (``public.post_is_personal``; by
     default this text alone decides)."""
-    if not text:
+    return _find_pii_norm(normalize_width(text or ""), extra_names, post_personal)
+
+
+def _find_pii_norm(norm: str, extra_names: Iterable[str] = (), post_personal: bool | None = None) -> list[Span]:
+    """``find_pii`` on a text already width-normalised (offsets are the same: the mapping is one to one)."""
+    if not norm:
         return []
-    norm = normalize_width(text)
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
-    books = [m.span() for m in BOOK_RE.finditer(norm)]
+    # every protected span opens with 《, # or @: most texts have none, and scanning for them is cheap
+    books = [m.span() for m in BOOK_RE.finditer(norm)] if any(c in norm for c in "《#@") else []
     facts = PublicFacts(norm, post_personal)
     kept: list[tuple[float, Candidate]] = []
     for rec in recognizers():
@@ -139,16 +144,14 @@ def _mentions(norm: str, names: Iterable[str]) -> list[Candidate]:
 
 def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     """Spans for each text of one post; a name found in any text is also removed everywhere else."""
-    texts = [t or "" for t in texts]
-    personal = post_is_personal([normalize_width(t) for t in texts])
-    first = [find_pii(t, post_personal=personal) for t in texts]
-    names = {
-        normalize_width(t[s:e]) for t, spans in zip(texts, first, strict=True) for s, e, k in spans if k == "name"
-    }
+    norms = [normalize_width(t or "") for t in texts]  # once per text: every step below reads the same copy
+    personal = post_is_personal(norms)
+    first = [_find_pii_norm(n, post_personal=personal) for n in norms]
+    names = {n[s:e] for n, spans in zip(norms, first, strict=True) for s, e, k in spans if k == "name"}
     names = {n for n in names if len(n) >= 2}
     if not names:
         return first
     return [
-        find_pii(t, names, personal) if any(n in normalize_width(t) for n in names) else sp
-        for t, sp in zip(texts, first, strict=True)
+        _find_pii_norm(n, names, personal) if any(name in n for name in names) else sp
+        for n, sp in zip(norms, first, strict=True)
     ]
