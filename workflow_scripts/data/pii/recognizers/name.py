@@ -87,6 +87,7 @@ FRAME_AFTER = re.compile(
     + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
+_GREETING_CHARS = re.compile("[你您谢感]")  # each greeting above holds one: without them no text is scanned for one
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨")
@@ -403,7 +404,7 @@ class NameRecognizer(Recognizer):
         """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你),
         opening a text or line before a comma or colon (小雨，我能理解), or closing a clause after a word of
         address (抱抱小雨。, 你好，俊雯！)."""
-        for m in self.greeted_re.finditer(norm):
+        for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
             e = self._addressed(norm, m.end())
             if e and _GREETING_AFTER.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
