@@ -102,8 +102,16 @@ def read_lexicon(name: str) -> tuple[str, ...]:
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of literal words, longest first (so 前男友 wins over 男友)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex alternation of literal words, longest first (so 前男友 wins over 男友).
+
+    Words are grouped by their first character (前(?:男友|夫)|男友|…): re tries the branches of an alternation one
+    by one at every position its first characters allow, so a list of hundreds of words is slow to scan; grouped,
+    only the words starting with the character at hand are tried, still longest first, so what matches is the
+    same (two words that start with different characters never both match at one position)."""
+    groups: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        groups.setdefault(w[:1], []).append(re.escape(w[1:]))
+    return "|".join(re.escape(c) + (rs[0] if len(rs) == 1 else f"(?:{'|'.join(rs)})") for c, rs in groups.items())
 
 
 # ------------------------------------------------------------------------------------------ normalising
