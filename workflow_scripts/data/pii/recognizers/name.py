@@ -149,9 +149,12 @@ class NameRecognizer(Recognizer):
         surname = rf"(?:{alternation(lex.compound)}|[{''.join(sorted(lex.single))}])"
         self.surname_heads = lex.single | {s[0] for s in lex.compound}  # first characters of every surname
         given = rf"[{''.join(sorted(self.given))}小]"
+        # a clause starts at the text's start or after a clause-start character ("\n" among them, so every line
+        # start too): two patterns, so that re can skip ahead to the next such character instead of trying ^ at each
         self.free_res = (
             re.compile(rf"(?:{alternation(_FRAME_BEFORE + _GREETING_BEFORE)})(?P<s>{surname})(?={given})"),
-            re.compile(rf"(?:^|[{_CLAUSE_START}])(?P<s>{surname})(?={given})", re.M),
+            re.compile(rf"[{_CLAUSE_START}](?P<s>{surname})(?={given})"),
+            re.compile(rf"\A(?P<s>{surname})(?={given})"),
         )
         # ambiguous surnames that are mostly function words in running text (和, 都, 同, 那, 高)
         self.function_surnames = {
@@ -435,9 +438,10 @@ class NameRecognizer(Recognizer):
         starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
         heads = self.surname_heads
         for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
-            for pos in range(max(0, m.start() - 4), m.start() - 1):
+            frame = m.start()
+            for pos in range(max(0, frame - 4), frame - 1):
                 # most characters start no surname: skip them before slicing out surname readings
-                if norm[pos] in heads and (s_end := self._surname_end(norm, pos)) and m.start() - s_end in (1, 2):
+                if norm[pos] in heads and (s_end := self._surname_end(norm, pos)) and frame - s_end in (1, 2):
                     starts.add(pos)
         for pos in sorted(starts):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(_GREETING_BEFORE, 0, pos)
