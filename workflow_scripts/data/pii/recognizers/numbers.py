@@ -70,11 +70,14 @@ class PlateRecognizer(Recognizer):
 
     kind = "plate"
     context_before = ("车牌", "车", "开着", "牌照")
+    PROVINCE = "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
     RX = re.compile(
-        r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z] ?[·•・.\- ]? ?"
-        r"(?=[A-Z0-9]{0,5}\d)[A-Z0-9]{5,6}(?![A-Za-z0-9])"
+        rf"(?<![A-Za-z0-9]){PROVINCE}[A-Z] ?[·•・.\- ]? ?(?=[A-Z0-9]{{0,5}}\d)[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"
     )
+    # every plate opens with these two characters; RX starts with a look-behind, which re cannot skip ahead by,
+    # so a text without them (nearly all) is not scanned with it
+    HEAD = re.compile(f"{PROVINCE}[A-Z]")
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        if ctx.has_digit:
+        if ctx.has_digit and self.HEAD.search(ctx.norm):
             yield from (self.cand(*m.span(), 0.6) for m in self.RX.finditer(ctx.norm))
