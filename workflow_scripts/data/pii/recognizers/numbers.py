@@ -54,9 +54,12 @@ class BankCardRecognizer(Recognizer):
     context_before = ("卡号", "银行卡", "账号", "帐号", "卡", "转账", "打款", "汇款", "储蓄", "信用卡")
     window = (12, 0)
     RX = re.compile(r"(?<![0-9])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![0-9])|(?<![0-9])\d{16,19}(?![0-9Xx])")
+    # both forms hold four digits in a row; RX opens with a look-behind that re cannot skip ahead by, so texts
+    # without such a run (most: a digit or two of an age or a date) are not scanned with it
+    RUN = re.compile(r"\d{4}")
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        if not ctx.has_digit:
+        if not ctx.has_digit or not self.RUN.search(ctx.norm):
             return
         for m in self.RX.finditer(ctx.norm):
             number = re.sub(r"\D", "", m.group())
