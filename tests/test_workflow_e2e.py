@@ -21,7 +21,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 COPIED = ["Snakefile", "rules", "workflow_scripts", "config", "resources", "envs", "profiles", "report"]
 
-pytestmark = pytest.mark.e2e
+# The first test to use the `demo` fixture runs the whole demo DAG in its setup (14-19 min on 2 cores, varying
+# with the machine), over the suite-wide 900 s limit that suits every other test.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]
 
 # (dotted config key, new value, rules whose params carry the key)
 CHANGES = [
