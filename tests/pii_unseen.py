@@ -193,8 +193,16 @@ def _handle(rng: random.Random) -> str:
     return h + rng.choice(_HANDLES)
 
 
-def qq(rng: random.Random) -> str:
-    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.choice([5, 7, 8, 8, 9, 9, 9])))
+def qq_of(lengths: list[int]) -> Callable[[random.Random], str]:
+    """A QQ number: a non-zero digit and then ``rng.choice(lengths)`` more digits."""
+
+    def draw(rng: random.Random) -> str:
+        return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.choice(lengths)))
+
+    return draw
+
+
+qq = qq_of([5, 7, 8, 8, 9, 9, 9])
 
 
 def email(rng: random.Random) -> str:
@@ -417,26 +425,47 @@ _HOSPITALS = _w(
 )
 
 
-def university(rng: random.Random) -> str:
-    return rng.choice(_UNIS)
+def one_of(
+    pool: list[str], short: list[str] | None = None, short_share: float = 0.0
+) -> Callable[[random.Random], str]:
+    """A value drawn from ``pool`` (schools, hospitals), or with ``short_share`` from ``short`` (abbreviations)."""
+
+    def draw(rng: random.Random) -> str:
+        if short and rng.random() < short_share:
+            return rng.choice(short)
+        return rng.choice(pool)
+
+    return draw
 
 
-def high_school(rng: random.Random) -> str:
-    return rng.choice(_HIGH)
+def employer_of(
+    brands: list[str],
+    firms: list[str],
+    shares: tuple[float, float],
+    n_branded: int,
+    units: list[str],
+    city_first: bool,
+) -> Callable[[random.Random], str]:
+    """A brand, a registered firm, or a city unit of one of the first ``n_branded`` brands (华为深圳分公司 when
+    ``city_first`` is false, 深圳华为分公司 when true); ``shares`` are the brand and brand-or-firm cut-offs."""
+
+    def draw(rng: random.Random) -> str:
+        r = rng.random()
+        if r < shares[0]:
+            return rng.choice(brands)
+        if r < shares[1]:
+            return rng.choice(firms)
+        city = _city(rng)[1].rstrip("市")
+        brand = rng.choice(brands[:n_branded])
+        return (city + brand if city_first else brand + city) + rng.choice(units)
+
+    return draw
 
 
-def primary_school(rng: random.Random) -> str:
-    return rng.choice(_PRIMARY)
-
-
-def company(rng: random.Random) -> str:
-    r = rng.random()
-    if r < 0.45:
-        return rng.choice(_COMPANIES)
-    if r < 0.8:
-        return rng.choice(_FIRMS)
-    city = _city(rng)[1]
-    return rng.choice(_COMPANIES[:10]) + city.rstrip("市") + rng.choice(["分公司", "研发中心"])
+university = one_of(_UNIS)
+high_school = one_of(_HIGH)
+primary_school = one_of(_PRIMARY)
+company = employer_of(_COMPANIES, _FIRMS, (0.45, 0.8), 10, ["分公司", "研发中心"], city_first=False)
 
 
 def bank_branch(rng: random.Random) -> str:
@@ -445,14 +474,12 @@ def bank_branch(rng: random.Random) -> str:
     return rng.choice(_BANKS) + rng.choice(["", city.rstrip("市")]) + place + "支行"
 
 
-def hospital(rng: random.Random) -> str:
-    return rng.choice(_HOSPITALS)
+hospital = one_of(_HOSPITALS)
 
 
 # ------------------------------------------------------------------------------------------------ keeps
 def _pick(words: str) -> Callable[[random.Random], str]:
-    items = words.split()
-    return lambda rng: rng.choice(items)
+    return one_of(_w(words))
 
 
 def age(rng: random.Random) -> str:
@@ -775,26 +802,12 @@ _ESTATES2 = _w(
 )
 
 
-def university2(rng: random.Random) -> str:
-    return rng.choice(_UNI_SHORT2) if rng.random() < 0.15 else rng.choice(_UNIS2)
-
-
-def high_school2(rng: random.Random) -> str:
-    return rng.choice(_HIGH2)
-
-
-def primary_school2(rng: random.Random) -> str:
-    return rng.choice(_PRIMARY2)
-
-
-def company2(rng: random.Random) -> str:
-    r = rng.random()
-    if r < 0.4:
-        return rng.choice(_COMPANIES2)
-    if r < 0.85:
-        return rng.choice(_FIRMS2)
-    city = _city(rng)[1].rstrip("市")
-    return city + rng.choice(_COMPANIES2[:12]) + rng.choice(["分公司", "工厂", "营业厅", "门店", "事业部"])
+university2 = one_of(_UNIS2, short=_UNI_SHORT2, short_share=0.15)
+high_school2 = one_of(_HIGH2)
+primary_school2 = one_of(_PRIMARY2)
+company2 = employer_of(
+    _COMPANIES2, _FIRMS2, (0.4, 0.85), 12, ["分公司", "工厂", "营业厅", "门店", "事业部"], city_first=True
+)
 
 
 def bank_branch2(rng: random.Random) -> str:
@@ -805,8 +818,7 @@ def bank_branch2(rng: random.Random) -> str:
     )
 
 
-def hospital2(rng: random.Random) -> str:
-    return rng.choice(_HOSPITALS2)
+hospital2 = one_of(_HOSPITALS2)
 
 
 def street_address2(rng: random.Random) -> str:
@@ -838,8 +850,7 @@ def estate_address2(rng: random.Random) -> str:
     return est + tail
 
 
-def qq2(rng: random.Random) -> str:
-    return str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.choice([4, 6, 7, 8, 9, 10])))
+qq2 = qq_of([4, 6, 7, 8, 9, 10])
 
 
 def wechat2(rng: random.Random) -> str:
