@@ -15,6 +15,9 @@ dev, odd positions test), so the test part also measures phrasings nobody tuned 
 ``bench/bench_anonymize.py --corpus unseen-test`` prints the test figures without the missed values.
 A third part, ``dev2`` (its own seed, templates and organisation/address value pools, written later by another
 session before it read the recognisers), is a second tuning set that measures phrasings the dev rules never saw.
+A fourth part, ``dev3`` (its own seed, titles, templates and name/organisation/address pools, written by a later
+session before it read the recognisers or the other parts' templates), measured out-of-sample recall once more
+before it was tuned on.
 
 Markup is ``anonymize_corpus``'s ``{kind:value}``; ``unseen_posts`` turns it into posts with ``posts_of`` and
 splits the planted spans into PII (the 14 kinds) and keep spans.
@@ -30,7 +33,7 @@ from anonymize_corpus import posts_of
 
 from workflow_scripts.data.demo_site import PII_KINDS, id_card_check_digit, luhn_check_digit
 
-PARTS = ("dev", "test", "dev2")
+PARTS = ("dev", "test", "dev2", "dev3")
 TARGET_SPANS = 400  # planted PII spans per part (a post is finished when the target is reached)
 
 
@@ -1053,11 +1056,374 @@ DEV2_NEGATIVE_TEMPLATES = [
     "我考上了研究生，可还是开心不起来。",
 ]
 
+# ------------------------------------------------------------------------------------------- the dev3 part
+# A fourth part written by a later session before it read the recognisers or the template lists above: its own
+# templates (names in greetings, sign-offs, quoted speech, lists, after relation and role words, nicknames such as
+# 老X / X姐 / 小X, given names alone, given names that are ordinary words; schools and employers named in passing;
+# addresses in several written formats) and its own value pools for names, schools, employers, hospitals and
+# addresses. The other parts are untouched.
+_WORD_NAMES3 = _w(
+    "春生 国强 金凤 红霞 建军 永红 玉兰 秋菊 和平 胜利 自强 振华 淑芬 桂花 冬梅 光明 爱国 新民 小燕 文华 美玲 "
+    "志刚 德胜 福生 秀兰 彩霞"
+)
+_SINGLE_SURNAMES = [(s, w) for s, w in SURNAMES if len(s) == 1]
+_PLACES3 = _w(
+    "周口 南阳 信阳 赣州 岳阳 衡阳 遵义 曲靖 绵阳 德阳 邯郸 保定 临沂 潍坊 盐城 徐州 淮安 宿迁 六安 安庆 揭阳 "
+    "湛江 茂名 柳州 桂林 宜宾 泸州 株洲 常德 荆州 襄阳 黄冈 商丘 驻马店 菏泽 聊城 沧州 唐山 包头 大同"
+)
+_UNIS3 = _w(
+    "河南大学 西北大学 福州大学 南昌大学 广州大学 华南农业大学 山东师范大学 东北师范大学 西南大学 首都师范大学 "
+    "江苏大学 燕山大学 长安大学 中国矿业大学 河海大学 南京医科大学 成都理工大学 湖北工业大学 浙江师范大学 "
+    "重庆邮电大学 天津师范大学 上海大学 华侨大学 海南大学 内蒙古大学 石河子大学 延边大学 北京林业大学"
+)
+_HIGH3 = _w("华师一附中 长沙一中 巴蜀中学 南开中学 树德中学 东北育才学校 师大附中 耀华中学 鄞州中学 萧山中学")
+_HIGH_SUFFIX3 = _w(
+    "一中 二中 第三中学 实验中学 第一高级中学 外国语学校 育才中学 职业技术学校 中等专业学校 十四中 第八中学 卫校"
+)
+_ROADS3 = _w("黄河 珠江 太湖 衡山 峨眉 天山 昆仑 泰山 嵩山 松江 芙蓉 紫荆 海棠 玉兰 丁香 石榴 枫林 凤凰 锦绣 青松")
+_ESTATES3 = _w(
+    "阳光城 翡翠湾 御景园 金域蓝湾 万达华府 时代花园 盛世嘉园 怡景苑 春风里 桂花园 中央公园 水岸名邸 康乐小区 "
+    "棉纺厂宿舍 铁路新村 教师公寓 育才新村 建工小区 电力小区 东方明珠花园"
+)
+_COUNTIES3 = [
+    ("贵州省毕节市", "威宁县"),
+    ("甘肃省定西市", "通渭县"),
+    ("河北省保定市", "阜平县"),
+    ("云南省昭通市", "镇雄县"),
+    ("江苏省宿迁市", "沭阳县"),
+    ("湖北省黄冈市", "麻城市"),
+    ("山西省吕梁市", "临县"),
+]
+_VILLAGES3 = _w("张庄 刘家湾 大王 后营 杨树沟 柳河 石门 高桥 龙潭 新庄 前进 红星")
+_BRANDS3 = _w(
+    "小红书 哔哩哔哩 米哈游 理想汽车 小鹏汽车 海康威视 TCL 吉利汽车 长城汽车 上汽大众 东方航空 南方航空 中国人寿 "
+    "太平洋保险 泰康人寿 中信证券 华泰证券 三只松鼠 良品铺子 名创优品 盒马 叮咚买菜 得物 中国烟草 国家电投"
+)
+_FIRM_WORDS3 = _w("鑫源 佳美 宏发 金鹏 华盛 永盛 利民 顺达 天润 恒通 锦程 万家 新世纪 博雅 众诚")
+_INDUSTRIES3 = _w("科技 电子 建材 贸易 餐饮管理 物业服务 教育科技 医疗器械 人力资源 房地产开发 食品")
+_SHOPS3 = _w("汽修厂 超市 火锅店 美发店 物流园 纺织厂 电子厂 装修公司 房产中介 驾校 养老院 月子中心")
+
+
+def person3(rng: random.Random) -> str:
+    """A full name; a quarter of them with a given name that is also an ordinary word (和平, 光明, 春生)."""
+    return surname(rng) + (rng.choice(_WORD_NAMES3) if rng.random() < 0.25 else given_name(rng))
+
+
+def alias3(rng: random.Random) -> str:
+    """How people are called in posts and chats: 老王, 王姐, 王哥, 小王, 婷姐, 大伟, or a dev-style nickname."""
+    sur = rng.choices([s for s, _ in _SINGLE_SURNAMES], weights=[w for _, w in _SINGLE_SURNAMES])[0]
+    c = rng.choice(NAME_CHARS)
+    forms = [f"老{sur}", f"{sur}姐", f"{sur}哥", f"小{sur}", f"{c}姐", f"大{c}", nickname(rng)]
+    return rng.choices(forms, weights=[20, 15, 10, 20, 10, 10, 15])[0]
+
+
+def given3(rng: random.Random) -> str:
+    """A two-character given name used alone."""
+    if rng.random() < 0.3:
+        return rng.choice(_WORD_NAMES3)
+    return rng.choice(MIDDLE_CHARS) + rng.choice(NAME_CHARS)
+
+
+def college3(rng: random.Random) -> str:
+    if rng.random() < 0.25:
+        return rng.choice(_PLACES3) + rng.choice(["师范学院", "理工学院", "职业技术学院", "医学高等专科学校", "学院"])
+    return rng.choice(_UNIS3)
+
+
+def middle3(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return rng.choice(_HIGH3)
+    return rng.choice(_PLACES3) + rng.choice(["", "", "市", "县"]) + rng.choice(_HIGH_SUFFIX3)
+
+
+def junior3(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.35:
+        return rng.choice(_ROADS3) + rng.choice(["路", "街"]) + "小学"
+    if r < 0.55:
+        return rng.choice(_TOWN) + "镇中心小学"
+    if r < 0.8:
+        return rng.choice(_PLACES3) + "市实验小学"
+    return rng.choice(_ESTATES3) + "幼儿园"
+
+
+def firm3(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return rng.choice(_BRANDS3)
+    if r < 0.75:
+        return rng.choice(_PLACES3) + rng.choice(_FIRM_WORDS3) + rng.choice(_INDUSTRIES3) + "有限公司"
+    return rng.choice(_FIRM_WORDS3) + rng.choice(_SHOPS3)
+
+
+def clinic3(rng: random.Random) -> str:
+    """A hospital or clinic as someone's workplace."""
+    place = rng.choice(_PLACES3)
+    return rng.choice(
+        [
+            f"{place}市第{_cn_number(rng.randint(1, 6))}人民医院",
+            f"{place}市中医院",
+            f"{place}市妇幼保健院",
+            f"{place}{rng.choice(_ROADS3)}社区卫生服务中心",
+            f"{place}市中心医院",
+            f"{rng.choice(_FIRM_WORDS3)}口腔诊所",
+        ]
+    )
+
+
+def home3(rng: random.Random) -> str:
+    """A home address: road and estate down to the room, an estate alone, a compound (号院), a community."""
+    _prov, city, dist = _city(rng)
+    road = rng.choice(_ROADS3) + rng.choice(["路", "街", "大道"])
+    est = rng.choice(_ESTATES3)
+    b, u, room = rng.randint(1, 24), rng.randint(1, 4), f"{rng.randint(1, 26)}0{rng.randint(1, 4)}"
+    return rng.choice(
+        [
+            f"{city}{dist}{road}{rng.randint(1, 500)}号{est}{b}栋{u}单元{room}",
+            f"{city}{dist}{est}{b}号楼{room}",
+            f"{est}{rng.choice(['一', '二', '三'])}期{b}栋{room}",
+            f"{dist or city}{road}{rng.randint(1, 300)}号院",
+            f"{city}{rng.choice(_TOWN)}街道{rng.choice(_ROADS3)}社区{b}栋",
+            f"{est}{b}栋{u}单元",
+        ]
+    )
+
+
+def village3(rng: random.Random) -> str:
+    pref, county = rng.choice(_COUNTIES3)
+    town, vil = rng.choice(_TOWN), rng.choice(_VILLAGES3)
+    return rng.choice(
+        [
+            f"{pref}{county}{town}乡{vil}村",
+            f"{county}{town}镇{vil}村{rng.randint(1, 9)}组",
+            f"{vil}村{rng.randint(1, 9)}组{rng.randint(1, 80)}号",
+        ]
+    )
+
+
+star3 = _pick(
+    "钟南山 张桂梅 马云 雷军 刘德华 周星驰 郭德纲 樊登 俞敏洪 薛之谦 谷爱凌 苏炳添 林徽因 海子 顾城 金庸 路遥 "
+    "李雪琴 黄渤"
+)
+agency3 = _pick(
+    "教育部 中国心理卫生协会 北京回龙观医院 麻省理工学院 剑桥大学 北京协和医学院 中国科学技术大学 "
+    "中华医学会精神医学分会 联合国儿童基金会"
+)
+SLOTS.update(
+    {
+        "person": ("name", person3),
+        "alias": ("name", alias3),
+        "given": ("name", given3),
+        "college": ("school", college3),
+        "middle": ("school", middle3),
+        "junior": ("school", junior3),
+        "firm": ("employer", firm3),
+        "clinic": ("employer", clinic3),
+        "home": ("address", home3),
+        "village": ("address", village3),
+        "star": ("famous_name", star3),
+        "agency": ("institution", agency3),
+    }
+)
+
+DEV3_TITLES = [
+    "快撑不下去了",
+    "室友孤立我怎么办",
+    "被裁员了，感觉人生没有希望",
+    "分手半年还是走不出来",
+    "和父母的关系越来越差",
+    "连续一个月失眠",
+    "工作压力大到想辞职",
+    "求助：孩子不愿意上学",
+    "我是不是抑郁了？",
+    "婚姻出了问题，要不要离",
+    "被网暴了，该怎么办",
+    "想找个人说说话",
+    "一说话就脸红怎么办",
+    "考研失败，不知道以后怎么走",
+    "总觉得自己哪里都不够好",
+]
+
+DEV3_PII_TEMPLATES = [
+    # names: subject, object, after relation and role words, in lists, quoted speech, greetings and sign-offs
+    "我和<person>是初中同学，她现在完全不理我了，我不知道哪里做错了。",
+    "昨天<person>在群里@我，说我装清高，全班都看见了。",
+    "我前男友叫<person>，分手半年了我还是每天翻他的朋友圈。",
+    "我妈总拿我跟表姐<person>比，说人家考上了研究生。",
+    "“<alias>，你能不能别这么敏感？”这是室友每天对我说的话。",
+    "<alias>是我在公司唯一能说上话的人，她下个月要离职了。",
+    "我们部门的<person>经理经常当众骂人，我已经好几个晚上睡不着。",
+    "<person>老师，您好！我是上次找您咨询的那个高三学生。",
+    "你好<alias>，看到你的回复我哭了很久，谢谢你。",
+    "我爸<person>喝了酒就打人，我妈一直忍着不离婚。",
+    "和<person>在一起三年，上个月他突然说要冷静一下。",
+    "班上有个叫<given>的女生总是孤立我，其他人也跟着她。",
+    "<given>，如果你看到这条，我想跟你说声对不起。",
+    "我老公<person>最近总是很晚回家，手机也设了密码。",
+    "我暗恋的人是隔壁班的<person>，我们只说过两次话。",
+    "我跟<alias>、<person>还有另一个女生住一个宿舍，她们三个经常一起出去不叫我。",
+    "领导<person>把我的方案拿去说是他做的。",
+    "我有个发小叫<given>，从小一起长大，她结婚以后就不怎么联系了。",
+    "婆婆总在我老公<person>面前说我坏话，他也从来不帮我。",
+    "对象是<person>，我们异地恋两年了，最近总吵架。",
+    "前几天我去找了咨询师<person>，她说我可能是回避型依恋。",
+    "<alias>说我太作了，可是我只是想要一点陪伴。",
+    "我儿子<given>今年上初二，天天玩手机不去上学。",
+    "我女儿叫<person>，<age>，上个月确诊了抑郁症。",
+    "写了这么多，谢谢看完的人。——<alias>",
+    "<person>，你凭什么这样对我？我这么多年的付出算什么？",
+    "我表哥<person>借了我两万块钱一直不还，家里人还说我小气。",
+    "张口闭口都是“你看看人家<person>”，我真的受够了。",
+    "主任<person>找我谈话，说我的状态影响了整个科室。",
+    "大学室友<person>和<alias>，一个借钱不还，一个天天半夜打游戏。",
+    "初恋<person>要结婚了，请柬寄到了我家。",
+    "医生说要家属签字，我只能打电话给我姐<person>。",
+    "我和闺蜜<alias>吵架了，起因是她把我的秘密告诉了别人。",
+    "教练<person>对我有些过分的身体接触，我不知道该不该说出来。",
+    "我的网友<alias>说她想自杀，我很害怕，不知道怎么帮她。",
+    "同事都叫他<alias>，他总是把活推给我。",
+    "爷爷<person>去世一年了，我还是会梦到他。",
+    "想问问<person>咨询师还在这个平台接案吗？",
+    "我叫<person>，<age>，在<firm>上班。",
+    "我的名字叫<person>，大家叫我<alias>就好。",
+    "在吗<alias>？我今天又没忍住哭了。",
+    "晚安，<alias>。明天见。",
+    "谢谢<person>老师的耐心解答！",
+    "<person>（<mobile>）是我的紧急联系人。",
+    "群主<alias>，手机<mobile>，有问题私聊。",
+    # phones
+    "有没有人能陪我说说话，我电话<mobile>，晚上都在。",
+    "我把我妈的手机号<mobile>给了班主任，结果她天天打电话查岗。",
+    "加我微信聊吧，手机号同微信：<mobile>",
+    "他一直用<mobile>这个号码骚扰我，拉黑了又换号打。",
+    "前台电话是<landline>，我每次打过去都没人接。",
+    "有事可以打我家座机<landline>，找<person>就行。",
+    "麻烦老师回电<mobile>，谢谢！",
+    "办公室电话<landline>，我妈每天都打来问我在干嘛。",
+    # email, QQ, WeChat, links
+    "我的邮箱是<email>，想要资料的可以发给我。",
+    "老师，我把日记发到您邮箱了，我的是<email>。",
+    "简历投到<email>以后一直没有回音。",
+    "有相同经历的朋友可以给我写信：<email>",
+    "加个好友吧，我扣扣<qq>，平时不太用微信。",
+    "QQ：<qq>（备注：树洞）",
+    "他用小号<qq>加我，每天发很恶心的话。",
+    "我们有个互助群，群号<qq>，进群请说明来意。",
+    "vx：<wechat>，想找个人聊聊。",
+    "我的微信号<wechat>，只想找同龄人聊天。",
+    "老师您好，方便的话加一下微信<wechat>吧，我打字比较慢。",
+    "他的微信是<wxid>，朋友圈全都屏蔽了我。",
+    "我把我的经历写在了<url>，有兴趣的可以看看。",
+    "他的主页<url>，全是在炫富。",
+    "这是我的微博<url>，最近在记录自己的抑郁日常。",
+    # ID numbers, bank cards, plates, birth dates
+    "我弟弟拿我的身份证<id>去网贷，现在催收打到我单位了。",
+    "报名表上填了身份证号<id>，后来才发现那个网站是假的。",
+    "身份证号码：<id>，姓名：<person>，这些信息都被泄露了。",
+    "我往这张卡<bank>转了三万，对方就把我拉黑了。",
+    "工资卡号<bank>，我妈每个月都要把钱取走。",
+    "收款账户：<bank>（<branch>），说是交保证金。",
+    "那辆车牌<plate>的白色轿车已经在我家楼下停了三天。",
+    "撞了我就跑，车牌号是<plate>，有没有人看到？",
+    "我老公的车<plate>经常出现在另一个小区。",
+    "我是<birth>出生的，今年<age>了还一事无成。",
+    "生日<birth>，每年这一天我都特别难受。",
+    "出生日期：<birth>，性别女，想做个测评。",
+    "孩子生于<birth>，从小就不爱说话。",
+    # addresses
+    "我住在<home>，想找附近的心理咨询师，有人推荐吗？",
+    "我家在<village>，村里人都知道我家的事，我走在路上都抬不起头。",
+    "快递地址写的是<home>，结果他找上门来了。",
+    "求助：<addr>附近有没有靠谱的心理门诊？",
+    "他现在租的房子在<estate>，我去过一次。",
+    "从<home>搬出来以后我一个人住，晚上总是很害怕。",
+    "父母离婚后我跟奶奶住在<village>，一年只见我妈一次。",
+    "地址：<home>，收件人<person>。",
+    "被<firm>裁了以后，我在<home>附近找了个兼职。",
+    # schools
+    "我是<college>大二的学生，挂了三科，不敢告诉家里。",
+    "在<college>读研第二年，导师天天让我干私活。",
+    "高中在<middle>，那三年是我这辈子最黑暗的时光。",
+    "孩子在<junior>上三年级，被同学起外号，回家就哭。",
+    "我们<college>的心理中心要排两周的队。",
+    "从<middle>毕业以后就没再见过她。",
+    "我今年从<college>毕业，到现在还没找到工作。",
+    "我在<middle>复读，压力大到掉头发。",
+    "女儿今年转学到了<junior>，一直适应不了。",
+    "<college>、<middle>，我一路都是别人眼里的好学生，可我一点都不快乐。",
+    "我是<uni>的一名辅导员，想请教怎么帮助有自杀念头的学生。",
+    "之前在<middle>当老师，后来考了公务员。",
+    # employers
+    "在<firm>上班五年，上周被通知优化了。",
+    "我在<corp>做客服，每天被骂几十次。",
+    "男朋友在<firm>工作，天天加班到十一点。",
+    "毕业后进了<clinic>当护士，夜班让我快崩溃了。",
+    "我在<branch>做柜员，业绩压力特别大。",
+    "去年从<firm>辞职，现在在家待业，父母天天念叨。",
+    "入职<company>三个月，试用期没过。",
+    "我爸在<firm>干了一辈子，厂子倒闭后他整个人都垮了。",
+    "同时拿到了<corp>和<firm>的offer，不知道该选哪个。",
+    "我老婆在<clinic>上班，三班倒，我们一周见不到几面。",
+    "我是<clinic>的住院医，最近总想辞职。",
+    "公司是<firm>，老板拖欠工资三个月了。",
+]
+
+DEV3_REPLY_TEMPLATES = [
+    "<alias>你好，看得出你已经很努力了，先照顾好自己。",
+    "亲爱的<given>，抱抱你。你提到的<person>，他的行为已经是家暴了。",
+    "<person>同学，先把睡眠调整好，其他的慢慢来。",
+    "如果需要进一步咨询，可以打我工作室的电话<landline>。",
+    "你好，我是咨询师<person>，你的问题我认真看了。",
+    "题主，你说的<alias>，听起来她其实也很在乎你。",
+    "抱抱<alias>，你不是一个人。",
+    "建议先跟<person>好好谈一谈，把你的感受说出来。",
+    "楼主可以加我微信<wechat>，我也经历过类似的事。",
+]
+
+DEV3_NEGATIVE_TEMPLATES = [
+    "<age>，研究生刚毕业，最近总是失眠。",
+    "吃<dose>已经<dur>了，感觉没什么效果。",
+    "读了<book>，里面有句话让我哭了很久。",
+    "我很喜欢<star>，他说过的一句话一直支撑着我。",
+    "我知道<star>也经历过很难的日子，所以我觉得自己还有希望。",
+    "<agency>有研究说长期熬夜会加重抑郁。",
+    "听说<agency>的专家也这么建议。",
+    "如果你有危险，请立刻拨打<hotline>。",
+    "咨询一次<price>，对学生来说太贵了。",
+    "<event>那天，我们大吵了一架。",
+    "在<place>打工的那几年，我每天都很累。",
+    "测了<score>，医生说是中度焦虑。",
+    "打了<service>，客服说这个问题他们解决不了。",
+    "<celeb>在节目里说的话让我很有共鸣。",
+    "男朋友的父母很看不上我，觉得我家在农村。",
+    "班主任找我谈话以后，我更不想去学校了。",
+    "公司里的同事都挺好的，是我自己的问题。",
+    "大学宿舍四个人，只有我没有谈恋爱。",
+    "和平分手以后，我反而更难受了。",
+    "高中同学聚会，大家都在聊工作和房子。",
+    "医院的心理科排队要等很久。",
+    "老师说我这是青春期正常的情绪波动。",
+    "向日葵开了，我却还是觉得生活没有意义。",
+    "于是我就一个人去了医院。",
+    "方向不对，努力也白费。",
+    "白天还好，一到晚上就想哭。",
+    "周末一个人在出租屋里躺了两天。",
+    "林子大了什么鸟都有，别太在意别人的眼光。",
+    "马上就要毕业了，工作还没着落。",
+    "常常一个人发呆到半夜。",
+    "金钱观不合，我们吵了无数次。",
+    "光明的未来离我好远。",
+    "老板说下个月开始降薪。",
+    "小区楼下新开了一家心理咨询室。",
+    "姐姐比我大<age>，从小就管着我。",
+    "老家的房子拆迁了，爸妈为了分钱吵翻了。",
+]
+
 _SLOT = re.compile(r"<([a-z]+)(\d*)>")
 
 
 def _part_of(templates: list[str], part: str) -> list[str]:
-    """Even positions go to dev, odd positions to test (dev2 has its own lists)."""
+    """Even positions go to dev, odd positions to test (dev2 and dev3 have their own lists)."""
     return templates[PARTS.index(part) :: 2]
 
 
@@ -1086,8 +1452,11 @@ def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
     rng = random.Random(f"pii-unseen-{part}")
+    titles = TITLES
     if part == "dev2":
         pii_t, reply_t, neg_t = DEV2_PII_TEMPLATES, DEV2_REPLY_TEMPLATES, DEV2_NEGATIVE_TEMPLATES
+    elif part == "dev3":
+        pii_t, reply_t, neg_t, titles = DEV3_PII_TEMPLATES, DEV3_REPLY_TEMPLATES, DEV3_NEGATIVE_TEMPLATES, DEV3_TITLES
     else:
         pii_t = _part_of(PII_TEMPLATES, part)
         reply_t = _part_of(REPLY_TEMPLATES, part)
@@ -1103,7 +1472,7 @@ def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
         lines += [fill(rng.choice(pii_t), rng) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
         lines += [fill(rng.choice(neg_t), rng) for _ in range(rng.choice([0, 1, 1, 2]))]
         rng.shuffle(lines)
-        fields = [rng.choice(TITLES), rng.choice(["", "\n"]).join(lines)]
+        fields = [rng.choice(titles), rng.choice(["", "\n"]).join(lines)]
         if rng.random() < 0.3:
             fields.append(fill(rng.choice(reply_t), rng))
         n_spans += sum(len(re.findall(r"\{(\w+):", f)) - _count_keeps(f) for f in fields)
