@@ -405,6 +405,10 @@ def test_real_usage_phrases_stay_unchanged(text):
         "他是南岭戏剧学院毕业的，你听说过这所学校吗？",
         "他们的电话是010-62345678",  # 他们的, 这里的: an institution's or a place's line
         "该区北至青云东大街、南至青云西大街",  # the bounds of an area, no address
+        # one name is one person throughout a post: a mention that shows a public person keeps all of them
+        "省委书记刘奇来到医院。刘奇说，要做好防控。",
+        "疾控中心主任高福回应称：不算。高福说，还没有证据。",
+        "#新型肺炎确诊440例##患者给陶勇医生的评价#",  # topics written back to back
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -445,6 +449,12 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_a_name_shown_public_in_one_text_is_kept_in_the_others_unless_a_cue_word_makes_it_the_writers():
+    assert anonymize_post("刘奇说，要做好防控", "省委书记刘奇来到医院。", [])[0] == "刘奇说，要做好防控"
+    assert anonymize_text("同事王海涛表示不满，王海涛说我太慢") == "同事[姓名1]表示不满，[姓名1]说我太慢"
+    assert anonymize_text("我男朋友周浩然是歌手，歌手周浩然的新歌") == "我男朋友[姓名1]是歌手，歌手[姓名1]的新歌"
 
 
 def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():

@@ -7,7 +7,8 @@
    names/organisations/addresses inside a 《book title》, a #topic# or an @handle, and those the recogniser's
    ``validate`` (its costly checks, run only here) rejects.
 4. Overlaps: the higher score wins, then the longer span, then the kind listed first in ``KINDS``.
-5. Post level: a name found in one text of a post is replaced wherever it recurs in the post.
+5. Post level: a name found in one text of a post is replaced wherever it recurs in the post, and a name that
+   one of its mentions shows to be a public person's is kept in all of them (``PostNames``).
 """
 
 from __future__ import annotations
@@ -110,10 +111,34 @@ def find_pii(text: str, extra_names: Iterable[str] = (), post_personal: bool | N
     return _find_pii_norm(normalize_width(text or ""), extra_names, post_personal)
 
 
-def _find_pii_norm(norm: str, extra_names: Iterable[str] = (), post_personal: bool | None = None) -> list[Span]:
-    """``find_pii`` on a text already width-normalised (offsets are the same: the mapping is one to one)."""
+class PostNames:
+    """Names whose mentions in a post disagree: one mention shows a public person (a role before it, a place head
+    after it, a news verb: ``validate`` and ``public.is_public``), so the name is kept in every mention, since one
+    name is one person throughout a post; unless a mention names someone of the writer's with a cue word (我男朋友X,
+    我叫X: scored ``STRONG`` or more), which outweighs it."""
+
+    STRONG = 0.8
+
+    def __init__(self) -> None:
+        self.public_seen: set[str] = set()
+        self.private_seen: set[str] = set()
+
+    @property
+    def public(self) -> set[str]:
+        return self.public_seen - self.private_seen
+
+
+def _find_pii_norm(
+    norm: str,
+    extra_names: Iterable[str] = (),
+    post_personal: bool | None = None,
+    post_names: PostNames | None = None,
+) -> list[Span]:
+    """``find_pii`` on a text already width-normalised (offsets are the same: the mapping is one to one);
+    ``post_names`` collects, and applies, what the post's mentions say of its names (``PostNames``)."""
     if not norm:
         return []
+    post_names = PostNames() if post_names is None else post_names
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
     # every protected span opens with 《, # or @: most texts have none, and scanning for them is cheap
     books = [m.span() for m in BOOK_RE.finditer(norm)] if any(c in norm for c in "《#@") else []
@@ -122,10 +147,36 @@ def _find_pii_norm(norm: str, extra_names: Iterable[str] = (), post_personal: bo
     for rec in recognizers():
         for c in rec.candidates(ctx):
             s = score(rec, norm, c)
-            if s >= THRESHOLD and not _blocked(ctx, books, c) and rec.validate(norm, c) and not is_public(facts, c):
+            if s < THRESHOLD or _blocked(ctx, books, c):
+                continue
+            valid = rec.validate(norm, c)
+            if c.kind == "name" and valid and s >= PostNames.STRONG:
+                post_names.private_seen.add(norm[c.start : c.end])  # 同事X表示…: still the writer's colleague
+            if valid and not is_public(facts, c):
                 kept.append((s, c))
+            elif c.kind == "name":
+                post_names.public_seen.add(norm[c.start : c.end])
     kept += [(1.0, c) for c in _mentions(norm, extra_names) if not _blocked(ctx, books, c)]
+    found = {norm[c.start : c.end] for _s, c in kept if c.kind == "name"}
+    _note_public_mentions(norm, found, facts, post_names)
+    public = post_names.public
+    if public:
+        kept = [(s, c) for s, c in kept if c.kind != "name" or norm[c.start : c.end] not in public]
     return _resolve(kept, len(norm))
+
+
+def _note_public_mentions(norm: str, names: Iterable[str], facts: PublicFacts, post_names: PostNames) -> None:
+    """Every mention of these names that shows a public person (中心主任X, X表示, 歌手X) marks the name public,
+    whether or not the recogniser proposed that mention; only strong evidence counts (a mention scores 1.0)."""
+    rec = _name_recognizer()
+    for c in _mentions(norm, names):
+        if not rec.validate(norm, c) or is_public(facts, c):
+            post_names.public_seen.add(norm[c.start : c.end])
+
+
+@functools.cache
+def _name_recognizer() -> Recognizer:
+    return next(r for r in recognizers() if isinstance(r, NameRecognizer))
 
 
 def _mentions(norm: str, names: Iterable[str]) -> list[Candidate]:
@@ -146,12 +197,18 @@ def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     """Spans for each text of one post; a name found in any text is also removed everywhere else."""
     norms = [normalize_width(t or "") for t in texts]  # once per text: every step below reads the same copy
     personal = post_is_personal(norms)
-    first = [_find_pii_norm(n, post_personal=personal) for n in norms]
+    post_names = PostNames()  # what all the post's texts say of its names
+    first = [_find_pii_norm(n, post_personal=personal, post_names=post_names) for n in norms]
     names = {n[s:e] for n, spans in zip(norms, first, strict=True) for s, e, k in spans if k == "name"}
     names = {n for n in names if len(n) >= 2}
-    if not names:
+    for n in norms:  # a mention in another text may show the name public (before any text's spans are final)
+        if any(name in n for name in names):
+            _note_public_mentions(n, names, PublicFacts(n, personal), post_names)
+    public = post_names.public
+    names -= public
+    if not names and not public:
         return first
     return [
-        _find_pii_norm(n, names, personal) if any(name in n for name in names) else sp
+        _find_pii_norm(n, names, personal, post_names) if any(name in n for name in names | public) else sp
         for n, sp in zip(norms, first, strict=True)
     ]

@@ -34,10 +34,11 @@ LABELS: dict[str, str] = {
 KINDS = tuple(LABELS)
 CJK = "\u4e00-\u9fff"
 PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(LABELS.values()) + r")(\d+)\]")
-# spans whose names are public, not the writer's PII: a 《book》, a social-media #topic# (not 3#楼5#单元) and an
+# spans whose names are public, not the writer's PII: a 《book》, a social-media #topic# (not 3#楼5#单元; topics may
+# follow each other: #A##B#) and an
 # @account handle (//@某某医生: a chosen, public account name; an e-mail address is the e-mail recogniser's)
 BOOK_RE = re.compile(
-    r"《[^《》\n]{1,40}》|(?<![0-9A-Za-z#])#(?![\d\s#])[^#\n]{1,40}#|(?<![0-9A-Za-z._-])@[^\s@:：,，。!！?？)）]{1,30}"
+    r"《[^《》\n]{1,40}》|(?<![0-9A-Za-z])#(?![\d\s#])[^#\n]{1,40}#|(?<![0-9A-Za-z._-])@[^\s@:：,，。!！?？)）]{1,30}"
 )
 
 
