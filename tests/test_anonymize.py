@@ -409,6 +409,10 @@ def test_real_usage_phrases_stay_unchanged(text):
         "省委书记刘奇来到医院。刘奇说，要做好防控。",
         "疾控中心主任高福回应称：不算。高福说，还没有证据。",
         "#新型肺炎确诊440例##患者给陶勇医生的评价#",  # topics written back to back
+        "我还知道他有个别名叫小柏。",  # another name of a third person: how public people are introduced
+        "她的外文名字叫Lala Hsu。",
+        "你喜欢李宗盛的哪首歌啊？",  # one frame in talk about songs: a singer
+        "还有莫文蔚呀，我很喜欢的一位歌手。",  # one frame in talk about a career (歌手), no relation word
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -444,6 +448,8 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("看完电影，陈雨涵总是笑我", "name", "陈雨涵"),
         ("读完这本小说，我把它送给了同桌周梓涵", "name", "周梓涵"),
         ("我表姐王芳A型血", "name", "王芳"),
+        ("我的英文名叫Kevin", "name", "Kevin"),
+        ("我男朋友的英文名叫Kevin，他很帅", "name", "Kevin"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

@@ -74,6 +74,9 @@ _KNOWLEDGE = re.compile(
     _AGE + r"|是做什么的|是干什么的|做什么的[吗呢]|哪里人|哪里毕业|哪个学校|哪所学校|出生地|在哪里?出生|英文名|外文名"
     r"|听说过|都知道|据我所知|偶像|粉丝|追星|高材生|科班|学历"
 )
+# a name given in another language or as an alias (英文名叫…, 外文名字是…, 别名叫…): how public people and works are
+# introduced; a private person's comes with the writer (我男朋友英文名叫…) and stays theirs
+_ALIAS = re.compile(r"(?:(?:英文|外文|中文|日文|韩文)名字?|别名|艺名|本名|原名)(?:叫|是|为)[:：]? ?$")
 # the person a birthday or school belongs to: the last person word before it in its sentence
 _OWNER = re.compile(rf"我|你|您|(?:{_RELATIONS})|他们|她们|他|她|它")
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
@@ -205,10 +208,14 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
+        if _ALIAS.search(norm, max(0, c.start - 8), c.start) and not (
+            _WRITERS_RELATION.search(norm) or _OWNER.findall(_clause_before(norm, c.start, 16))[-1:] == ["我"]
+        ):
+            return True  # 她的外文名字叫…, 他有个别名叫…: a public person's or a work's other name
         if c.score < ONE_FRAME and facts.venue:
             return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
-        if c.score < ONE_FRAME and facts.work and not _tied_to_writer(norm, c):
-            return True  # 雪穗和X, 喜欢X的文笔: a character or an author, not someone in the writer's life
+        if c.score < ONE_FRAME and (facts.work or facts.knowledge) and not _tied_to_writer(norm, c):
+            return True  # 雪穗和X, 喜欢X的文笔, 还有X呀，一位歌手: a character, an author, a star
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
