@@ -83,6 +83,9 @@ FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
+    # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
+    r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
+    r"|怪我|推了?我|向我"
     # a contact detail in brackets right after it: 王芳（138…）, 李明(+86 …)
     r"|（(?=\+?\d)|\((?=\+?\d)" + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
     # 舒畅姐，: a kin word by which a younger person addresses someone
@@ -321,7 +324,7 @@ class NameRecognizer(Recognizer):
         or a person's verb follow."""
         if norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and norm[pos] in self.given:  # 闺蜜凡凡
             end = pos + 2
-            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self.seg.is_word(norm[pos:end])
+            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self._ordinary_given(norm[pos:end])
             return end if named and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
         end = self._kin_nickname(norm, pos)
         if end:
@@ -500,7 +503,7 @@ class NameRecognizer(Recognizer):
             return 0
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
             named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
-            named = named and (w[0] != w[1] or not self.seg.is_word(w))
+            named = named and (w[0] != w[1] or not self._ordinary_given(w))  # 浩浩: a rare word, a name
         else:
             named = self.odds.given(w) >= min_odds and not self._ordinary_given(w)
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0

@@ -71,7 +71,7 @@ _MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|�
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(
     r"的.{0,3}?(?:经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生"
-    r"|博士生|本科生|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员)"
+    r"|博士生|本科生|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|宿舍)"
 )
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
