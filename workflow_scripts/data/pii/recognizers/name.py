@@ -86,6 +86,8 @@ FRAME_AFTER = re.compile(
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我"
+    # what only happens to a person (去世, 住院, 怀孕), and a person pointed at (王芳这个人)
+    r"|去世|住院|生病|怀孕|自杀|哭了|发火|这个人|那个人"
     # a contact detail in brackets right after it: 王芳（138…）, 李明(+86 …)
     r"|（(?=\+?\d)|\((?=\+?\d)" + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
     # 舒畅姐，: a kin word by which a younger person addresses someone
