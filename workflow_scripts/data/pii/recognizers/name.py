@@ -86,17 +86,22 @@ FRAME_AFTER = re.compile(
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我"
-    # what only happens to a person (去世, 住院, 怀孕), and a person pointed at (王芳这个人)
-    r"|去世|住院|生病|怀孕|自杀|哭了|发火|这个人|那个人"
-    # a contact detail in brackets right after it: 王芳（138…）, 李明(+86 …)
-    r"|（(?=\+?\d)|\((?=\+?\d)" + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
+    # what only happens to a person (去世, 住院, 怀孕)
+    r"|去世|住院|生病|怀孕|自杀|哭了|发火"
+    # a phone number in brackets right after it: 王芳（138…）, 李明(+86 …); not a year of birth (1889年-)
+    r"|（(?=\+?\d[\d -]{6})|\((?=\+?\d[\d -]{6})"
+    + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
-_GREETING_CHARS = re.compile("[你您谢感]")  # each greeting above holds one: without them no text is scanned for one
+_GREETING_CHARS = re.compile("[你您谢感]")
+# the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
+# spoken to in commentary (老X，你脑子…)
+_HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
+_ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
-_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗", "晚安", "早安", "早上好", "晚上好")
+_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
 # relation word, a full name or a nickname may follow
 _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人家")
@@ -115,8 +120,8 @@ _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
 _LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
-# (然然: 然 is commoner in text, but a listed name character); a greeting on either side of it (紫月你好, 亲爱的家文)
-# is stronger evidence than a line that opens with it, and asks less
+# (然然: 然 is commoner in text, but a listed name character); a greeting after it (紫月你好) is stronger evidence
+# than a word of address before it (亲爱的X, 晚安X: often an idol on social media) or a line that opens with it
 _VOCATIVE_GIVEN_ODDS = 2
 _GREETED_GIVEN_ODDS = 0.5
 # a dictionary word this rare that is made of name characters (欣悦, 明静) may still be someone's given name
@@ -190,7 +195,7 @@ class NameRecognizer(Recognizer):
         self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
         # a reply's or a sentence's first word: 小雨，… / …。小雨，…
         self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)
-        # a signature closing a text or line: ——老王, -- 李明
+        # a signature closing a text or line: ——老王, -- 小李
         self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
@@ -351,8 +356,11 @@ class NameRecognizer(Recognizer):
         """王哥 / 谢姐 / 琳姐 (a surname or a name character, then a kin word) or 大伟 (大 and a name character), when
         the two characters are no dictionary word (表姐, 帅哥, 大海); 0 otherwise."""
         x, k = norm[pos : pos + 1], norm[pos + 1 : pos + 2]
+        if x in _NOT_NAME or (x in self.function_surnames and self.seg.tags.get(x, "")[:1] in "cpudr"):
+            return 0  # 母亲和姐姐: 和 is the conjunction
         if k in _KIN_NICK and k:
-            ok = (x in self.lex.single and x not in self.lex.ambiguous) or x in self.given
+            surname = x in self.lex.single and x not in self.lex.ambiguous
+            ok = norm[pos + 2 : pos + 3] != k and (surname or x in self.given)  # not 和姐|姐
         elif x == "大" and k:
             ok = k in self.given and self.odds.char(k) >= _VOCATIVE_CHAR_ODDS
         else:
@@ -366,20 +374,21 @@ class NameRecognizer(Recognizer):
         """After a relation word, a given name alone (儿子若泽今年…, 室友思琪说): two name characters likelier in
         names than in text, no ordinary word, closed by the clause's end or a person's verb."""
         w = norm[pos : pos + 2]
-        if len(w) < 2 or not all(c in self.given for c in w) or self._ordinary_given(w):
-            return 0
+        if len(w) < 2 or not all(c in self.given for c in w) or self.seg.freq.get(w) or w in self.lex.famous:
+            return 0  # 朋友庆生: any dictionary word (庆生, 平安) is read as that word here
         if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not self._closed(norm, pos + 2):
             return 0
         return pos + 2 if self.seg.agrees(norm, pos, pos + 2) else 0
 
     def _ordinary_given(self, w: str) -> bool:
-        """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare dictionary
-        word made of name characters (欣悦, 明静) may still be a name."""
-        return (
-            w in self.lex.stop
-            or w in self.lex.famous
-            or (self.seg.is_word(w) and self.seg.freq.get(w, 0) >= _RARE_WORD)
-        )
+        """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective or
+        proper noun made of name characters (欣悦, 明静, 浩浩) may still be a name, a rare noun or numeral (妮子, 庚寅)
+        not."""
+        if w in self.lex.stop or w in self.lex.famous:
+            return True
+        tag = self.seg.tags.get(w, "")
+        name_like = tag == "a" or tag.startswith(("nz", "nr"))
+        return self.seg.is_word(w) and (self.seg.freq.get(w, 0) >= _RARE_WORD or not name_like)
 
     def _word_given(self, norm: str, pos: int) -> int:
         """After a strong cue (a relation or role word, a naming cue, a name field), a common surname and a given
@@ -392,8 +401,8 @@ class NameRecognizer(Recognizer):
             return 0
         if not self.seg.freq.get(given) or self.seg.is_word(norm[pos:e]) or norm[pos:e] in self.lex.famous:
             return 0
-        if self.odds.given(given) < _WORD_GIVEN_ODDS:
-            return 0  # 男朋友熊猫眼: 猫眼 is far likelier in text than in names
+        if self.odds.given(given) < _WORD_GIVEN_ODDS or given in self.lex.titles or given in self.lex.nick_stop:
+            return 0  # 男朋友熊猫眼: 猫眼 is far likelier in text than in names; 同事林小姐: a surname and a title
         if any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(x, ())):
             return 0
         return e if e == len(norm) or norm[e] in _CLAUSE_END else 0
@@ -494,9 +503,11 @@ class NameRecognizer(Recognizer):
             if s_end and self.seg.tags.get(w, "").startswith("nr") and all(c in self.given for c in w[s_end - pos :])
         ]
         w = tagged[0] if tagged else norm[pos : pos + 2]
-        nick = 0 if tagged else self._kin_nickname(norm, pos)
-        if not tagged and not nick and norm[pos : pos + 1] in "小老" and w[1:] in self.lex.single:
-            nick = self._prefixed_nickname(norm, pos)  # 老王, 小谢: a surname after 小 or 老
+        # 老王, 小谢, 王哥, 琳姐: only with a greeting word around (full); a line that opens with one (东哥，新年快乐)
+        # is as often about a public figure
+        nick = 0 if tagged or not full else self._kin_nickname(norm, pos)
+        if full and not tagged and not nick and norm[pos : pos + 1] in "小老" and w[1:] in self.lex.single:
+            nick = self._prefixed_nickname(norm, pos)
         if nick:
             named = nick == pos + 2
         elif tagged:
@@ -516,19 +527,25 @@ class NameRecognizer(Recognizer):
         address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
             e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS)
-            if e and _GREETING_AFTER.match(norm, e):
+            nick = e and (norm[m.end()] in "老大" or norm[e - 1] in _KIN_NICK)
+            if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
             e = self._addressed(norm, m.end(), full=False)
+            # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
+            inner = m.end() > 0 and norm[m.end() - 1] != "\n"
+            if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
+                continue
             if e and norm[e : e + 1] in "，,：:!！":
                 yield self.cand(m.end(), e, 0.75)
         for m in self.addressed_re.finditer(norm):
-            e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS)
+            e = self._addressed(norm, m.end())
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
-            e = self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos, min_odds=_GREETED_GIVEN_ODDS)
+            # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
+            e = self._prefixed_nickname(norm, pos) or self._kin_nickname(norm, pos)
             if e and not norm[e:].split("\n", 1)[0].strip():  # the name is all that is left of the line
                 yield self.cand(pos, e, 0.75)
 
@@ -552,7 +569,7 @@ class NameRecognizer(Recognizer):
         for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
             frame = m.start()
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
-            opens = nick >= 0 and (nick == 0 or norm[nick - 1] in _CLAUSE_START)
+            opens = nick >= 0 and (nick == 0 or norm[nick - 1] in _CLAUSE_START) and norm[nick] != "大"  # not 大X
             if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
                 yield self.cand(nick, frame, 0.6)
             for pos in range(max(0, frame - 4), frame - 1):

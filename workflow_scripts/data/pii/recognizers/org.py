@@ -14,15 +14,14 @@ from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
            "考进了", "考入", "考入了", "考到", "学校是", "单位是",
            "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到",
-           "公司是", "来自", "母校", "母校是")  # fmt: skip
+           "来自", "母校", "母校是")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
     "的研究生", "的本科", "裁员", "辞退", "开除", "离职", "辞职", "住院", "看病", "开药", "挂号", "看过",
     "住了", "考研", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
     "在读", "研一", "研二", "研三", "大一", "大二", "大三", "大四", "打工",
-    "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的同学", "的校友", "的offer", "的工资", "的工号",
-    "的工牌", "的合同", "待了", "呆了",
+    "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -58,6 +57,9 @@ _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能不没")
 _ADMIN_UNITS = set("省市县区镇乡")
+_INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
+# the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
+_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位)(?:是|叫)$")
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
@@ -249,6 +251,16 @@ class OrgRecognizer(Recognizer):
             return s + person + 1, verb in "上读念进转"
         return s, False
 
+    def _proper_head(self, prefix: str) -> bool:
+        """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
+        not a category (服装|厂, 食品|厂)."""
+        seg = segmenter()
+        for word, tag in seg.tagged_words(prefix):
+            if word in self.generic:
+                continue
+            return not tag or tag in _PROPER_TAGS or word in self.brands or seg.freq.get(word, 0) < 50
+        return False
+
     def _named(self, norm: str, m: re.Match[str]) -> tuple[int, int, bool] | None:
         """The span (start, end) of a specific name ending in the suffix ``m`` and whether a verb before it says
         the person attends it; None if no specific name precedes the suffix."""
@@ -256,8 +268,8 @@ class OrgRecognizer(Recognizer):
         if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
             return None
         s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
-        if not _specific(norm[s : m.start()], self.generic):
-            return None
+        if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
+            return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
         nxt = _CONTINUATION.match(norm, e)
         while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
@@ -274,9 +286,9 @@ class OrgRecognizer(Recognizer):
                 yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
         for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
             named = self._named(norm, m)
-            if named and m.end() == named[1]:
+            if named and m.end() == named[1] and self._proper_head(norm[named[0] : m.start()]):
                 s, e, _attends = named
-                if _clause_frame(norm, s, e, _EMPLOYMENT) or norm.endswith(("公司是", "单位是"), 0, s):
+                if _clause_frame(norm, s, e, _EMPLOYMENT) or _OWN_WORKPLACE.search(norm, max(0, s - 6), s):
                     yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
