@@ -422,6 +422,16 @@ def test_real_usage_phrases_stay_unchanged(text):
         "后来丁家搬走了，和我们家再没来往",  # surname + 家: a household
         "好喜欢林思远，他哥哥也很帅",  # a third person's relative does not bring the writer in
         "这次住的酒店和柏悦差不多，性价比一般",  # cue-less names in a venue text: places and brands
+        # reviews and knowledge chat (s5-public): brands, works, facts recited about a third person
+        "同事的柯岚A52也死机",  # a model code after it: a brand, not a person
+        "请问夏新公司，这么差的手机怎么卖？",  # a name-like run before 公司/品牌/产品 heads that business's name
+        "小巧，适合女孩",  # a frequent dictionary word that is no name is no nickname
+        "看完电影，好喜欢陈雨涵这种性格，我也想那样",  # a work's character: one frame, not tied to the writer
+        "我知道他是1972年01月23日出生的，今年四十多岁了",  # a third person's birthday recited with their age
+        "她毕业于南岭戏剧学院，你知道她是做什么的吗？",  # a question about a third person's career
+        "他是南岭戏剧学院毕业的，你听说过这所学校吗？",
+        "他们的电话是010-62345678",  # 他们的, 这里的: an institution's or a place's line
+        "该区北至青云东大街、南至青云西大街",  # the bounds of an area, no address
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -450,6 +460,13 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("黄振邦先生，我想咨询一下离婚的事", "name", "黄振邦"),
         ("老公和林思远合伙开店，天天不回家", "name", "林思远"),  # a relation word opening a clause is the writer's
         ("酒店前台一个叫沈佳怡的服务员态度很差", "name", "沈佳怡"),  # staff named with a cue
+        # the writer's own people and people acting in the writer's life stay PII next to the same cues (s5-public)
+        ("我男朋友1996年5月6日出生，今年二十八岁", "birthday", "1996年5月6日"),
+        ("我哥是南岭戏剧学院毕业的，你听说过这所学校吗？", "org", "南岭戏剧学院"),
+        ("我和陈雨涵看完电影就分手了", "name", "陈雨涵"),
+        ("看完电影，陈雨涵总是笑我", "name", "陈雨涵"),
+        ("读完这本小说，我把它送给了同桌周梓涵", "name", "周梓涵"),
+        ("我表姐王芳A型血", "name", "王芳"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):

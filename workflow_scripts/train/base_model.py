@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from workflow_scripts.common.cli import run_main, step_parser
+from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, read_json, read_parquet, write_json
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import chat
@@ -226,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--train", required=True, help="results/splits/train.parquet")
     parser.add_argument("--output", required=True, help="output model directory")
     args = parser.parse_args(argv)
+    keep_freed_memory_on_cpu()
     settings, seed = args.params["base_model"], int(args.params.get("seed", 0))
     with recorded_step(args.rule, [args.train], [args.output], args.params, seed) as facts:
         build_base(args.train, args.output, settings, seed, facts)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow_scripts.common.cli import run_main, step_parser
+from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, atomic_path, read_parquet, write_json
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import base_model, chat
@@ -521,6 +522,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--variant", required=True, help="a key of grpo.variants (grpo, grpo_only, grpo_nocoe)")
     parser.add_argument("--output", required=True, help="output model dir")
     args = parser.parse_args(argv)
+    keep_freed_memory_on_cpu()
     variant_settings(args.params, args.variant)
     # at most num_processes actor ranks (paper: 6), so a 7th visible GPU stays free for reward_device
     maybe_relaunch(

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from workflow_scripts.common.cli import run_main, step_parser
+from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, read_json, read_parquet, write_json, write_jsonl
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import triplets as trip
@@ -421,6 +422,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--triplets-train", required=True, help="results/reward/triplets_train.jsonl")
     parser.add_argument("--triplets-val", required=True, help="results/reward/triplets_val.jsonl")
     args = parser.parse_args(argv)
+    keep_freed_memory_on_cpu()
     maybe_relaunch(
         "workflow_scripts.train.reward_model", list(sys.argv[1:] if argv is None else argv), cpu_ranks(args.params)
     )

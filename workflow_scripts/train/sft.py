@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow_scripts.common.cli import run_main, step_parser
+from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, read_jsonl, read_parquet, write_json
 from workflow_scripts.common.provenance import recorded_step, sha256_path
 from workflow_scripts.train import base_model, chat
@@ -422,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--variant", required=True, choices=sorted(VARIANT_OF), help="sft or sft_nocoe")
     parser.add_argument("--output", required=True, help="output model dir")
     args = parser.parse_args(argv)
+    keep_freed_memory_on_cpu()
     maybe_relaunch("workflow_scripts.train.sft", list(sys.argv[1:] if argv is None else argv), cpu_ranks(args.params))
     variant = VARIANT_OF[args.variant]
     seed = int(args.params.get("seed", 0))

@@ -13,6 +13,12 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   or owned by 它 (它的电话是…), is the place's, unless the writer's home frame is right before it (我家住在…,
   寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard); a cue-less
   name there (和莫泰, 金鼎的餐厅) is a place or a brand, since reviews name staff with a cue (一个叫…的服务员);
+- a birthday or school whose owner is a third person (the last person word before it is 他/她: 他是…出生的,
+  她毕业于…) in a text that recites knowledge (a career word, their age, a question about them: 今年五十多岁,
+  你知道她是做什么的吗) and names none of the writer's people is that person's public record; a phone number or
+  address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an institution's;
+- a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``)
+  is an author's or a character's unless it acts in the writer's life (我 in its clause, a person's verb after it);
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
   in public capacity;
@@ -40,10 +46,16 @@ _RELATIONS = (
     r"老公|老婆|丈夫|妻子|男友|女友|男朋友|女朋友|对象|前任|爸|妈|父亲|母亲|儿子|女儿|孩子|闺蜜|室友|舍友"
     r"|同事|同学|朋友|家人|亲戚|领导|老板|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|婆婆|公公|岳父|岳母|男神|女神|宝宝"
 )
-_PERSONAL = re.compile(rf"我|本人|俺|咱|自己|(?<![^\s，。！？、；：,.!?;:“”\"'（(…~])(?:{_RELATIONS})")
+_CLAUSE_OPEN = r"(?<![^\s，。！？、；：,.!?;:“”\"'（(…~])"
+_PERSONAL = re.compile(rf"我|本人|俺|咱|自己|{_CLAUSE_OPEN}(?:{_RELATIONS})")
+# the writer's own people: a relation word opening a clause or after 我 (not 他哥哥, 她老公: another's)
+_WRITERS_RELATION = re.compile(rf"(?:{_CLAUSE_OPEN}|我的?|咱|俺)(?:{_RELATIONS})")
 # right before a phone number or address: the writer's or their people's own (家住, 寄到, 收货)
 _HOME = re.compile(r"家|住|寄|快递|收货|收件|宿舍|老家|户口|联系我|找我|加我|我的|手机")
+# the owner of a phone number or address named right before it: a place or a business (它的电话, 他们的地址,
+# 这里的联系电话), not a person
 _IT = re.compile(r"它")
+_PLACE_OWNER = re.compile(r"(?:他们|这里|这儿|那里|那儿|该店|该馆)的")
 _MOBILE = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
 _LANDLINE_LIST = re.compile(r"0\d{2,3}-?\d{7,8}\s*[,，;；、/或和]\s*(?:0\d{2,3}-?)?\d{7,8}")
 # a role held in an institution: 中心主任, 医院…科医生, 省委书记 (the institution word right before the role)
@@ -55,17 +67,27 @@ _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
 _QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
+# a birthday or school recited as knowledge about a third person: their age worked out from it, a question to the
+# listener about them, or how well known the fact is (今年四十岁, 你知道他是做什么的吗, 很多人都知道)
+_AGE = r"(?:今年|现在|才|已经|不到|快|都)(?:刚好|刚|才|还不到|也就)?[\d一二三四五六七八九十两]+多?岁"
+_KNOWLEDGE = re.compile(
+    _AGE + r"|是做什么的|是干什么的|做什么的[吗呢]|哪里人|哪里毕业|哪个学校|哪所学校|出生地|在哪里?出生|英文名|外文名"
+    r"|听说过|都知道|据我所知|偶像|粉丝|追星|高材生|科班|学历"
+)
+# the person a birthday or school belongs to: the last person word before it in its sentence
+_OWNER = re.compile(rf"我|你|您|(?:{_RELATIONS})|他们|她们|他|她|它")
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
 # co-mention and liking, the frames of talk about third persons (not 碰到, 见到: meeting someone is private)
 _TALK_FRAME = ("和", "跟", "与", "以及", "还有", "喜欢")
 
 
 @functools.cache
-def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     bio = re.compile(alternation(read_lexicon("public_bio_cues.txt")))
     venue = re.compile(alternation(read_lexicon("public_venue_cues.txt")))
     role = re.compile(f"(?:{alternation(read_lexicon('public_official_roles.txt'))})$")
-    return bio, venue, role
+    work = re.compile(alternation(read_lexicon("public_work_cues.txt")))
+    return bio, venue, role, work
 
 
 class PublicFacts:
@@ -77,6 +99,8 @@ class PublicFacts:
         self._personal: bool | None = None
         self._bio: bool | None = None
         self._venue: bool | None = None
+        self._work: bool | None = None
+        self._knowledge: bool | None = None
 
     @property
     def personal(self) -> bool:
@@ -102,6 +126,22 @@ class PublicFacts:
             self._venue = bool(_cues()[1].search(self.norm))
         return self._venue
 
+    @property
+    def work(self) -> bool:
+        """The text talks about a book, film or song (书中, 主人公, 这首歌)."""
+        if self._work is None:
+            self._work = bool(_cues()[3].search(self.norm))
+        return self._work
+
+    @property
+    def knowledge(self) -> bool:
+        """The text recites facts about someone outside the writer's life: a career word or a knowledge cue, and no
+        relation word of the writer's (他哥哥 is another's)."""
+        if self._knowledge is None:
+            cue = _cues()[0].search(self.norm) or _KNOWLEDGE.search(self.norm)
+            self._knowledge = bool(cue) and not _WRITERS_RELATION.search(self.norm)
+        return self._knowledge
+
 
 def post_is_personal(texts: Sequence[str]) -> bool:
     """Any text of the post speaks of its writer or their people, or to someone (我, 男朋友, 你)."""
@@ -118,17 +158,41 @@ def _clause_before(norm: str, start: int, width: int = 12) -> str:
     return left[cut + 1 :]
 
 
+def _third_person_owner(norm: str, c: Candidate) -> bool:
+    """The last person word before the span in its sentence is a third person (他是…出生的, 她毕业于…), or the
+    span is followed by one (…出生的她)."""
+    left = norm[max(0, c.start - 24) : c.start]
+    left = left[max(left.rfind(ch) for ch in "。！？!?\n") + 1 :]
+    owners = _OWNER.findall(left)
+    if owners:
+        return owners[-1] in ("他", "她", "他们", "她们")
+    return bool(re.match(r"[^，。！？,.!?]{0,6}的(?:他|她)", norm[c.end : c.end + 10]))
+
+
+def _tied_to_writer(norm: str, c: Candidate) -> bool:
+    """The name acts in the writer's life: the writer is in its clause (我和X, X总是把工作推给我) or a person's verb
+    follows it (X说, 和X分手)."""
+    left = _clause_before(norm, c.start, 16)
+    right = norm[c.end : c.end + 16]
+    right = right[: min([i for i in (right.find(ch) for ch in "。！？!?\n，,；;") if i >= 0] or [len(right)])]
+    return "我" in left or "我" in right or bool(FRAME_AFTER.match(norm, c.end))
+
+
 def is_public(facts: PublicFacts, c: Candidate) -> bool:
     """The candidate names or describes a public person or place (see the module doc): keep it."""
     norm = facts.norm
     if c.kind in ("birthday", "org", "name") and facts.biography:
         return True
+    if c.kind in ("birthday", "org") and facts.knowledge and _third_person_owner(norm, c):
+        return True  # 他是1964年出生的，今年五十多岁 / 她是…学院毕业的，你知道她是做什么的吗
     if c.kind in ("phone", "address"):
         before = _clause_before(norm, c.start)
         if _HOME.search(before):
             return False
         if _IT.search(before) or (facts.venue and not _mobile(norm[c.start : c.end])):
             return True  # a mobile number is a person's, even a guesthouse owner's or a driver's
+        if _PLACE_OWNER.search(before) and not facts.personal:
+            return True  # 他们的电话, 这里的地址: an institution's or a place's
         if c.kind == "phone":
             return any(m.start() <= c.start < m.end() for m in _LANDLINE_LIST.finditer(norm, max(0, c.start - 16)))
         return False
@@ -143,6 +207,8 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True
         if c.score < ONE_FRAME and facts.venue:
             return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
+        if c.score < ONE_FRAME and facts.work and not _tied_to_writer(norm, c):
+            return True  # 雪穗和X, 喜欢X的文笔: a character or an author, not someone in the writer's life
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)

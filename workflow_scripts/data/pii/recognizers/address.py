@@ -53,6 +53,8 @@ _LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
 _SITE_FRAME = re.compile(r"(?:位于|坐落[于在]?|隶属于?|地处) ?$")
 # a road name has no function word in it (古城区|最繁华的十全街, 公共区|域有闭路: a description, not a road)
 _NOT_ROAD = set("的在有就是比最了着也都很和与及")
+# the bounds of an area (…区北至鼓楼东大街、南至…, 东起…西至…): where a district or street block ends, no address
+_EXTENT = re.compile(r"[东西南北](?:起|至|到|抵|邻)")
 
 
 def left_start(norm: str, end: int, max_len: int) -> int:
@@ -97,7 +99,7 @@ class AddressRecognizer(Recognizer):
                     yield self.cand(s, e, 0.8 if name_len >= 2 else 0.45)
         for m in self._admin_runs(norm):
             road = m.group()
-            if len(road) < 3 or road in _ROAD_GENERIC or _NOT_ROAD.intersection(road):
+            if len(road) < 3 or road in _ROAD_GENERIC or _NOT_ROAD.intersection(road) or _EXTENT.match(road):
                 continue
             if segmenter().is_word(norm[m.start() - 1 : m.start() + 1]):
                 continue  # 区域, 市场, 县城: the admin character starts a word, so no road name follows it

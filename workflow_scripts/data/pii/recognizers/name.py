@@ -129,6 +129,9 @@ _RARE_WORD = 50
 # a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
 _WORD_GIVEN_ODDS = 0.0
 _VOCATIVE_CHAR_ODDS = -1.0
+# a product's model code right after a brand (夏新A660, 索爱 W550C, 华为P40): letters then digits, or digits and
+# letters, as one token
+_MODEL_CODE = re.compile(r" ?(?![Qq]{2}|[VvWw][Xx]|[Tt]el)(?:[A-Za-z]{1,4}-?\d{2,}|\d{2,}[A-Za-z]{1,3})(?![A-Za-z])")
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
@@ -201,11 +204,13 @@ class NameRecognizer(Recognizer):
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
-        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a public figure named
-        by a public role or works (歌手X, 市长X; X主演, X的新专辑)."""
+        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a brand before its model
+        (夏新A660, 索爱W550C: a person's name is never followed by a model code), nor a public figure named by a
+        public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
             norm.startswith(lex.place_heads, c.end)
+            or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
             or norm.startswith(lex.public_works, c.end)
         )
@@ -517,6 +522,8 @@ class NameRecognizer(Recognizer):
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
             named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
             named = named and (w[0] != w[1] or not self._ordinary_given(w))  # 浩浩: a rare word, a name
+            # 小巧, 小心: a frequent dictionary word that jieba does not tag as a name is a word, not a nickname
+            named = named and (self.seg.freq.get(w, 0) < 100 or self.seg.tags.get(w, "").startswith("nr"))
         else:
             named = self.odds.given(w) >= min_odds and not self._ordinary_given(w)
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
