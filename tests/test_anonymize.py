@@ -346,6 +346,33 @@ def test_no_false_positive(text):
         "哈哈，我也是",
         "谢谢大家一直陪着我",
         "好好，我知道了",
+        # the dev3 rules' shapes in ordinary use: kin words and 大X that are words, list words, ordinary words after
+        # a relation word, shopping at a supermarket, villages said in general
+        "我表姐说我太敏感了",
+        "帅哥你好，请问这个怎么用",
+        "谢谢老师，我会试试的",
+        "晚安，大家。",
+        "大海说它很蓝",
+        "男朋友熊猫眼，",
+        "我和朋友和家人都说了",
+        "我在永辉超市买了东西",
+        "我们县里的乡镇农村都很穷",
+        "电话号码123加我也行",
+        "——算了",
+        # shapes these rules first took on real and social-media text (made-up phrases of the same shape)
+        "母亲和姐姐都劝我",  # 和 is the conjunction, 姐姐 a word
+        "我去亲戚那服装厂里帮忙上班",  # a workplace suffix after a category word
+        "一家深圳电商公司的工资很高",
+        "羡慕朋友圈重点大学的同学",
+        "给同事庆生，很热闹",  # a verb after a relation word
+        "大堂经理王小姐，很耐心",  # a surname and a title
+        "这句话真好。——周明",  # a quotation's author
+        "画得真好！朵朵，加油",  # a sentence that opens with a name but speaks to no one
+        "李某（1965年-）是画家",  # a year in brackets
+        "强哥，节日快乐",  # a line that opens with a nickname: as often a public figure on social media
+        "今天又是想念老周，你怎么还不回来",
+        "他出生在河北省阜平县王林口乡马家村",  # a village without a home word: a birthplace
+        "出品公司是某某工作室",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -559,6 +586,32 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("他们把我调到了招商银行南京分行", "org", "招商银行南京分行"),
         ("加个扣扣吧 9876543", "qq", "9876543"),  # a particle between the QQ word and the number
         ("写的东西都在 https://rainyday.github.io", "url", "https://rainyday.github.io"),  # a user's own host
+        # with the dev3 part (its first measurement came before these rules): nicknames of kin form, greetings,
+        # lists, name fields, referring words, given names that are words, workplaces and villages
+        ("在吗珊姐？", "name", "珊姐"),  # a name character + a kin word, after a word of address
+        ("在吗老郭？", "name", "老郭"),  # 老 + a surname, after 在吗
+        ("彭哥你好，打扰了", "name", "彭哥"),  # a surname + a kin word before a greeting
+        ("我同桌小蒋和老范都不理我了", "name", "老范"),  # the second of a list after a relation word
+        ("我同桌小蒋和老范都不理我了", "name", "小蒋"),
+        ("表格里写着姓名：程家骏，", "name", "程家骏"),  # a name field
+        ("收件人邱晓岚。", "name", "邱晓岚"),
+        ("你提到的宋建明，听起来很强势", "name", "宋建明"),  # a reply points back at a person
+        ("咨询师邓光明，", "name", "邓光明"),  # a role word, then a given name that is an ordinary word
+        ("我女儿可欣今年六岁", "name", "可欣"),  # a relation word, then a given name alone
+        ("大家都叫她蒋姐，", "name", "蒋姐"),  # 叫她 + a nickname
+        ("范哥总是把锅甩给我", "name", "范哥"),  # a nickname opening the clause before a person's verb
+        ("谢谢。——老曹", "name", "老曹"),  # a signature closing the text
+        ("今天很累。思涵，谢谢你", "name", "思涵"),  # a sentence that opens with the addressee
+        ("钱晓敏（139 0011 2233）是我室友", "name", "钱晓敏"),  # a phone in brackets right after the name
+        ("毕业后进了临沂市第二人民医院当药剂师", "org", "临沂市第二人民医院"),  # a time clause before the verb
+        ("我在安庆县第一中学当老师", "org", "安庆县第一中学"),  # the county belongs to the place
+        ("女儿转学到了枫林路小学", "org", "枫林路小学"),  # a road names the school
+        ("我妈在宏发电子厂打工十年了", "org", "宏发电子厂"),  # a workplace suffix with employment in the clause
+        ("被利民超市裁了", "org", "利民超市"),
+        ("我是滨州市妇幼保健院的住院医", "org", "滨州市妇幼保健院"),  # an occupation right after it
+        ("我在宜家上班，被宜家裁了", "org", "宜家"),
+        ("有事就用小号51234987加我", "qq", "51234987"),  # a number one is asked to add
+        ("老家在阜平县王林口乡马家村，很偏", "address", "阜平县王林口乡马家村"),  # a village down the admin chain
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -38,6 +38,10 @@ _TAIL = re.compile(
 )
 _QUICK = re.compile(r"[\dA-Z] ?(?:号|栋|幢|座|单元|楼|层|室|弄|段|期|区|组|队)|\d-\d{1,2}-\d{3}")
 _ADMIN_ROAD = re.compile(rf"(?<=[省市区县镇])[{CJK}]{{1,6}}?(?:大道|大街|路|街|巷|胡同)(?:{_NUM}段)?")
+# a village down the administrative chain, without a house number (…县东湖乡新庄村, …区白马镇柳河村3组), and the
+# home words that must come right before its place names
+_HOME_BEFORE = re.compile(r"(?:住在|住|家在|家住|老家|户口在|搬到|搬回|寄到)$")
+_ADMIN_VILLAGE = re.compile(rf"(?<=[市区县旗])[{CJK}]{{1,5}}?[乡镇][{CJK}]{{1,5}}?村(?:{_DNUM}组)?")
 _ADMIN_GENERIC = set(read_lexicon("address_generic_areas.txt"))
 _ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))
 # the name run before an anchor stops after these (住在|阳光花园3栋, 我家在|建国路88号)
@@ -93,7 +97,7 @@ class AddressRecognizer(Recognizer):
                     e = t.end()
                 if e - s >= 5:
                     yield self.cand(s, e, 0.8 if name_len >= 2 else 0.45)
-        for m in _ADMIN_ROAD.finditer(norm):
+        for m in self._admin_runs(norm):
             road = m.group()
             if len(road) < 3 or road in _ROAD_GENERIC or _NOT_ROAD.intersection(road) or _EXTENT.match(road):
                 continue
@@ -108,3 +112,15 @@ class AddressRecognizer(Recognizer):
             e = m.end()
             t = _TAIL.match(norm, e)
             yield self.cand(s, t.end() if t else e, 0.75)
+
+    @staticmethod
+    def _admin_runs(norm: str) -> Iterator[re.Match[str]]:
+        """Roads named right after an administrative unit (朝阳区建国路), and villages (临泉县城关镇李庄村) where
+        someone lives there: a village without a house number is as often a birthplace in a biography or a
+        venue's address, so a home word must come first (住在, 老家在, 家住)."""
+        yield from _ADMIN_ROAD.finditer(norm)
+        if "村" in norm:
+            for m in _ADMIN_VILLAGE.finditer(norm):
+                start = left_start(norm, m.start(), 20)
+                if _HOME_BEFORE.search(norm, max(0, start - 4), start):
+                    yield m

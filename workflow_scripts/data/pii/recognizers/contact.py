@@ -100,9 +100,15 @@ class QQRecognizer(Recognizer):
         r"(?:[\s:：=是为,，~～吧呀啊哈哦]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
     )
 
+    # no cue word before it, but an invitation to add the account right after it (用小号827249317加我): a bare number
+    # one is asked to add is an account number; a mobile number there is the phone recogniser's (it scores higher)
+    ADD_ME = re.compile(r"(?<![\d.+-])([1-9]\d{4,10})(?![0-9]) ?(?=加我|加一下我|加好友)")
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         if ctx.has_digit:
             yield from (self.cand(*m.span(1), 0.85) for m in self.RX.finditer(ctx.norm))
+            if "加" in ctx.norm:
+                yield from (self.cand(*m.span(1), 0.6) for m in self.ADD_ME.finditer(ctx.norm))
 
 
 class WeChatRecognizer(Recognizer):

@@ -64,12 +64,12 @@ _NAMING = [
     "的人叫",
 ]
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
-_WEAK_NAMING = ("叫我", "她叫", "他叫")
+_WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她")
 _INTRO = ("我是", "本人", "实名", "署名")
 _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
 )
-_CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)"
+_CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)”」』"
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
@@ -83,14 +83,33 @@ FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
-    # 舒畅姐，: a kin word by which a younger person addresses someone
+    # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
+    r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
+    r"|怪我|推了?我|向我"
+    # what only happens to a person (去世, 住院, 怀孕)
+    r"|去世|住院|生病|怀孕|自杀|哭了|发火"
+    # a phone number in brackets right after it: 王芳（138…）, 李明(+86 …); not a year of birth (1889年-)
+    r"|（(?=\+?\d[\d -]{6})|\((?=\+?\d[\d -]{6})"
     + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
+    # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
-_GREETING_CHARS = re.compile("[你您谢感]")  # each greeting above holds one: without them no text is scanned for one
+_GREETING_CHARS = re.compile("[你您谢感]")
+# the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
+# spoken to in commentary (老X，你脑子…)
+_HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
+_ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
-_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨")
+_VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
+# words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
+# relation word, a full name or a nickname may follow
+_REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人家")
+# kin words by which a younger person or a colleague addresses someone (王哥, 谢姐, 琳姐): after a surname or a given
+# name character they make a nickname
+_KIN_NICK = "哥姐"
+# words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
+_LIST_JOIN = ("和", "、", "跟", "与", "以及", "还有")
 _NAME_TAGS = ("nr", "ns", "nz")
 # name log odds (name_odds.py) a cue-less reading needs with one or two person frames around it (a clause start
 # alone is none: public figures open clauses too), and the margin added for a surname that is mostly a function
@@ -101,8 +120,14 @@ _AMBIGUOUS_SURNAME_MARGIN = 1.0
 _GIVEN_CHAR_ODDS = 2.0
 _LOOSE_MARGIN = 2.0
 # a given name alone (俊雯, 阿敏) addressed in a greeting: the odds of its two characters, of a nickname's one
-# (然然: 然 is commoner in text, but a listed name character)
+# (然然: 然 is commoner in text, but a listed name character); a greeting after it (紫月你好) is stronger evidence
+# than a word of address before it (亲爱的X, 晚安X: often an idol on social media) or a line that opens with it
 _VOCATIVE_GIVEN_ODDS = 2
+_GREETED_GIVEN_ODDS = 0.5
+# a dictionary word this rare that is made of name characters (欣悦, 明静) may still be someone's given name
+_RARE_WORD = 50
+# a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
+_WORD_GIVEN_ODDS = 0.0
 _VOCATIVE_CHAR_ODDS = -1.0
 # a product's model code right after a brand (夏新A660, 索爱 W550C, 华为P40): letters then digits, or digits and
 # letters, as one token
@@ -142,7 +167,7 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation(lex.relations)})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
+            rf"(?:{alternation((*lex.relations, *_REFERRING))})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
         # a person's verb after a name, or the name's relative or partner (王芳的妈妈, 王芳的男朋友)
@@ -171,7 +196,10 @@ class NameRecognizer(Recognizer):
         # where a name someone is addressed by may stand: two or three characters opening a clause before a
         # greeting, or closing one after a word of address
         self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
-        self.opening_re = re.compile(rf"^(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)  # a reply's first word: 小雨，…
+        # a reply's or a sentence's first word: 小雨，… / …。小雨，…
+        self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)
+        # a signature closing a text or line: ——老王, -- 小李
+        self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
@@ -303,11 +331,20 @@ class NameRecognizer(Recognizer):
         return self.odds.name(norm[pos:s_end], given) >= margin and (len(given) < 2 or not self.seg.is_word(given))
 
     def _nickname(self, norm: str, pos: int) -> int:
-        """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡): a nickname after a relation word."""
+        """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡), 王哥 / 琳姐 or 大伟: a nickname after a
+        relation word. The doubled, kin and 大 forms are also ordinary words (刚刚, 大海, 表姐), so the clause must end
+        or a person's verb follow."""
         if norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and norm[pos] in self.given:  # 闺蜜凡凡
             end = pos + 2
-            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self.seg.is_word(norm[pos:end])
+            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self._ordinary_given(norm[pos:end])
             return end if named and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
+        end = self._kin_nickname(norm, pos)
+        if end:
+            return end if self._closed(norm, end) else 0
+        return self._prefixed_nickname(norm, pos)
+
+    def _prefixed_nickname(self, norm: str, pos: int) -> int:
+        """小王 / 老李 / 阿杰 (and 小雨雨): 小 or 阿 before a surname or a name character, 老 before a surname."""
         if norm[pos : pos + 1] not in "小老阿":
             return 0
         x = norm[pos + 1 : pos + 2]
@@ -317,7 +354,63 @@ class NameRecognizer(Recognizer):
         if x in "一二三四五六七八九十" or not (surname or x in self.given) or (norm[pos] == "老" and not surname):
             return 0
         end = pos + 2 + (norm[pos + 2 : pos + 3] == x)
-        return end if end == len(norm) or norm[end] not in self.given else 0  # 小雨 but not 小雨伞
+        listed = surname and norm.startswith(_LIST_JOIN, end)  # 小蒋和老范: 和 is a name character too
+        return end if end == len(norm) or norm[end] not in self.given or listed else 0  # 小雨 but not 小雨伞
+
+    def _kin_nickname(self, norm: str, pos: int) -> int:
+        """王哥 / 谢姐 / 琳姐 (a surname or a name character, then a kin word) or 大伟 (大 and a name character), when
+        the two characters are no dictionary word (表姐, 帅哥, 大海); 0 otherwise."""
+        x, k = norm[pos : pos + 1], norm[pos + 1 : pos + 2]
+        if x in _NOT_NAME or (x in self.function_surnames and self.seg.tags.get(x, "")[:1] in "cpudr"):
+            return 0  # 母亲和姐姐: 和 is the conjunction
+        if k in _KIN_NICK and k:
+            surname = x in self.lex.single and x not in self.lex.ambiguous
+            ok = norm[pos + 2 : pos + 3] != k and (surname or x in self.given)  # not 和姐|姐
+        elif x == "大" and k:
+            ok = k in self.given and self.odds.char(k) >= _VOCATIVE_CHAR_ODDS
+        else:
+            return 0
+        w = norm[pos : pos + 2]
+        if not ok or self.seg.freq.get(w) or w in self.lex.nick_stop or w in self.lex.stop:
+            return 0  # any dictionary word: 帅哥 is tagged as a name, but is a word
+        return pos + 2 if pos + 2 == len(norm) or norm[pos + 2] not in self.given else 0
+
+    def _given_alone(self, norm: str, pos: int) -> int:
+        """After a relation word, a given name alone (儿子若泽今年…, 室友思琪说): two name characters likelier in
+        names than in text, no ordinary word, closed by the clause's end or a person's verb."""
+        w = norm[pos : pos + 2]
+        if len(w) < 2 or not all(c in self.given for c in w) or self.seg.freq.get(w) or w in self.lex.famous:
+            return 0  # 朋友庆生: any dictionary word (庆生, 平安) is read as that word here
+        if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not self._closed(norm, pos + 2):
+            return 0
+        return pos + 2 if self.seg.agrees(norm, pos, pos + 2) else 0
+
+    def _ordinary_given(self, w: str) -> bool:
+        """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective or
+        proper noun made of name characters (欣悦, 明静, 浩浩) may still be a name, a rare noun or numeral (妮子, 庚寅)
+        not."""
+        if w in self.lex.stop or w in self.lex.famous:
+            return True
+        tag = self.seg.tags.get(w, "")
+        name_like = tag == "a" or tag.startswith(("nz", "nr"))
+        return self.seg.is_word(w) and (self.seg.freq.get(w, 0) >= _RARE_WORD or not name_like)
+
+    def _word_given(self, norm: str, pos: int) -> int:
+        """After a strong cue (a relation or role word, a naming cue, a name field), a common surname and a given
+        name that is an ordinary word (何胜利, 李自强, 王和平), when the clause ends right after it; 0 otherwise."""
+        x = norm[pos : pos + 1]
+        if x not in self.lex.single or x in self.lex.ambiguous:
+            return 0
+        given, e = norm[pos + 1 : pos + 3], pos + 3
+        if len(given) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
+            return 0
+        if not self.seg.freq.get(given) or self.seg.is_word(norm[pos:e]) or norm[pos:e] in self.lex.famous:
+            return 0
+        if self.odds.given(given) < _WORD_GIVEN_ODDS or given in self.lex.titles or given in self.lex.nick_stop:
+            return 0  # 男朋友熊猫眼: 猫眼 is far likelier in text than in names; 同事林小姐: a surname and a title
+        if any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(x, ())):
+            return 0
+        return e if e == len(norm) or norm[e] in _CLAUSE_END else 0
 
     def _tagged_word(self, norm: str, pos: int) -> int:
         """After a relation word: a frequent dictionary word tagged as a name (李强) is a name when a person
@@ -328,14 +421,27 @@ class NameRecognizer(Recognizer):
             return e if self.seg.agrees(norm, pos, e) else 0
         return 0
 
+    def _after_relation(self, norm: str, pos: int) -> int:
+        """The end of a name right after a relation or role word (0 if none)."""
+        return (
+            self._after_cue(norm, pos, role=True)
+            or self._nickname(norm, pos)
+            or self._tagged_word(norm, pos)
+            or self._given_alone(norm, pos)
+            or self._word_given(norm, pos)
+        )
+
     def _given_run(self, norm: str, pos: int, weak: bool) -> int:
         """After 我叫: a full name, a Latin name, or a given name closing the clause (雨桐, 涵涵, 浩然)."""
         m = self.latin_re.match(norm, pos)
         if m and norm[pos].isupper():  # Kevin; a lower-case word is a word (那个叫happy的词)
             return m.end()
-        full = self._after_cue(norm, pos, strong=True)
+        full = self._after_cue(norm, pos, strong=True) or self._word_given(norm, pos)
         if full:
             return full
+        nick = self._prefixed_nickname(norm, pos) or self._kin_nickname(norm, pos)
+        if nick and (nick == len(norm) or norm[nick] in _CLAUSE_END or norm[nick] in "就吧的"):
+            return nick  # 叫我老苏就好, 同事都叫他张哥，
         end = pos
         while end < len(norm) and end - pos < 4 and "\u4e00" <= norm[end] <= "\u9fff" and norm[end] not in _NOT_NAME:
             end += 1
@@ -371,9 +477,13 @@ class NameRecognizer(Recognizer):
                 if latin and self._closed(norm, latin.end()):
                     yield self.cand(pos, latin.end(), 0.8)
                 continue
-            e = self._after_cue(norm, pos, role=True) or self._nickname(norm, pos) or self._tagged_word(norm, pos)
-            if e:
+            e = self._after_relation(norm, pos)
+            while e:
                 yield self.cand(pos, e, 0.8)
+                # a list of people in the same role: 室友张强和阿翔, 同事小王、老李
+                join = next((j for j in _LIST_JOIN if norm.startswith(j, e)), "")
+                pos = e + len(join)
+                e = self._after_relation(norm, pos) if join else 0
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
@@ -386,10 +496,11 @@ class NameRecognizer(Recognizer):
         yield from self._bare(norm)
         yield from self._vocatives(norm)
 
-    def _addressed(self, norm: str, pos: int, full: bool = True) -> int:
+    def _addressed(self, norm: str, pos: int, full: bool = True, min_odds: float = _VOCATIVE_GIVEN_ODDS) -> int:
         """The end of a two-character name someone is addressed by at ``pos`` (0 if none): a nickname (小雨,
-        阿敏, 凡凡), a given name alone whose characters are name-like (俊雯; not 宝贝, an ordinary word), or,
-        with ``full``, a full name jieba's dictionary tags as a person (李鹏)."""
+        阿敏, 凡凡, 老王, 王哥, 琳姐), a given name alone whose characters are name-like (俊雯; not 宝贝, an ordinary
+        word; its name odds at least ``min_odds``), or, with ``full``, a full name jieba's dictionary tags as a
+        person (李鹏)."""
         s_end = self._surname_end(norm, pos) if full else 0
         tagged = [
             w
@@ -397,17 +508,24 @@ class NameRecognizer(Recognizer):
             if s_end and self.seg.tags.get(w, "").startswith("nr") and all(c in self.given for c in w[s_end - pos :])
         ]
         w = tagged[0] if tagged else norm[pos : pos + 2]
-        if tagged:
+        # 老王, 小谢, 王哥, 琳姐: only with a greeting word around (full); a line that opens with one (东哥，新年快乐)
+        # is as often about a public figure
+        nick = 0 if tagged or not full else self._kin_nickname(norm, pos)
+        if full and not tagged and not nick and norm[pos : pos + 1] in "小老" and w[1:] in self.lex.single:
+            nick = self._prefixed_nickname(norm, pos)
+        if nick:
+            named = nick == pos + 2
+        elif tagged:
             named = w[0] != w[1] and w not in self.lex.famous and w not in self.lex.stop  # not 高中生
         elif len(w) < 2 or not all(c in self.given or c in "小阿" for c in w) or w in self.lex.nick_stop:
             return 0
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
             named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
-            named = named and (w[0] != w[1] or not self.seg.is_word(w))
+            named = named and (w[0] != w[1] or not self._ordinary_given(w))  # 浩浩: a rare word, a name
             # 小巧, 小心: a frequent dictionary word that jieba does not tag as a name is a word, not a nickname
             named = named and (self.seg.freq.get(w, 0) < 100 or self.seg.tags.get(w, "").startswith("nr"))
         else:
-            named = self.odds.given(w) >= _VOCATIVE_GIVEN_ODDS and not self._ordinary(w)
+            named = self.odds.given(w) >= min_odds and not self._ordinary_given(w)
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
 
     def _vocatives(self, norm: str) -> Iterator[Candidate]:
@@ -415,17 +533,28 @@ class NameRecognizer(Recognizer):
         opening a text or line before a comma or colon (小雨，我能理解), or closing a clause after a word of
         address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
-            e = self._addressed(norm, m.end())
-            if e and _GREETING_AFTER.match(norm, e):
+            e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS)
+            nick = e and (norm[m.end()] in "老大" or norm[e - 1] in _KIN_NICK)
+            if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
             e = self._addressed(norm, m.end(), full=False)
+            # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
+            inner = m.end() > 0 and norm[m.end() - 1] != "\n"
+            if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
+                continue
             if e and norm[e : e + 1] in "，,：:!！":
                 yield self.cand(m.end(), e, 0.75)
         for m in self.addressed_re.finditer(norm):
             e = self._addressed(norm, m.end())
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
+            pos = m.end()
+            # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
+            e = self._prefixed_nickname(norm, pos) or self._kin_nickname(norm, pos)
+            if e and not norm[e:].split("\n", 1)[0].strip():  # the name is all that is left of the line
+                yield self.cand(pos, e, 0.75)
 
     def _loose_given(self, c: str) -> bool:
         """Without a cue word, any character not likelier in text than in names may be a given name's (胜, 宽);
@@ -446,6 +575,10 @@ class NameRecognizer(Recognizer):
         heads = self.surname_heads
         for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
             frame = m.start()
+            nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
+            opens = nick >= 0 and (nick == 0 or norm[nick - 1] in _CLAUSE_START) and norm[nick] != "大"  # not 大X
+            if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
+                yield self.cand(nick, frame, 0.6)
             for pos in range(max(0, frame - 4), frame - 1):
                 # most characters start no surname: skip them before slicing out surname readings
                 if norm[pos] in heads and (s_end := self._surname_end(norm, pos)) and frame - s_end in (1, 2):

@@ -13,13 +13,15 @@ from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_
 
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
            "考进了", "考入", "考入了", "考到", "学校是", "单位是",
-           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到")  # fmt: skip
+           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到",
+           "来自", "母校", "母校是")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
     "的研究生", "的本科", "裁员", "辞退", "开除", "离职", "辞职", "住院", "看病", "开药", "挂号", "看过",
     "住了", "考研", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
     "在读", "研一", "研二", "研三", "大一", "大二", "大三", "大四", "打工",
+    "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -54,18 +56,26 @@ _ORDINAL = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,3})|[�
 _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能不没")
+_ADMIN_UNITS = set("省市县区镇乡")
+_INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
+# the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
+_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位)(?:是|叫)$")
+_ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
 # 我在…当客服实习, 大学是在…读的): working or studying there
-_WORK = r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|开除|分配到|调到|调入"
+_WORK = (
+    r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|裁了|裁掉|开除|分配到|调到"
+    r"|调入"
+)
 _MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学")
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(
     r"的.{0,3}?(?:经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生"
-    r"|博士生|本科生)"
+    r"|博士生|本科生|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|宿舍)"
 )
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
@@ -73,7 +83,10 @@ _PUBLIC = re.compile(
     r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|梦想|目标|向往|比如"
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
-_TIME_LEAD = re.compile(r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前)")
+# (毕业后进了…, 结婚以后在…: what happened first, then the frame verb)
+_TIME_LEAD = re.compile(
+    r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前|[\u4e00-\u9fff]{1,3}?(?:以后|之后|后))"
+)
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
@@ -130,7 +143,9 @@ _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看
 
 class _Lex:
     def __init__(self) -> None:
-        self.suffixes = read_lexicon("org_suffixes.txt")
+        self.institutions = read_lexicon("org_suffixes.txt")
+        self.workplaces = read_lexicon("org_workplace_suffixes.txt")
+        self.suffixes = self.institutions + self.workplaces
         self.generic = set(read_lexicon("org_generic_words.txt"))
         self.brands = read_lexicon("employer_brands.txt")
 
@@ -174,7 +189,8 @@ class OrgRecognizer(Recognizer):
         self.generic = lex.generic
         self.suffixes = lex.suffixes
         self.brands = set(lex.brands)  # 百度|南京分公司: a brand heads a name like a place does
-        self.suffix_re = re.compile("(?:" + alternation(lex.suffixes) + ")")
+        self.suffix_re = re.compile("(?:" + alternation(lex.institutions) + ")")
+        self.workplace_re = re.compile("(?:" + alternation(lex.workplaces) + ")")
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """The span is no part of a person word (20岁男大学生), has no function word or number in it (好多学校,
@@ -193,13 +209,15 @@ class OrgRecognizer(Recognizer):
         head, plain = "", False
         # a place name opening the span is one word, whatever jieba makes of it in context (上|海瑞|丰贸易)
         lead = next((k for k in (4, 3, 2) if seg.tags.get(span[:k], "") == "ns" and len(span) > k), 0)
+        if lead and span[lead : lead + 1] in _ADMIN_UNITS and len(span) > lead + 1:
+            lead += 1  # 安庆|县|第三中学: the county belongs to the place name
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
             if tag in _FUNCTION_TAGS and not (
                 (tag == "m" and _ORDINAL.fullmatch(word)) or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
             ):  # 第一|人民医院 and 南方|医科大学 name an organisation
                 return False
-            if word in self.generic or any(word in x for x in self.suffixes):
-                continue
+            if word in self.generic or any(word in x for x in self.suffixes) or (head and word in _ROAD_WORDS):
+                continue  # 石榴|路|小学: a road names the school or branch after it
             if head:  # 学期|开学|学校: two ordinary words before the suffix describe, they do not name
                 ordinary = tag.startswith("n") and tag not in _PROPER_TAGS and seg.freq.get(word, 0) >= 100
                 if plain and ordinary and not word.endswith(tuple(self.suffixes)):
@@ -233,21 +251,45 @@ class OrgRecognizer(Recognizer):
             return s + person + 1, verb in "上读念进转"
         return s, False
 
+    def _proper_head(self, prefix: str) -> bool:
+        """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
+        not a category (服装|厂, 食品|厂)."""
+        seg = segmenter()
+        for word, tag in seg.tagged_words(prefix):
+            if word in self.generic:
+                continue
+            return not tag or tag in _PROPER_TAGS or word in self.brands or seg.freq.get(word, 0) < 50
+        return False
+
+    def _named(self, norm: str, m: re.Match[str]) -> tuple[int, int, bool] | None:
+        """The span (start, end) of a specific name ending in the suffix ``m`` and whether a verb before it says
+        the person attends it; None if no specific name precedes the suffix."""
+        before = norm[m.start() - 1 : m.start()]
+        if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
+            return None
+        s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
+        if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
+            return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
+        e = m.end()
+        nxt = _CONTINUATION.match(norm, e)
+        while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
+            e = nxt.end()
+            nxt = _CONTINUATION.match(norm, e)
+        return s, e, attends
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
         for m in self.suffix_re.finditer(norm):
-            before = norm[m.start() - 1 : m.start()]
-            if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
-                continue
-            s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
-            if not _specific(norm[s : m.start()], self.generic):
-                continue
-            e = m.end()
-            nxt = _CONTINUATION.match(norm, e)
-            while nxt and not any(c in LEFT_STOP_CHARS for c in nxt.group()):  # 招商银行|深圳分行|科技园支行
-                e = nxt.end()
-                nxt = _CONTINUATION.match(norm, e)
-            yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
+            named = self._named(norm, m)
+            if named:
+                s, e, attends = named
+                yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
+        for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
+            named = self._named(norm, m)
+            if named and m.end() == named[1] and self._proper_head(norm[named[0] : m.start()]):
+                s, e, _attends = named
+                if _clause_frame(norm, s, e, _EMPLOYMENT) or _OWN_WORKPLACE.search(norm, max(0, s - 6), s):
+                    yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
             prefix = norm[s : m.start()]
