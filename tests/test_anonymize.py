@@ -490,6 +490,19 @@ def test_a_name_shown_public_in_one_text_is_kept_in_the_others_unless_a_cue_word
     assert anonymize_text("我男朋友周浩然是歌手，歌手周浩然的新歌") == "我男朋友[姓名1]是歌手，歌手[姓名1]的新歌"
 
 
+def test_a_post_about_a_venue_or_a_public_person_sets_the_topic_of_its_lines():
+    """A dialogue asks about a museum in one line and gives its number in another (public.PostTopics)."""
+    line = "知道，电话是010-62345678。"
+    assert anonymize_post("这个博物馆的门票贵吗？", line, [])[1] == line
+    assert anonymize_post("求助", "电话是010-62345678。", [])[1] == "电话是[电话1]。"
+    line = "她是1985年03月26日出生的。"
+    assert anonymize_post("你知道她是做什么的吗？", line, [])[1] == line
+    assert anonymize_post("我男朋友今年三十多岁", "他是1985年03月26日出生的。", [])[1] == "他是[生日1]出生的。"
+    assert anonymize_text("他是1985年03月26日出生的。") == "他是[生日1]出生的。"  # no cue: may be anyone's
+    # an age is the writer's own in a counselling post: it does not make one-frame names public
+    assert anonymize_text("我今年25岁，今天跟马瑶视频了两个小时") == "我今年25岁，今天跟[姓名1]视频了两个小时"
+
+
 def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
     """The writer may appear in another text of the post than the name (public.post_is_personal)."""
     assert anonymize_post("好喜欢林思远这种性格", "男朋友说我想太多", [])[0] == "好喜欢[姓名1]这种性格"
