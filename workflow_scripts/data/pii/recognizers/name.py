@@ -94,6 +94,7 @@ FRAME_AFTER = re.compile(
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
+_VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
 # the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
 # spoken to in commentary (老X，你脑子…)
@@ -568,6 +569,14 @@ class NameRecognizer(Recognizer):
             return _FUNCTION_SURNAME_MARGIN
         return _AMBIGUOUS_SURNAME_MARGIN if surname in self.lex.ambiguous else 0.0
 
+    def _acts_on_writer(self, norm: str, e: int) -> bool:
+        """A verb of one or two characters with the writer as its object right after a reading (王芳冷落我, 李明
+        举报了我): what a person does to the writer, whatever the verb."""
+        m = _VERB_ME.match(norm, e)
+        if not m or any(c in _NOT_NAME for c in m.group(1)):
+            return False  # 说到姜文就让我: 就 opens no verb of the person's
+        return self.seg.tags.get(m.group(1), "").startswith("v") and not self.seg.freq.get(m.group(0))
+
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
@@ -593,7 +602,7 @@ class NameRecognizer(Recognizer):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
-                    frames = bool(before) + bool(self.frame_after_re.match(norm, e))
+                    frames = bool(before) + bool(self.frame_after_re.match(norm, e) or self._acts_on_writer(norm, e))
                 if not frames:
                     continue
                 margin = self._surname_margin(norm[pos:s_end])
