@@ -94,6 +94,7 @@ FRAME_AFTER = re.compile(
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
+_NAME_DOT = ("·", "•", "・")
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
 # the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
@@ -231,7 +232,9 @@ class NameRecognizer(Recognizer):
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
 
-    def full_names(self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None) -> list[int]:
+    def full_names(
+        self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None, cued: bool = False
+    ) -> list[int]:
         """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
         characters are common name characters (小 may open a two-character given name), or those
         ``name_char`` accepts."""
@@ -253,12 +256,21 @@ class NameRecognizer(Recognizer):
             if given == "家":
                 continue  # 丁家, 王家: the household of that surname, not a person
             cand = norm[pos : s_end + n]
-            if self._ordinary(cand):
+            if norm[s_end + n : s_end + n + 1] in _NAME_DOT or norm[pos - 1 : pos] in _NAME_DOT:
+                continue  # 罗宾·怀特, 伊桑·霍克: part of a transliterated foreign name
+            if self._ordinary(cand) and not (cued and self._rare_proper(cand)):
                 continue
             if n == 2 and (self._word_not_given(given) or given in self.lex.nick_stop):
                 continue  # 曾建议, 管一点: 建议, 一点 are words, not given names (but 建国, 宏伟 are)
             out.append(s_end + n)
         return out
+
+    def _rare_proper(self, w: str) -> bool:
+        """A rare dictionary word that jieba reads as a place or proper noun (唐洋, 孙悦): after a cue word, such a
+        reading is a person's name."""
+        tag = self.seg.tags.get(w, "")
+        rare = self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop and w not in self.lex.famous
+        return rare and tag.startswith(("ns", "nz", "nr"))
 
     def _word_not_given(self, given: str) -> bool:
         """A frequent dictionary word that is no given name: a common noun, verb or function word (建议, 建立,
@@ -307,7 +319,7 @@ class NameRecognizer(Recognizer):
         """The longest full-name reading after a cue that agrees with segmentation (0 if none). Right after a
         role word, an ambiguous surname (仇, 高) with name characters is a name when the clause ends right after
         it (心理咨询师高伟，; 孩子平安。 is a dictionary word and never a reading)."""
-        for e in self.full_names(norm, pos):
+        for e in self.full_names(norm, pos, cued=True):
             if not self._end_agrees(norm, pos, e, strong):
                 continue
             if self._person_like(norm, pos, e):
