@@ -438,6 +438,10 @@ def test_real_usage_phrases_stay_unchanged(text):
         "省委书记刘奇来到医院。刘奇说，要做好防控。",
         "疾控中心主任高福回应称：不算。高福说，还没有证据。",
         "#新型肺炎确诊440例##患者给陶勇医生的评价#",  # topics written back to back
+        "我还知道他有个别名叫小柏。",  # another name of a third person: how public people are introduced
+        "她的外文名字叫Lala Hsu。",
+        "你喜欢李宗盛的哪首歌啊？",  # one frame in talk about songs: a singer
+        "还有莫文蔚呀，我很喜欢的一位歌手。",  # one frame in talk about a career (歌手), no relation word
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -473,6 +477,8 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("看完电影，陈雨涵总是笑我", "name", "陈雨涵"),
         ("读完这本小说，我把它送给了同桌周梓涵", "name", "周梓涵"),
         ("我表姐王芳A型血", "name", "王芳"),
+        ("我的英文名叫Kevin", "name", "Kevin"),
+        ("我男朋友的英文名叫Kevin，他很帅", "name", "Kevin"),
     ],
 )
 def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
@@ -484,6 +490,19 @@ def test_a_name_shown_public_in_one_text_is_kept_in_the_others_unless_a_cue_word
     assert anonymize_post("刘奇说，要做好防控", "省委书记刘奇来到医院。", [])[0] == "刘奇说，要做好防控"
     assert anonymize_text("同事王海涛表示不满，王海涛说我太慢") == "同事[姓名1]表示不满，[姓名1]说我太慢"
     assert anonymize_text("我男朋友周浩然是歌手，歌手周浩然的新歌") == "我男朋友[姓名1]是歌手，歌手[姓名1]的新歌"
+
+
+def test_a_post_about_a_venue_or_a_public_person_sets_the_topic_of_its_lines():
+    """A dialogue asks about a museum in one line and gives its number in another (public.PostTopics)."""
+    line = "知道，电话是010-62345678。"
+    assert anonymize_post("这个博物馆的门票贵吗？", line, [])[1] == line
+    assert anonymize_post("求助", "电话是010-62345678。", [])[1] == "电话是[电话1]。"
+    line = "她是1985年03月26日出生的。"
+    assert anonymize_post("你知道她是做什么的吗？", line, [])[1] == line
+    assert anonymize_post("我男朋友今年三十多岁", "他是1985年03月26日出生的。", [])[1] == "他是[生日1]出生的。"
+    assert anonymize_text("他是1985年03月26日出生的。") == "他是[生日1]出生的。"  # no cue: may be anyone's
+    # an age is the writer's own in a counselling post: it does not make one-frame names public
+    assert anonymize_text("我今年25岁，今天跟马瑶视频了两个小时") == "我今年25岁，今天跟[姓名1]视频了两个小时"
 
 
 def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():

@@ -27,7 +27,7 @@ from workflow_scripts.data.pii.base import (
     Span,
     normalize_width,
 )
-from workflow_scripts.data.pii.public import PublicFacts, is_public, post_is_personal
+from workflow_scripts.data.pii.public import PostTopics, PublicFacts, is_public, post_is_personal
 from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
 from workflow_scripts.data.pii.recognizers.contact import (
     EmailRecognizer,
@@ -133,16 +133,18 @@ def _find_pii_norm(
     extra_names: Iterable[str] = (),
     post_personal: bool | None = None,
     post_names: PostNames | None = None,
+    post_topics: PostTopics | None = None,
 ) -> list[Span]:
     """``find_pii`` on a text already width-normalised (offsets are the same: the mapping is one to one);
-    ``post_names`` collects, and applies, what the post's mentions say of its names (``PostNames``)."""
+    ``post_names`` collects, and applies, what the post's mentions say of its names (``PostNames``);
+    ``post_topics``: what the whole post is about (``public.PostTopics``)."""
     if not norm:
         return []
     post_names = PostNames() if post_names is None else post_names
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
     # every protected span opens with 《, # or @: most texts have none, and scanning for them is cheap
     books = [m.span() for m in BOOK_RE.finditer(norm)] if any(c in norm for c in "《#@") else []
-    facts = PublicFacts(norm, post_personal)
+    facts = PublicFacts(norm, post_personal, post_topics)
     kept: list[tuple[float, Candidate]] = []
     for rec in recognizers():
         for c in rec.candidates(ctx):
@@ -198,17 +200,18 @@ def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     norms = [normalize_width(t or "") for t in texts]  # once per text: every step below reads the same copy
     personal = post_is_personal(norms)
     post_names = PostNames()  # what all the post's texts say of its names
-    first = [_find_pii_norm(n, post_personal=personal, post_names=post_names) for n in norms]
+    topics = PostTopics(norms)
+    first = [_find_pii_norm(n, post_personal=personal, post_names=post_names, post_topics=topics) for n in norms]
     names = {n[s:e] for n, spans in zip(norms, first, strict=True) for s, e, k in spans if k == "name"}
     names = {n for n in names if len(n) >= 2}
     for n in norms:  # a mention in another text may show the name public (before any text's spans are final)
         if any(name in n for name in names):
-            _note_public_mentions(n, names, PublicFacts(n, personal), post_names)
+            _note_public_mentions(n, names, PublicFacts(n, personal, topics), post_names)
     public = post_names.public
     names -= public
     if not names and not public:
         return first
     return [
-        _find_pii_norm(n, names, personal, post_names) if any(name in n for name in names | public) else sp
+        _find_pii_norm(n, names, personal, post_names, topics) if any(name in n for name in names | public) else sp
         for n, sp in zip(norms, first, strict=True)
     ]

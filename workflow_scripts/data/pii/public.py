@@ -74,6 +74,9 @@ _KNOWLEDGE = re.compile(
     _AGE + r"|是做什么的|是干什么的|做什么的[吗呢]|哪里人|哪里毕业|哪个学校|哪所学校|出生地|在哪里?出生|英文名|外文名"
     r"|听说过|都知道|据我所知|偶像|粉丝|追星|高材生|科班|学历"
 )
+# a name given in another language or as an alias (英文名叫…, 外文名字是…, 别名叫…): how public people and works are
+# introduced; a private person's comes with the writer (我男朋友英文名叫…) and stays theirs
+_ALIAS = re.compile(r"(?:(?:英文|外文|中文|日文|韩文)名字?|别名|艺名|本名|原名)(?:叫|是|为)[:：]? ?$")
 # the person a birthday or school belongs to: the last person word before it in its sentence
 _OWNER = re.compile(rf"我|你|您|(?:{_RELATIONS})|他们|她们|他|她|它")
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
@@ -90,11 +93,38 @@ def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patte
     return bio, venue, role, work
 
 
-class PublicFacts:
-    """What the analyzer asks of one text, computed on first use (most texts have no candidate to ask about)."""
+class PostTopics:
+    """What a whole post (a question with its answers, a dialogue) is about, computed on first use: a venue, or
+    knowledge about people outside the writer's life. A dialogue about a museum gives its phone number in a line
+    of its own (电话是010-…) after another line asked for it: its topic is set by all its texts. (Not a work: a
+    counselling post that mentions a film elsewhere still names the writer's friends with one frame, 跟X视频.)"""
 
-    def __init__(self, norm: str, post_personal: bool | None = None) -> None:
+    def __init__(self, norms: Sequence[str]) -> None:
+        self.norms = norms
+        self._venue: bool | None = None
+        self._knowledge: bool | None = None
+
+    @property
+    def venue(self) -> bool:
+        if self._venue is None:
+            self._venue = any(_cues()[1].search(n) for n in self.norms)
+        return self._venue
+
+    @property
+    def knowledge(self) -> bool:
+        if self._knowledge is None:
+            cue = any(_cues()[0].search(n) or _KNOWLEDGE.search(n) for n in self.norms)
+            self._knowledge = cue and not any(_WRITERS_RELATION.search(n) for n in self.norms)
+        return self._knowledge
+
+
+class PublicFacts:
+    """What the analyzer asks of one text, computed on first use (most texts have no candidate to ask about);
+    ``post``: the topics of the post it belongs to (None: this text is the post)."""
+
+    def __init__(self, norm: str, post_personal: bool | None = None, post: PostTopics | None = None) -> None:
         self.norm = norm
+        self.post = post
         self._post_personal = post_personal  # see post_is_personal; None: this text is the post
         self._personal: bool | None = None
         self._bio: bool | None = None
@@ -136,11 +166,23 @@ class PublicFacts:
     @property
     def knowledge(self) -> bool:
         """The text recites facts about someone outside the writer's life: a career word or a knowledge cue, and no
-        relation word of the writer's (他哥哥 is another's)."""
+        relation word of the writer's (他哥哥 is another's); or its post does."""
         if self._knowledge is None:
             cue = _cues()[0].search(self.norm) or _KNOWLEDGE.search(self.norm)
             self._knowledge = bool(cue) and not _WRITERS_RELATION.search(self.norm)
+            self._knowledge = self._knowledge or (self.post is not None and self.post.knowledge)
         return self._knowledge
+
+    @property
+    def career(self) -> bool:
+        """The text describes a public career (演员, 专辑, 出道) and names none of the writer's people; unlike
+        ``knowledge``, an age (今年25岁) does not count: counselling posts give the writer's own."""
+        return bool(_cues()[0].search(self.norm)) and not _WRITERS_RELATION.search(self.norm)
+
+    @property
+    def place_talk(self) -> bool:
+        """The text or its post is about a venue: its landlines and addresses are the venue's."""
+        return self.venue or (self.post is not None and self.post.venue)
 
 
 def post_is_personal(texts: Sequence[str]) -> bool:
@@ -189,7 +231,7 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         before = _clause_before(norm, c.start)
         if _HOME.search(before):
             return False
-        if _IT.search(before) or (facts.venue and not _mobile(norm[c.start : c.end])):
+        if _IT.search(before) or (facts.place_talk and not _mobile(norm[c.start : c.end])):
             return True  # a mobile number is a person's, even a guesthouse owner's or a driver's
         if _PLACE_OWNER.search(before) and not facts.personal:
             return True  # 他们的电话, 这里的地址: an institution's or a place's
@@ -205,10 +247,14 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
+        if _ALIAS.search(norm, max(0, c.start - 8), c.start) and not (
+            _WRITERS_RELATION.search(norm) or _OWNER.findall(_clause_before(norm, c.start, 16))[-1:] == ["我"]
+        ):
+            return True  # 她的外文名字叫…, 他有个别名叫…: a public person's or a work's other name
         if c.score < ONE_FRAME and facts.venue:
             return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
-        if c.score < ONE_FRAME and facts.work and not _tied_to_writer(norm, c):
-            return True  # 雪穗和X, 喜欢X的文笔: a character or an author, not someone in the writer's life
+        if c.score < ONE_FRAME and (facts.work or facts.career) and not _tied_to_writer(norm, c):
+            return True  # 雪穗和X, 喜欢X的文笔, 还有X呀，一位歌手: a character, an author, a star
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
