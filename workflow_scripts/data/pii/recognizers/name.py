@@ -5,9 +5,12 @@ and may not be an ordinary word itself):
 
 - a naming cue (我叫, 名叫, 我的名字是, 叫我): the strongest; a given name alone is enough;
 - a self-introduction (大家好，我是李明，): a full name closed by punctuation;
-- a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional) followed by a full name or nickname;
+- a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional), a name field (姓名：, 收件人) or a word
+  pointing back at someone (你提到的) followed by a full name, a nickname (小王, 王哥, 琳姐, 大伟) or a given
+  name alone, and further names in a list after it (室友张强和阿翔);
 - a title after a full name (黄晓东老师; a surname + title alone, 王老师, is kept: it names no one here);
-- a greeting or address (王芳你好, 亲爱的李明：; a given name or nickname alone: 俊雯，谢谢你, 抱抱小雨。);
+- a greeting or address (王芳你好, 亲爱的李明：; a given name or nickname alone: 俊雯，谢谢你, 抱抱小雨。,
+  老韩你好), or a nickname signing a text (——老王);
 - a person frame (和…分手, …总是骂我, 昨天…又) and name odds: how much likelier the reading is as a name than
   as running text (``name_odds.py``: given-name character frequencies from ngender's table of real names
   against character frequencies of jieba's dictionary, and the surname's rank).
