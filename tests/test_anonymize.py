@@ -373,6 +373,8 @@ def test_no_false_positive(text):
         "今天又是想念老周，你怎么还不回来",
         "他出生在河北省阜平县王林口乡马家村",  # a village without a home word: a birthplace
         "出品公司是某某工作室",
+        "说到周星驰就让我想笑",  # 就让 is no verb of the person's
+        "他的第二任妻子罗宾·怀特很有名",  # part of a transliterated foreign name
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -625,6 +627,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我在宜家上班，被宜家裁了", "org", "宜家"),
         ("有事就用小号51234987加我", "qq", "51234987"),  # a number one is asked to add
         ("老家在阜平县王林口乡马家村，很偏", "address", "阜平县王林口乡马家村"),  # a village down the admin chain
+        ("上周邹丽冷落我，", "name", "邹丽"),  # any verb with the writer as its object after the name
+        ("我同桌唐洋总是抄我作业", "name", "唐洋"),  # after a cue, a rare place word of jieba's reads as a name
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

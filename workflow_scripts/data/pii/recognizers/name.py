@@ -5,9 +5,12 @@ and may not be an ordinary word itself):
 
 - a naming cue (我叫, 名叫, 我的名字是, 叫我): the strongest; a given name alone is enough;
 - a self-introduction (大家好，我是李明，): a full name closed by punctuation;
-- a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional) followed by a full name or nickname;
+- a relation word (我男朋友, 同事, 班主任, 前任 ... + 叫/是 optional), a name field (姓名：, 收件人) or a word
+  pointing back at someone (你提到的) followed by a full name, a nickname (小王, 王哥, 琳姐, 大伟) or a given
+  name alone, and further names in a list after it (室友张强和阿翔);
 - a title after a full name (黄晓东老师; a surname + title alone, 王老师, is kept: it names no one here);
-- a greeting or address (王芳你好, 亲爱的李明：; a given name or nickname alone: 俊雯，谢谢你, 抱抱小雨。);
+- a greeting or address (王芳你好, 亲爱的李明：; a given name or nickname alone: 俊雯，谢谢你, 抱抱小雨。,
+  老韩你好), or a nickname signing a text (——老王);
 - a person frame (和…分手, …总是骂我, 昨天…又) and name odds: how much likelier the reading is as a name than
   as running text (``name_odds.py``: given-name character frequencies from ngender's table of real names
   against character frequencies of jieba's dictionary, and the surname's rank).
@@ -94,6 +97,8 @@ FRAME_AFTER = re.compile(
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
+_NAME_DOT = ("·", "•", "・")
+_VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
 # the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
 # spoken to in commentary (老X，你脑子…)
@@ -230,7 +235,9 @@ class NameRecognizer(Recognizer):
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
 
-    def full_names(self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None) -> list[int]:
+    def full_names(
+        self, norm: str, pos: int, name_char: Callable[[str], bool] | None = None, cued: bool = False
+    ) -> list[int]:
         """Ends of surname + given-name readings at ``pos``, longest first (王芳芳 / 王芳): given-name
         characters are common name characters (小 may open a two-character given name), or those
         ``name_char`` accepts."""
@@ -252,12 +259,21 @@ class NameRecognizer(Recognizer):
             if given == "家":
                 continue  # 丁家, 王家: the household of that surname, not a person
             cand = norm[pos : s_end + n]
-            if self._ordinary(cand):
+            if norm[s_end + n : s_end + n + 1] in _NAME_DOT or norm[pos - 1 : pos] in _NAME_DOT:
+                continue  # 罗宾·怀特, 伊桑·霍克: part of a transliterated foreign name
+            if self._ordinary(cand) and not (cued and self._rare_proper(cand)):
                 continue
             if n == 2 and (self._word_not_given(given) or given in self.lex.nick_stop):
                 continue  # 曾建议, 管一点: 建议, 一点 are words, not given names (but 建国, 宏伟 are)
             out.append(s_end + n)
         return out
+
+    def _rare_proper(self, w: str) -> bool:
+        """A rare dictionary word that jieba reads as a place or proper noun (唐洋, 孙悦): after a cue word, such a
+        reading is a person's name."""
+        tag = self.seg.tags.get(w, "")
+        rare = self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop and w not in self.lex.famous
+        return rare and tag.startswith(("ns", "nz", "nr"))
 
     def _word_not_given(self, given: str) -> bool:
         """A frequent dictionary word that is no given name: a common noun, verb or function word (建议, 建立,
@@ -306,7 +322,7 @@ class NameRecognizer(Recognizer):
         """The longest full-name reading after a cue that agrees with segmentation (0 if none). Right after a
         role word, an ambiguous surname (仇, 高) with name characters is a name when the clause ends right after
         it (心理咨询师高伟，; 孩子平安。 is a dictionary word and never a reading)."""
-        for e in self.full_names(norm, pos):
+        for e in self.full_names(norm, pos, cued=True):
             if not self._end_agrees(norm, pos, e, strong):
                 continue
             if self._person_like(norm, pos, e):
@@ -568,6 +584,14 @@ class NameRecognizer(Recognizer):
             return _FUNCTION_SURNAME_MARGIN
         return _AMBIGUOUS_SURNAME_MARGIN if surname in self.lex.ambiguous else 0.0
 
+    def _acts_on_writer(self, norm: str, e: int) -> bool:
+        """A verb of one or two characters with the writer as its object right after a reading (王芳冷落我, 李明
+        举报了我): what a person does to the writer, whatever the verb."""
+        m = _VERB_ME.match(norm, e)
+        if not m or any(c in _NOT_NAME for c in m.group(1)):
+            return False  # 说到姜文就让我: 就 opens no verb of the person's
+        return self.seg.tags.get(m.group(1), "").startswith("v") and not self.seg.freq.get(m.group(0))
+
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
@@ -593,7 +617,7 @@ class NameRecognizer(Recognizer):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
-                    frames = bool(before) + bool(self.frame_after_re.match(norm, e))
+                    frames = bool(before) + bool(self.frame_after_re.match(norm, e) or self._acts_on_writer(norm, e))
                 if not frames:
                     continue
                 margin = self._surname_margin(norm[pos:s_end])
