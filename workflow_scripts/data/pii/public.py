@@ -15,8 +15,9 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   name there (和莫泰, 金鼎的餐厅) is a place or a brand, since reviews name staff with a cue (一个叫…的服务员);
 - a birthday or school whose owner is a third person (the last person word before it is 他/她: 他是…出生的,
   她毕业于…) in a text that recites knowledge (a career word, a question about them, their age for a birthday:
-  今年五十多岁, 你知道她是做什么的吗) and names none of the writer's people is that person's public record; a phone number or
-  address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an institution's;
+  今年五十多岁, 你知道她是做什么的吗) and names none of the writer's people is that person's public record; a
+  phone number or address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an
+  institution's;
 - a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``)
   is an author's or a character's unless it acts in the writer's life (我 in its clause, a person's verb after it);
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
