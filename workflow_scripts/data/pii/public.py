@@ -19,7 +19,10 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   phone number or address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an
   institution's;
 - a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``)
-  is an author's or a character's unless it acts in the writer's life (我 in its clause, a person's verb after it);
+  or a public career is an author's, a character's or a star's unless it acts in the writer's life (我 in its
+  clause, a person's verb after it); so is a name given as a third person's alias (他有个别名叫…, 外文名字叫…);
+- a venue or knowledge cue in any text of a post counts for all its texts (``PostTopics``): a dialogue asks about a
+  museum in one line and gives its number in the next;
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
   in public capacity;
