@@ -442,6 +442,9 @@ def test_real_usage_phrases_stay_unchanged(text):
         "她的外文名字叫Lala Hsu。",
         "你喜欢李宗盛的哪首歌啊？",  # one frame in talk about songs: a singer
         "还有莫文蔚呀，我很喜欢的一位歌手。",  # one frame in talk about a career (歌手), no relation word
+        "我很喜欢傅佩荣的书，叙事风格很随意",  # what an author wrote, right after the name
+        "在我心里，刘墉老师的文章就像父亲",
+        "通过钱文忠教授的话语，这本书可见一斑",  # a professor named in a book review
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -480,6 +483,9 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("我的英文名叫Kevin", "name", "Kevin"),
         ("我喜欢一个男生，他是南岭大学毕业的，学历比我高", "org", "南岭大学"),  # a date's school, not a star's
         ("他毕业于南岭大学，今年28岁", "org", "南岭大学"),  # an age recites a birthday, not a school
+        ("我男朋友李明写的小说很好看", "name", "李明"),  # a cue word makes the author the writer's own
+        ("昨天王芳的书包丢了，她说我拿的", "name", "王芳"),  # 书包 is no book
+        ("读完这本书，我们学院的李明教授也推荐过", "name", "李明"),
         ("我男朋友的英文名叫Kevin，他很帅", "name", "Kevin"),
     ],
 )

@@ -27,7 +27,7 @@ from workflow_scripts.data.pii.base import (
     Span,
     normalize_width,
 )
-from workflow_scripts.data.pii.public import PostTopics, PublicFacts, is_public, post_is_personal
+from workflow_scripts.data.pii.public import CUED, PostTopics, PublicFacts, is_public, post_is_personal
 from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
 from workflow_scripts.data.pii.recognizers.contact import (
     EmailRecognizer,
@@ -117,7 +117,7 @@ class PostNames:
     name is one person throughout a post; unless a mention names someone of the writer's with a cue word (我男朋友X,
     我叫X: scored ``STRONG`` or more), which outweighs it."""
 
-    STRONG = 0.8
+    STRONG = CUED
 
     def __init__(self) -> None:
         self.public_seen: set[str] = set()

@@ -71,6 +71,10 @@ _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
 _QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
+# what an author wrote, right after their name (and title): 傅佩荣的书, 刘墉老师的文章, 王安忆写的小说
+_AUTHOR_AFTER = re.compile(
+    r"(?:先生|女士|老师|教授)?(?:的|写的|所著的?)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔)"
+)
 # a birthday or school recited as knowledge about a third person: their age worked out from it, a question to the
 # listener about them, or how well known the fact is (今年四十岁, 你知道他是做什么的吗, 很多人都知道)
 # (an age counts for a birthday only: 他毕业于…，今年28岁 describes a date's partner as often as a star; neither
@@ -85,6 +89,7 @@ _KNOWLEDGE = re.compile(
 _ALIAS = re.compile(r"(?:(?:英文|外文|中文|日文|韩文)名字?|别名|艺名|本名|原名)(?:叫|是|为)[:：]? ?$")
 # the person a birthday or school belongs to: the last person word before it in its sentence
 _OWNER = re.compile(rf"我|你|您|(?:{_RELATIONS})|他们|她们|他|她|它")
+CUED = 0.8  # NameRecognizer: a name after a relation word, a naming cue or a self-introduction scores this or more
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
 # co-mention and liking, the frames of talk about third persons (not 碰到, 见到: meeting someone is private)
 _TALK_FRAME = ("和", "跟", "与", "以及", "还有", "喜欢")
@@ -269,6 +274,10 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True  # 雪穗和X, 喜欢X的文笔, 还有X呀，一位歌手: a character, an author, a star
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
+        if _AUTHOR_AFTER.match(norm, c.end) and c.score < CUED:
+            return True  # 我很喜欢傅佩荣的书, 刘墉老师的文章: an author (我男朋友X写的小说: a cue word, the writer's)
+        if norm.startswith("教授", c.end) and facts.work and not _tied_to_writer(norm, c):
+            return True  # 通过钱文忠教授的话语 in a book review: an author or a scholar
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False
