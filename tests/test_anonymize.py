@@ -487,6 +487,8 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("读完这本小说，我把它送给了同桌周梓涵", "name", "周梓涵"),
         ("我表姐王芳A型血", "name", "王芳"),
         ("我的英文名叫Kevin", "name", "Kevin"),
+        ("我喜欢一个男生，他是南岭大学毕业的，学历比我高", "org", "南岭大学"),  # a date's school, not a star's
+        ("他毕业于南岭大学，今年28岁", "org", "南岭大学"),  # an age recites a birthday, not a school
         ("我男朋友的英文名叫Kevin，他很帅", "name", "Kevin"),
     ],
 )

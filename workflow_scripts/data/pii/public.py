@@ -14,11 +14,15 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   寄到…); so are landlines listed two or more in a row (010-…，010-…: an institution's switchboard); a cue-less
   name there (和莫泰, 金鼎的餐厅) is a place or a brand, since reviews name staff with a cue (一个叫…的服务员);
 - a birthday or school whose owner is a third person (the last person word before it is 他/她: 他是…出生的,
-  她毕业于…) in a text that recites knowledge (a career word, their age, a question about them: 今年五十多岁,
-  你知道她是做什么的吗) and names none of the writer's people is that person's public record; a phone number or
-  address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an institution's;
+  她毕业于…) in a text that recites knowledge (a career word, a question about them, their age for a birthday:
+  今年五十多岁, 你知道她是做什么的吗) and names none of the writer's people is that person's public record; a
+  phone number or address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an
+  institution's;
 - a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``)
-  is an author's or a character's unless it acts in the writer's life (我 in its clause, a person's verb after it);
+  or a public career is an author's, a character's or a star's unless it acts in the writer's life (我 in its
+  clause, a person's verb after it); so is a name given as a third person's alias (他有个别名叫…, 外文名字叫…);
+- a venue or knowledge cue in any text of a post counts for all its texts (``PostTopics``): a dialogue asks about a
+  museum in one line and gives its number in the next;
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
   in public capacity;
@@ -69,10 +73,12 @@ _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
 # a birthday or school recited as knowledge about a third person: their age worked out from it, a question to the
 # listener about them, or how well known the fact is (今年四十岁, 你知道他是做什么的吗, 很多人都知道)
-_AGE = r"(?:今年|现在|才|已经|不到|快|都)(?:刚好|刚|才|还不到|也就)?[\d一二三四五六七八九十两]+多?岁"
+# (an age counts for a birthday only: 他毕业于…，今年28岁 describes a date's partner as often as a star; neither
+# does 学历 or 高材生, which dating posts use of the men they meet)
+_AGE = re.compile(r"(?:今年|现在|才|已经|不到|快|都)(?:刚好|刚|才|还不到|也就)?[\d一二三四五六七八九十两]+多?岁")
 _KNOWLEDGE = re.compile(
-    _AGE + r"|是做什么的|是干什么的|做什么的[吗呢]|哪里人|哪里毕业|哪个学校|哪所学校|出生地|在哪里?出生|英文名|外文名"
-    r"|听说过|都知道|据我所知|偶像|粉丝|追星|高材生|科班|学历"
+    r"是做什么的|是干什么的|做什么的[吗呢]|哪里人|哪里毕业|哪个学校|哪所学校|出生地|在哪里?出生|英文名|外文名"
+    r"|听说过|都知道|据我所知|偶像|粉丝|追星|科班"
 )
 # a name given in another language or as an alias (英文名叫…, 外文名字是…, 别名叫…): how public people and works are
 # introduced; a private person's comes with the writer (我男朋友英文名叫…) and stays theirs
@@ -174,6 +180,11 @@ class PublicFacts:
         return self._knowledge
 
     @property
+    def age_recited(self) -> bool:
+        """The text works out someone's age (今年五十多岁, 才38岁) and names none of the writer's people."""
+        return bool(_AGE.search(self.norm)) and not _WRITERS_RELATION.search(self.norm)
+
+    @property
     def career(self) -> bool:
         """The text describes a public career (演员, 专辑, 出道) and names none of the writer's people; unlike
         ``knowledge``, an age (今年25岁) does not count: counselling posts give the writer's own."""
@@ -225,7 +236,8 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
     norm = facts.norm
     if c.kind in ("birthday", "org", "name") and facts.biography:
         return True
-    if c.kind in ("birthday", "org") and facts.knowledge and _third_person_owner(norm, c):
+    recited = facts.knowledge or (c.kind == "birthday" and facts.age_recited)
+    if c.kind in ("birthday", "org") and recited and _third_person_owner(norm, c):
         return True  # 他是1964年出生的，今年五十多岁 / 她是…学院毕业的，你知道她是做什么的吗
     if c.kind in ("phone", "address"):
         before = _clause_before(norm, c.start)
