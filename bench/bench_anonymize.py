@@ -5,7 +5,7 @@ Usage::
     python bench/bench_anonymize.py [--ground-truth results/demo_site/ground_truth.jsonl
                                      --site results/demo_site/site] [--repeat 20]
                                     [--corpus demo own heldout unseen-dev unseen-dev2 unseen-dev3
-                                              unseen-test]
+                                              unseen-dev4 unseen-test]
 
 Corpora:
 - the demo site's ground truth, when present: planted spans (``pii`` and ``keep``) with offsets in the plain
@@ -14,8 +14,8 @@ Corpora:
   clean stage does, when the conversion keeps every character offset.
 - this project's own hand-written corpus (``tests/anonymize_corpus.py``), independent of the generator.
 - a held-out set (``tests/pii_heldout.py``) written before the recognisers were tuned for recall, not tuned on.
-- the seeded unseen set (``tests/pii_unseen.py``): ``unseen-dev``, ``unseen-dev2`` and ``unseen-dev3`` (to tune
-  on; their misses are printed) and ``unseen-test`` (sealed: only its figures are printed, never a missed or
+- the seeded unseen set (``tests/pii_unseen.py``): ``unseen-dev``, ``unseen-dev2``, ``unseen-dev3`` and ``unseen-dev4``
+  (to tune on; their misses are printed) and ``unseen-test`` (sealed: only its figures are printed, never a missed or
   falsely removed value). The default run leaves the test part out; ask for it with ``--corpus unseen-test``.
 
 Definitions (both measured on what ``anonymize_post`` replaces for a whole post; it replaces exactly the
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from workflow_scripts.data.anonymize import anonymize_post, find_pii_post  # noqa: E402
 
-CORPORA = ("demo", "own", "heldout", "unseen-dev", "unseen-dev2", "unseen-dev3", "unseen-test")
+CORPORA = ("demo", "own", "heldout", "unseen-dev", "unseen-dev2", "unseen-dev3", "unseen-dev4", "unseen-test")
 KIND_MAP = {
     "mobile": "phone",
     "landline": "phone",
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         results.append(evaluate(load_own(), "own corpus (tests/anonymize_corpus.py)", args.repeat * 4))
     if "heldout" in args.corpus:
         results.append(evaluate(load_own(held_out=True), "held-out set (tests/pii_heldout.py)", args.repeat * 4))
-    for part in ("dev", "dev2", "dev3", "test"):
+    for part in ("dev", "dev2", "dev3", "dev4", "test"):
         if f"unseen-{part}" in args.corpus:
             name = f"unseen-{part} (tests/pii_unseen.py)"
             results.append(evaluate(load_unseen(part), name, args.repeat, sealed=part == "test"))

@@ -17,7 +17,10 @@ A third part, ``dev2`` (its own seed, templates and organisation/address value p
 session before it read the recognisers), is a second tuning set that measures phrasings the dev rules never saw.
 A fourth part, ``dev3`` (its own seed, titles, templates and name/organisation/address pools, written by a later
 session before it read the recognisers or the other parts' templates), measured out-of-sample recall once more
-before it was tuned on.
+before it was tuned on. A fifth part, ``dev4`` (written the same way), plants schools, employers and names as people
+mention their own or their relatives' places (every syntactic position, abbreviations, county schools, vocational
+colleges, bureaus, hospital wards, chain stores, factories, bank branches) against keeps that name organisations in
+general, public institutions and brands as products.
 
 Markup is ``anonymize_corpus``'s ``{kind:value}``; ``unseen_posts`` turns it into posts with ``posts_of`` and
 splits the planted spans into PII (the 14 kinds) and keep spans.
@@ -33,7 +36,7 @@ from anonymize_corpus import posts_of
 
 from workflow_scripts.data.demo_site import PII_KINDS, id_card_check_digit, luhn_check_digit
 
-PARTS = ("dev", "test", "dev2", "dev3")
+PARTS = ("dev", "test", "dev2", "dev3", "dev4")
 TARGET_SPANS = 400  # planted PII spans per part (a post is finished when the target is reached)
 
 
@@ -1419,6 +1422,259 @@ DEV3_NEGATIVE_TEMPLATES = [
     "老家的房子拆迁了，爸妈为了分钱吵翻了。",
 ]
 
+# ------------------------------------------------------------------------------------------- the dev4 part
+# Written before reading the recognisers or the other parts' templates: how people mention their own, their
+# relatives' and their friends' schools and workplaces (and some names) in posts and chats, with the
+# organisation in every syntactic position (subject, object, after 在/从/到/进了/考上/调到/跳槽到, in lists, in
+# parentheses, in titles), abbreviated forms, class and department details next to it; keeps are organisations
+# named in general, public institutions and brands as products.
+_CITIES4 = _w("信阳 周口 赣州 邵阳 南充 遵义 曲靖 菏泽 临沂 商丘 六安 宜宾 天水 玉林 湛江 荆州 衡水 德州 泉州 绵阳")
+_COUNTIES4 = _w("固始 郸城 瑞金 隆回 阆中 仁怀 宣威 曹县 沂水 永城 霍邱 长宁 秦安 博白 雷州 监利 枣强 禹城 安溪 梓潼")
+_UNI_ABBR4 = _w("北大 华科 武大 川大 中大 浙大 哈工大 西电 北航 华工 南航 重大 湖大 郑大 苏大 人大 北师大 上财")
+_UNIS4 = _w(
+    "江西财经大学 西南石油大学 湖北工业大学 河南理工大学 长江大学 沈阳药科大学 广东外语外贸大学 上海海事大学 "
+    "山东农业大学 西北民族大学 桂林电子科技大学 安徽师范大学 哈尔滨理工大学 内蒙古科技大学"
+)
+_VOC_KINDS4 = _w("职业技术学院 卫生职业学院 技师学院 工业学校 幼儿师范高等专科学校 财经职业学院 交通技工学校")
+_BUREAUS4 = _w("税务局 人社局 自然资源局 公安局 交通运输局 财政局 市场监管局 住建局 教育局 民政局 统计局 信访局")
+_CHAINS4 = _w("星巴克 海底捞 肯德基 瑞幸咖啡 永辉超市 蜜雪冰城 华莱士 名创优品 屈臣氏 沃尔玛 老乡鸡 正新鸡排")
+_MALLS4 = _w("万达 吾悦 万象城 步行街 火车站 大学城 人民广场 银泰 龙湖天街 开发区")
+_FACTORY_WORDS4 = _w("富华 立讯 宏达 金龙 新亚 华通 明泰 远东 鸿运 嘉瑞")
+_FACTORY_KINDS4 = _w("电子厂 纺织厂 机械厂 服装厂 食品厂 玩具厂 家具厂 塑胶厂 印刷厂 包装厂")
+_NET4 = _w("字节 阿里 腾讯 美团 拼多多 快手 网易 百度 京东 小红书 滴滴 携程 蚂蚁金服 字节跳动 华为 大疆 米哈游 OPPO")
+_BANK_ABBR4 = _w("工行 建行 农行 中行 招行 邮储银行 交行 兴业银行 农商银行")
+_FIRM_WORDS4 = _w("瑞丰 鼎盛 金诺 汇通 弘毅 华源 卓越 聚恒 天成 安顺")
+_FIRM_KINDS4 = _w("物流 建筑工程 家政服务 广告传媒 汽车销售 保险代理 软件开发 网络科技 劳务派遣 装饰工程")
+
+
+def county_school4(rng: random.Random) -> str:
+    county = rng.choice(_COUNTIES4)
+    return rng.choice(
+        [
+            f"{county}县第{_cn_number(rng.randint(1, 5))}中学",
+            f"{county}一中",
+            f"{county}{rng.choice(['二', '三', '四'])}中",
+            f"{county}县高级中学",
+            f"{county}县实验中学",
+            f"{county}县职业中学",
+            f"{county}县{rng.choice(_TOWN)}镇初级中学",
+        ]
+    )
+
+
+def vocational4(rng: random.Random) -> str:
+    city = rng.choice(_CITIES4)
+    return city + rng.choice(_VOC_KINDS4)
+
+
+def city_school4(rng: random.Random) -> str:
+    city = rng.choice(_CITIES4)
+    return rng.choice(
+        [
+            f"{city}市第{_cn_number(rng.randint(1, 12))}中学",
+            f"{city}外国语学校",
+            f"{city}{_cn_number(rng.randint(1, 9))}中",
+            f"{city}市实验高中",
+            f"{city}中学",
+        ]
+    )
+
+
+def primary4(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return rng.choice(_CITIES4) + "市" + rng.choice(_ROADS3) + "路小学"
+    if r < 0.7:
+        return rng.choice(_TOWN) + "镇中心小学"
+    return rng.choice(_ESTATES3) + rng.choice(["幼儿园", "双语幼儿园"])
+
+
+def bureau4(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return rng.choice(_COUNTIES4) + "县" + rng.choice(_BUREAUS4)
+    return rng.choice(_CITIES4) + "市" + rng.choice(_BUREAUS4)
+
+
+def hospital4(rng: random.Random) -> str:
+    city, county = rng.choice(_CITIES4), rng.choice(_COUNTIES4)
+    return rng.choice(
+        [
+            f"{city}市人民医院",
+            f"{city}市第{_cn_number(rng.randint(1, 5))}人民医院",
+            f"{city}市中心医院",
+            f"{county}县人民医院",
+            f"{county}县中医院",
+            f"{city}市妇幼保健院",
+            f"{city}市精神卫生中心",
+        ]
+    )
+
+
+def chain_store4(rng: random.Random) -> str:
+    return rng.choice(_CHAINS4) + rng.choice(["", "（" + rng.choice(_MALLS4) + "店）", rng.choice(_MALLS4) + "店"])
+
+
+def factory4(rng: random.Random) -> str:
+    if rng.random() < 0.15:
+        return rng.choice(["富士康", "比亚迪", "格力", "海尔"])
+    return rng.choice(["", rng.choice(_CITIES4)]) + rng.choice(_FACTORY_WORDS4) + rng.choice(_FACTORY_KINDS4)
+
+
+def bank_branch4(rng: random.Random) -> str:
+    bank = rng.choice(_BANK_ABBR4)
+    return rng.choice(
+        [
+            f"{bank}{rng.choice(_CITIES4)}分行",
+            f"{bank}{rng.choice(_COUNTIES4)}支行",
+            f"{bank}{rng.choice(_MALLS4)}支行",
+            f"{rng.choice(_CITIES4)}{bank}",
+        ]
+    )
+
+
+def firm4(rng: random.Random) -> str:
+    word, kind = rng.choice(_FIRM_WORDS4), rng.choice(_FIRM_KINDS4)
+    return rng.choice([f"{rng.choice(_CITIES4)}{word}{kind}有限公司", f"{word}{kind}公司", f"{word}{kind}"])
+
+
+SLOTS.update(
+    {
+        "cntysch": ("school", county_school4),
+        "voc": ("school", vocational4),
+        "abbr": ("school", _pick(" ".join(_UNI_ABBR4))),
+        "fulluni": ("school", _pick(" ".join(_UNIS4))),
+        "citysch": ("school", city_school4),
+        "prim": ("school", primary4),
+        "gov": ("employer", bureau4),
+        "ward": ("employer", hospital4),
+        "chain": ("employer", chain_store4),
+        "fac": ("employer", factory4),
+        "net": ("employer", _pick(" ".join(_NET4))),
+        "bankbr": ("employer", bank_branch4),
+        "co": ("employer", firm4),
+        # keeps
+        "scholar": ("institution", _pick("哈佛大学 斯坦福大学 北京大学 剑桥大学 中国科学院 耶鲁大学")),
+        "agencygen": ("institution", _pick("教育局 教育部 卫健委 人社局 派出所 居委会 妇联 法院")),
+        "elite": ("institution", _pick("清华北大 985 211 名校 重点高中 职高 二本 中专")),
+        "drink": ("product", _pick("瑞幸 星巴克 喜茶 蜜雪冰城 霸王茶姬 茶百道")),
+        "app": ("product", _pick("抖音 小红书 微博 B站 快手 淘宝 拼多多 王者荣耀")),
+        "phone": ("product", _pick("华为 苹果 小米 OPPO vivo 荣耀")),
+        "food": ("product", _pick("麦当劳 肯德基 海底捞 华莱士 必胜客 老乡鸡")),
+        "newsco": ("institution", _pick("阿里 腾讯 字节 美团 京东 百度 网易")),
+    }
+)
+
+DEV4_TITLES = [
+    "在单位被排挤，每天都不想上班",
+    "高三压力好大，想休学",
+    "考上了好大学却一点都不快乐",
+    "孩子不肯去上学怎么办",
+    "工作三年，越来越迷茫",
+    "跳槽以后更焦虑了",
+    "和领导关系很差",
+    "复读一年还是没考好",
+    "被裁员了，不敢告诉家里",
+    "实习期快崩溃了",
+    "我是不是不适合当老师",
+    "想辞职又不敢",
+    "<abbr>大三，每天都很焦虑",
+    "在<net>工作两年，感觉快撑不住了",
+]
+
+DEV4_PII_TEMPLATES = [
+    # schools as subject, object, after prepositions, in lists, in parentheses, abbreviated, with class details
+    "<cntysch>的老师都只看成绩，我在那里待了三年真的很压抑。",
+    "我儿子在<cntysch>读高二，最近死活不肯去上学了。",
+    "去年从<voc>毕业，到现在还没找到正经工作。",
+    "我考上了<abbr>，可是一点都开心不起来。",
+    "高中是在<cntysch>上的，大学去了<voc>，落差特别大。",
+    "女儿今年进了<citysch>，住校以后天天哭着给我打电话。",
+    "我们<abbr>的保研竞争太激烈了，身边的人都在卷。",
+    "本人<fulluni>大三学生，最近总是失眠。",
+    "我（<fulluni>研二）和导师关系很差，想换导师又不敢提。",
+    "小学在<prim>，初中在<citysch>，那时候我还很开朗。",
+    "考研报了<abbr>，二战还是没上岸。",
+    "我弟弟在<voc>学护理，说想退学去打工。",
+    "转学到<cntysch>以后，我一个朋友都没有。",
+    "我是<citysch>高三（7）班的，压力大到每天想哭。",
+    "表妹去年考到<fulluni>，家里人天天拿她跟我比。",
+    "在<abbr>读了四年书，还是不知道自己想干什么。",
+    "孩子上的是<prim>，老师天天在家长群里点名批评他。",
+    "我老婆在<cntysch>当语文老师，每天晚上十点才到家。",
+    "<fulluni>心理中心的老师建议我来这里问问。",
+    "从<cntysch>到<fulluni>，我一直都是别人眼中的好学生。",
+    "我在<citysch>复读了一年，今年又没考好。",
+    "毕业于<voc>，专科学历，现在在工地上班。",
+    "我们学校（<fulluni>）今年查寝查得特别严。",
+    "儿子被<citysch>劝退了，说他在宿舍打架。",
+    "<abbr>毕业三年了，工资还不如高中同学。",
+    "我室友和我都是<voc>护理专业的，她总在背后说我坏话。",
+    "老公当年是<cntysch>的数学老师，后来辞职去做生意了。",
+    "女儿在<prim>上大班，老师说她不合群。",
+    # employers
+    "我爸在<gov>上班，家里什么事都得听他的。",
+    "<ward>的护士长天天针对我，我快坚持不下去了。",
+    "我在<ward>心内科做护士，三班倒已经四年了。",
+    "去年从<net>跳槽到<net2>，工资涨了，人却更焦虑了。",
+    "老公在<fac>上夜班，我们一周说不上几句话。",
+    "毕业以后进了<bankbr>当柜员，每天被指标压得喘不过气。",
+    "我是<chain>的店长，最近总是想辞职。",
+    "调到<gov>以后，领导让我天天写材料写到半夜。",
+    "我们<net>的绩效考核真的太变态了。",
+    "姐姐在<co>做会计，被老板拖欠了三个月工资。",
+    "被<net>裁员以后，我每天还假装出门去上班。",
+    "之前在<chain>打工，店长经常当着客人的面骂人。",
+    "面试了<bankbr>和<co>，最后都没要我。",
+    "我妈是<ward>的医生，从小对我要求就特别严。",
+    "实习单位是<gov>，同事都比我大二十多岁。",
+    "我（<fac>，流水线）每天要站十二个小时。",
+    "男朋友在<bankbr>上班，他总说没空陪我。",
+    "<co>、<fac>、<chain>，一年换了三份工作，我是不是有问题。",
+    "到<fac>报到的第一天我就想走。",
+    "入职<net>半年了，还是融入不了团队。",
+    "我在<ward>急诊科轮转，见了太多生死。",
+    "朋友介绍我去<chain>做服务员，干了一个月就被辞退了。",
+    "老公是<gov>的公务员，婆婆总觉得我配不上他。",
+    "在<bankbr>干了八年，还是个普通客户经理。",
+    "<net>的HR打电话说我没通过背调。",
+    "我舅舅在<co>当经理，他让我去他那儿上班。",
+    "爸妈都在<fac>干了一辈子，我不想和他们一样。",
+    "我跟闺蜜都在<bankbr>，她升职了我没有。",
+    "今年考进了<gov>，家里人都很高兴，只有我不开心。",
+    # names, in workplace and school settings
+    "我同桌<name>每天抄我作业，还在背后说我坏话。",
+    "<person>是我们厂的班长，总是找我麻烦。",
+    "（我闺蜜<given>）她说我太敏感了。",
+    "科室主任<person>在早会上点名批评了我。",
+    "我和<alias>一起进的公司，现在他升职了，我还在原地。",
+    "班主任<name>老师说我再这样就请家长。",
+    "跟室友<given>闹掰了，宿舍气氛很尴尬。",
+    "我们店长<alias>天天骂人，我忍了半年。",
+]
+
+DEV4_REPLY_TEMPLATES = [
+    "咨询师：你提到在<net>的压力很大，能说说最让你难受的是什么吗？",
+    "咨询师：听起来你在<cntysch>的那几年过得很辛苦。",
+    "回复：楼主，我也是<voc>毕业的，专科一样可以过得很好，加油。",
+    "回复：同在<ward>工作，护士真的太难了，抱抱你。",
+    "咨询师：<given>，谢谢你愿意把这些说出来。",
+]
+
+DEV4_NEGATIVE_TEMPLATES = [
+    "<scholar>的一位教授做过研究，说睡眠不足会加重焦虑。",
+    "<agencygen>应该管管这些乱收费的补习班。",
+    "我每天早上都要喝一杯<drink>，不然一整天都没精神。",
+    "刷<app>刷到凌晨三点，越刷越空虚。",
+    "考不上<elite>又怎么样，人生又不是只有一条路。",
+    "手机是<phone>的，用了五年都舍不得换。",
+    "晚饭又点了<food>，吃完就后悔。",
+    "新闻里说<newsco>又在裁员了，看得我心慌。",
+    "去医院挂了心理科，医生给我开了药。",
+    "银行的贷款又要还了，压力好大。",
+    "妈妈总说考公务员最稳定，进了单位就是铁饭碗。",
+    "我想去<scholar>读博，可是英语太差了。",
+]
+
 _SLOT = re.compile(r"<([a-z]+)(\d*)>")
 
 
@@ -1457,6 +1713,8 @@ def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
         pii_t, reply_t, neg_t = DEV2_PII_TEMPLATES, DEV2_REPLY_TEMPLATES, DEV2_NEGATIVE_TEMPLATES
     elif part == "dev3":
         pii_t, reply_t, neg_t, titles = DEV3_PII_TEMPLATES, DEV3_REPLY_TEMPLATES, DEV3_NEGATIVE_TEMPLATES, DEV3_TITLES
+    elif part == "dev4":
+        pii_t, reply_t, neg_t, titles = DEV4_PII_TEMPLATES, DEV4_REPLY_TEMPLATES, DEV4_NEGATIVE_TEMPLATES, DEV4_TITLES
     else:
         pii_t = _part_of(PII_TEMPLATES, part)
         reply_t = _part_of(REPLY_TEMPLATES, part)
@@ -1466,13 +1724,13 @@ def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
     n_spans = 0
     while n_spans < TARGET_SPANS:
         if not deck:
-            deck = list(PII_KINDS)
+            deck = [k for k in PII_KINDS if by_kind[k]]
             rng.shuffle(deck)
         lines = [fill(rng.choice(by_kind[deck.pop()]), rng)]
         lines += [fill(rng.choice(pii_t), rng) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
         lines += [fill(rng.choice(neg_t), rng) for _ in range(rng.choice([0, 1, 1, 2]))]
         rng.shuffle(lines)
-        fields = [rng.choice(titles), rng.choice(["", "\n"]).join(lines)]
+        fields = [fill(rng.choice(titles), rng), rng.choice(["", "\n"]).join(lines)]
         if rng.random() < 0.3:
             fields.append(fill(rng.choice(reply_t), rng))
         n_spans += sum(len(re.findall(r"\{(\w+):", f)) - _count_keeps(f) for f in fields)

@@ -375,6 +375,15 @@ def test_no_false_positive(text):
         "出品公司是某某工作室",
         "说到周星驰就让我想笑",  # 就让 is no verb of the person's
         "他的第二任妻子罗宾·怀特很有名",  # part of a transliterated foreign name
+        # university short names (dev4): only next to a study word and said of someone, never hoped for
+        "全国人大代表提出建议",  # 人大 inside a longer word
+        "这是一个重大决定，我想了很久",
+        "如果能考上北大就好了",  # a school hoped for
+        "希望明年能考进南大",
+        "北大的教授在讲座上说",  # no study word right after it
+        "我们在携程上订的酒店",  # a brand as a service
+        "楼下餐厅的服务员很热情",  # a workplace suffix with a role after it, no one working there
+        "称：发生在某市协和医院的感染",  # a colon inside a sentence is no speaker's label
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -637,6 +646,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("老家在阜平县王林口乡马家村，很偏", "address", "阜平县王林口乡马家村"),  # a village down the admin chain
         ("上周邹丽冷落我，", "name", "邹丽"),  # any verb with the writer as its object after the name
         ("我同桌唐洋总是抄我作业", "name", "唐洋"),  # after a cue, a rare place word of jieba's reads as a name
+        # with the dev4 part (its first measurement came before these rules): short names, bureaus, shifts
+        ("去年考上了华科，可我一点也不开心", "org", "华科"),  # a university's short name after 考上了
+        ("我们川大的保研名额太少了", "org", "川大"),  # …and before a study word
+        ("我哥在周口利达纸箱厂上夜班", "org", "周口利达纸箱厂"),  # a place opens the workplace's name; a shift
+        ("实习单位是滁州市统计局，天天加班", "org", "滁州市统计局"),  # a bureau; 单位是 names the writer's own
+        ("回复：同在安溪县中医院工作，理解你", "org", "安溪县中医院"),  # a speaker's label opens the line
+        ("毕业后进了工行常德分行当柜员", "org", "工行常德分行"),  # a bank's short name heads its branch
+        ("我表姐在绵阳市财政局上班", "org", "绵阳市财政局"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
@@ -692,7 +709,8 @@ def test_held_out_set_stays_found():
 
 def test_unseen_set_is_seeded_and_its_spans_are_true():
     """tests/pii_unseen.py: the same part twice gives the same posts, the parts differ, each planted span's
-    offsets hold its value, ID numbers carry a valid check character and bank cards pass Luhn."""
+    offsets hold its value, every kind is planted (dev4: its three), ID numbers carry a valid check character
+    and bank cards pass Luhn."""
     from pii_unseen import PARTS, SLOTS, unseen_entries, unseen_posts
 
     from workflow_scripts.data.demo_site import PII_KINDS
@@ -715,4 +733,5 @@ def test_unseen_set_is_seeded_and_its_spans_are_true():
                 if k == "bank_card":
                     assert luhn_ok(re.sub(r"\D", "", v)), v
             assert {k for *_, k in keep} <= {kind for kind, _gen in SLOTS.values()} - set(PII_KINDS)
-        assert kinds == set(PII_KINDS) and n >= 380, (part, n)
+        focused = {"name", "school", "employer"}  # dev4 plants only these three kinds
+        assert kinds == (focused if part == "dev4" else set(PII_KINDS)) and n >= 380, (part, n)

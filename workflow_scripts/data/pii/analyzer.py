@@ -39,7 +39,7 @@ from workflow_scripts.data.pii.recognizers.contact import (
 from workflow_scripts.data.pii.recognizers.dates import BirthDateRecognizer
 from workflow_scripts.data.pii.recognizers.name import NameRecognizer
 from workflow_scripts.data.pii.recognizers.numbers import BankCardRecognizer, IdCardRecognizer, PlateRecognizer
-from workflow_scripts.data.pii.recognizers.org import BrandEmployerRecognizer, OrgRecognizer
+from workflow_scripts.data.pii.recognizers.org import BrandEmployerRecognizer, OrgRecognizer, SchoolShortNameRecognizer
 
 THRESHOLD = 0.5
 BOOST = 0.3
@@ -65,6 +65,7 @@ def recognizers() -> tuple[Recognizer, ...]:
         AddressRecognizer(),
         OrgRecognizer(),
         BrandEmployerRecognizer(),
+        SchoolShortNameRecognizer(),
         NameRecognizer(),
     )
 

@@ -14,7 +14,7 @@ from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
            "考进了", "考入", "考入了", "考到", "学校是", "单位是",
            "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到",
-           "来自", "母校", "母校是")  # fmt: skip
+           "来自", "母校", "母校是", "我(", "学校(", "单位(", "公司(")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
@@ -22,6 +22,7 @@ _AFTER = (
     "住了", "考研", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
     "在读", "研一", "研二", "研三", "大一", "大二", "大三", "大四", "打工",
     "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
+    "的公务员",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -60,6 +61,11 @@ _ADMIN_UNITS = set("省市县区镇乡")
 _INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
 # the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
 _OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位)(?:是|叫)$")
+_SPEAKER = re.compile(r"^(?:回复|咨询师|来访者|楼主|答|我)[：:]")
+# a school one hopes for, would or did not get into (希望能考上…, 没能考进…, 就算考上…): not where anyone studies
+_WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能")
+# the writer's own school or workplace named by a generic word right before it (实习单位是…, 我们学校(…))
+_OWN_PLACE = re.compile(r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|学校|母校)(?:是|叫|\()$")
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
@@ -67,16 +73,20 @@ _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
 # 我在…当客服实习, 大学是在…读的): working or studying there
+_ROLES = (
+    r"经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生|博士生|本科生"
+    r"|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|公务员|科员|职员"
+    r"|民警|辅警"
+)
 _WORK = (
-    r"上班|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过|辞退|裁员|裁了|裁掉|开除|分配到|调到"
-    r"|调入"
+    r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过"
+    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|(?:做|当)了?(?:" + _ROLES + "|服务员|店员|普工|技术员)"
 )
-_MEMBERSHIP = re.compile(_WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学")
+_MEMBERSHIP = re.compile(
+    _WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学|(?:上|读|念)的是"
+)
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
-_ROLE_AFTER = re.compile(
-    r"的.{0,3}?(?:经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生"
-    r"|博士生|本科生|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|宿舍)"
-)
+_ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)")
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -98,8 +108,12 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     if "我" in _clause(norm, start, end)[1][:10]:
         return True
     left = norm[max(0, start - 30) : start]
-    cut = max(left.rfind(ch) for ch in _SENTENCE_END + "，,；;")
+    cut = max(left.rfind(ch) for ch in _CLAUSE_END)
     clause = left[cut + 1 :]
+    if cut < 0 and start <= 30:
+        clause = _SPEAKER.sub("", clause)  # 回复：同在…工作: a speaker's label opening a chat line is no part of it
+    if _OWN_PLACE.search(clause):  # 实习单位是…, 我们学校(…): the writer's own
+        return True
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
     sentence = left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]
     return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
@@ -209,7 +223,8 @@ class OrgRecognizer(Recognizer):
         head, plain = "", False
         # a place name opening the span is one word, whatever jieba makes of it in context (上|海瑞|丰贸易)
         lead = next((k for k in (4, 3, 2) if seg.tags.get(span[:k], "") == "ns" and len(span) > k), 0)
-        if lead and span[lead : lead + 1] in _ADMIN_UNITS and len(span) > lead + 1:
+        unit = span[lead : lead + 1] in _ADMIN_UNITS and span[lead - 1 : lead] not in _ADMIN_UNITS  # not 宜宾市|市场
+        if lead and unit and len(span) > lead + 1:
             lead += 1  # 安庆|县|第三中学: the county belongs to the place name
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
             if tag in _FUNCTION_TAGS and not (
@@ -255,6 +270,8 @@ class OrgRecognizer(Recognizer):
         """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
         not a category (服装|厂, 食品|厂)."""
         seg = segmenter()
+        if any(seg.tags.get(prefix[:k], "") == "ns" and len(prefix) > k for k in (4, 3, 2)):
+            return True  # 商丘|新亚食品厂: a place opens the name, whatever jieba makes of the rest in context
         for word, tag in seg.tagged_words(prefix):
             if word in self.generic:
                 continue
@@ -307,7 +324,7 @@ class BrandEmployerRecognizer(Recognizer):
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "客服", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化", "送外卖", "跑外卖", "送快递",
-                     "打工")  # fmt: skip
+                     "打工", "的HR", "的hr", "的绩效", "的工牌", "的工号")  # fmt: skip
     window = (3, 6)
 
     def __init__(self) -> None:
@@ -334,3 +351,38 @@ class BrandEmployerRecognizer(Recognizer):
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
             hired = norm.endswith(self.HIRED, 0, m.start()) or (framed and _clause_frame(norm, s, e, _EMPLOYMENT))
             yield self.cand(s, e, 0.3 if hired else 0.0)
+
+
+class SchoolShortNameRecognizer(Recognizer):
+    """Universities called by their short names (school_short_names.txt: 华科, 北大, 川大), only right next to a
+    word that says someone studies there (华科大三, 北大毕业, 考上了华科, 我们川大的…): 人大 and 重大 are also
+    ordinary words and bodies, so a short name alone never counts."""
+
+    kind = "org"
+    AFTER = re.compile(
+        r"(?:大[一二三四]|研[一二三]|博[一二三四]|毕业|在读|读研|读博|读书|念书|上学|的学生|的研究生|的本科|本科|硕士|博士"
+        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生)"
+    )
+    BEFORE = re.compile(
+        r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到)$"
+    )
+
+    def __init__(self) -> None:
+        self.rx = re.compile("(?:" + alternation(read_lexicon("school_short_names.txt")) + ")")
+
+    def validate(self, norm: str, c: Candidate) -> bool:
+        """The short name is a word of its own (全国人大, 重大事件 cut it), said of someone (我, a relative, an
+        implicit subject) and not in general (北大的教授, 清华北大的录取线)."""
+        return (
+            segmenter().agrees(norm, c.start, c.end)
+            and _has_subject(norm, c.start, c.end)
+            and not _named_in_general(norm, c.start, c.end)
+            and not _WISH.search(_clause(norm, c.start, c.end)[0])
+        )
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        for m in self.rx.finditer(norm):
+            s, e = m.span()
+            if self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s):
+                yield self.cand(s, e, 0.6)
