@@ -435,25 +435,25 @@ def test_real_usage_phrases_stay_unchanged(text):
         "这次住的酒店和柏悦差不多，性价比一般",  # cue-less names in a venue text: places and brands
         # reviews and knowledge chat (s5-public): brands, works, facts recited about a third person
         "同事的柯岚A52也死机",  # a model code after it: a brand, not a person
-        "请问夏新公司，这么差的手机怎么卖？",  # a name-like run before 公司/品牌/产品 heads that business's name
-        "小巧，适合女孩",  # a frequent dictionary word that is no name is no nickname
+        "请问柯岚公司，这种质量的耳机也敢卖？",  # a name-like run before 公司/品牌/产品 heads that business's name
+        "小巧，放包里正好",  # a frequent dictionary word that is no name is no nickname
         "看完电影，好喜欢陈雨涵这种性格，我也想那样",  # a work's character: one frame, not tied to the writer
-        "我知道他是1972年01月23日出生的，今年四十多岁了",  # a third person's birthday recited with their age
-        "她毕业于南岭戏剧学院，你知道她是做什么的吗？",  # a question about a third person's career
-        "他是南岭戏剧学院毕业的，你听说过这所学校吗？",
+        "我记得他是1969年07月12日出生的，今年五十多岁了",  # a third person's birthday recited with their age
+        "她毕业于南岭戏剧学院，她是干什么的，你清楚吗？",  # a question about a third person's career
+        "他是南岭戏剧学院毕业的，这学校你听说过没有？",
         "他们的电话是010-62345678",  # 他们的, 这里的: an institution's or a place's line
         "该区北至青云东大街、南至青云西大街",  # the bounds of an area, no address
         # one name is one person throughout a post: a mention that shows a public person keeps all of them
-        "省委书记刘奇来到医院。刘奇说，要做好防控。",
-        "疾控中心主任高福回应称：不算。高福说，还没有证据。",
-        "#新型肺炎确诊440例##患者给陶勇医生的评价#",  # topics written back to back
-        "我还知道他有个别名叫小柏。",  # another name of a third person: how public people are introduced
-        "她的外文名字叫Lala Hsu。",
-        "你喜欢李宗盛的哪首歌啊？",  # one frame in talk about songs: a singer
-        "还有莫文蔚呀，我很喜欢的一位歌手。",  # one frame in talk about a career (歌手), no relation word
-        "我很喜欢傅佩荣的书，叙事风格很随意",  # what an author wrote, right after the name
-        "在我心里，刘墉老师的文章就像父亲",
-        "通过钱文忠教授的话语，这本书可见一斑",  # a professor named in a book review
+        "市委书记郑国安到医院检查。郑国安说，要抓好防控。",
+        "疾控中心主任罗建业回应称：不属实。罗建业说，暂无证据。",
+        "#暴雨预警##网友给韩立新医生的留言#",  # topics written back to back
+        "听说他还有个别名叫阿岚。",  # another name of a third person: how public people are introduced
+        "她的外文名字是Mira Chen，挺好记",
+        "你喜欢张建华的哪首歌啊？",  # one frame in talk about songs: a singer
+        "还有程晓岚呢，我挺喜欢的一位歌手。",  # one frame in talk about a career (歌手), no relation word
+        "我很喜欢王立新的书，文字很温和",  # what an author wrote, right after the name
+        "说实话，韩静秋老师的文章写得真暖",
+        "通过李振华教授的话，这本书更好懂了",  # a professor named in a book review
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -504,7 +504,7 @@ def test_pii_next_to_topics_and_sites_is_still_found(text, kind, value):
 
 
 def test_a_name_shown_public_in_one_text_is_kept_in_the_others_unless_a_cue_word_makes_it_the_writers():
-    assert anonymize_post("刘奇说，要做好防控", "省委书记刘奇来到医院。", [])[0] == "刘奇说，要做好防控"
+    assert anonymize_post("郑国安说，要抓好防控", "市委书记郑国安到医院检查。", [])[0] == "郑国安说，要抓好防控"
     assert anonymize_text("同事王海涛表示不满，王海涛说我太慢") == "同事[姓名1]表示不满，[姓名1]说我太慢"
     assert anonymize_text("我男朋友周浩然是歌手，歌手周浩然的新歌") == "我男朋友[姓名1]是歌手，歌手[姓名1]的新歌"
 
@@ -514,12 +514,12 @@ def test_a_post_about_a_venue_or_a_public_person_sets_the_topic_of_its_lines():
     line = "知道，电话是010-62345678。"
     assert anonymize_post("这个博物馆的门票贵吗？", line, [])[1] == line
     assert anonymize_post("求助", "电话是010-62345678。", [])[1] == "电话是[电话1]。"
-    line = "她是1985年03月26日出生的。"
-    assert anonymize_post("你知道她是做什么的吗？", line, [])[1] == line
-    assert anonymize_post("我男朋友今年三十多岁", "他是1985年03月26日出生的。", [])[1] == "他是[生日1]出生的。"
-    assert anonymize_text("他是1985年03月26日出生的。") == "他是[生日1]出生的。"  # no cue: may be anyone's
+    line = "她是1986年04月17日出生的。"
+    assert anonymize_post("她是干什么的，你清楚吗？", line, [])[1] == line
+    assert anonymize_post("我男朋友今年三十多岁", "他是1986年04月17日出生的。", [])[1] == "他是[生日1]出生的。"
+    assert anonymize_text("他是1986年04月17日出生的。") == "他是[生日1]出生的。"  # no cue: may be anyone's
     # an age is the writer's own in a counselling post: it does not make one-frame names public
-    assert anonymize_text("我今年25岁，今天跟马瑶视频了两个小时") == "我今年25岁，今天跟[姓名1]视频了两个小时"
+    assert anonymize_text("我今年25岁，今天跟许晴川视频了一下午") == "我今年25岁，今天跟[姓名1]视频了一下午"
 
 
 def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():

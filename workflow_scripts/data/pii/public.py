@@ -71,7 +71,7 @@ _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
 _QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
-# what an author wrote, right after their name (and title): 傅佩荣的书, 刘墉老师的文章, 王安忆写的小说
+# what an author wrote, right after their name (and title): X的书, X老师的文章, X写的小说
 _AUTHOR_AFTER = re.compile(
     r"(?:先生|女士|老师|教授)?(?:的|写的|所著的?)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔)"
 )
@@ -275,9 +275,9 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
         if _AUTHOR_AFTER.match(norm, c.end) and c.score < CUED:
-            return True  # 我很喜欢傅佩荣的书, 刘墉老师的文章: an author (我男朋友X写的小说: a cue word, the writer's)
+            return True  # 我很喜欢X的书, X老师的文章: an author (我男朋友X写的小说: a cue word, the writer's)
         if norm.startswith("教授", c.end) and facts.work and not _tied_to_writer(norm, c):
-            return True  # 通过钱文忠教授的话语 in a book review: an author or a scholar
+            return True  # X教授的话 in a text about a book: an author or a scholar
         one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

@@ -134,7 +134,7 @@ _RARE_WORD = 50
 # a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
 _WORD_GIVEN_ODDS = 0.0
 _VOCATIVE_CHAR_ODDS = -1.0
-# a product's model code right after a brand (夏新A660, 索爱 W550C, 华为P40): letters then digits, or digits and
+# a product's model code right after a brand (柯岚A52, 柯岚 W550C, 华为P40): letters then digits, or digits and
 # letters, as one token
 _MODEL_CODE = re.compile(r" ?(?![Qq]{2}|[VvWw][Xx]|[Tt]el)(?:[A-Za-z]{1,4}-?\d{2,}|\d{2,}[A-Za-z]{1,3})(?![A-Za-z])")
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
@@ -210,7 +210,7 @@ class NameRecognizer(Recognizer):
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a brand before its model
-        (夏新A660, 索爱W550C: a person's name is never followed by a model code), nor a public figure named by a
+        (柯岚A52, 柯岚 W550C: a person's name is never followed by a model code), nor a public figure named by a
         public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
