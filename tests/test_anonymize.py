@@ -384,6 +384,8 @@ def test_no_false_positive(text):
         "我们在携程上订的酒店",  # a brand as a service
         "楼下餐厅的服务员很热情",  # a workplace suffix with a role after it, no one working there
         "称：发生在某市协和医院的感染",  # a colon inside a sentence is no speaker's label
+        "北航大三学生获得竞赛一等奖",  # a headline: a student, not the writer
+        "我想去哈佛大学读博",  # a school one wishes for
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -654,6 +656,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("回复：同在安溪县中医院工作，理解你", "org", "安溪县中医院"),  # a speaker's label opens the line
         ("毕业后进了工行常德分行当柜员", "org", "工行常德分行"),  # a bank's short name heads its branch
         ("我表姐在绵阳市财政局上班", "org", "绵阳市财政局"),
+        ("郑大毕业三年了，还在租房", "org", "郑大"),  # a text opening with the writer's years since graduating
+        ("在荆州交行上班快十年了", "org", "荆州交行"),  # a city after 在 belongs to the brand's name
+        ("初中在泉州八中，那时候我很开朗", "org", "泉州八中"),  # 八中 is a time word to jieba
+        ("我室友和我都是信阳卫生学院护理专业的", "org", "信阳卫生学院"),  # a major said right after it
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -22,7 +22,7 @@ _AFTER = (
     "住了", "考研", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
     "在读", "研一", "研二", "研三", "大一", "大二", "大三", "大四", "打工",
     "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
-    "的公务员",
+    "的公务员", "专业的",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -90,7 +90,7 @@ _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)")
 _EMPLOYMENT = re.compile(_WORK)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
-    r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|梦想|目标|向往|比如"
+    r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
 # (毕业后进了…, 结婚以后在…: what happened first, then the frame verb)
@@ -228,8 +228,10 @@ class OrgRecognizer(Recognizer):
             lead += 1  # 安庆|县|第三中学: the county belongs to the place name
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
             if tag in _FUNCTION_TAGS and not (
-                (tag == "m" and _ORDINAL.fullmatch(word)) or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
-            ):  # 第一|人民医院 and 南方|医科大学 name an organisation
+                (tag == "m" and _ORDINAL.fullmatch(word))
+                or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
+                or (tag == "t" and _NUM_SCHOOL.fullmatch(word))
+            ):  # 第一|人民医院, 南方|医科大学 and 泉州|八中 (a time word to jieba) name an organisation
                 return False
             if word in self.generic or any(word in x for x in self.suffixes) or (head and word in _ROAD_WORDS):
                 continue  # 石榴|路|小学: a road names the school or branch after it
@@ -345,7 +347,8 @@ class BrandEmployerRecognizer(Recognizer):
             e = t.end() if t and not any(c in LEFT_STOP_CHARS for c in t.group()) else m.end()
             s = m.start()
             place = next((k for k in (3, 2) if segmenter().tags.get(norm[s - k : s], "") == "ns"), 0)
-            if place and e > m.end():  # 宜昌|海尔事业部: a city before a brand's branch belongs to its name
+            if place and (e > m.end() or norm[s - place - 1 : s - place] in "在从到进"):
+                # 宜昌|海尔事业部, 在荆州|交行…: a city before a brand's branch, or after 在, belongs to its name
                 s -= place
             # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
@@ -370,12 +373,19 @@ class SchoolShortNameRecognizer(Recognizer):
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(read_lexicon("school_short_names.txt")) + ")")
 
+    # a text that opens with the short name and the writer's year or years since graduating (华科大三，…, 郑大毕业
+    # 三年了): the writer describing themself; not a headline (…大三学生坠楼)
+    SELF = re.compile(
+        r"(?:大[一二三四]|研[一二三]|博[一二三四])(?:[，,。！!？?\s]|$)|毕业[一二三四五六七八九十两几\d]+年"
+    )
+
     def validate(self, norm: str, c: Candidate) -> bool:
         """The short name is a word of its own (全国人大, 重大事件 cut it), said of someone (我, a relative, an
-        implicit subject) and not in general (北大的教授, 清华北大的录取线)."""
+        implicit subject, a text opening with the writer's year) and not in general (北大的教授, 清华北大的录取线)."""
+        opens = not norm[: c.start].strip() and self.SELF.match(norm, c.end)
         return (
             segmenter().agrees(norm, c.start, c.end)
-            and _has_subject(norm, c.start, c.end)
+            and (opens or _has_subject(norm, c.start, c.end))
             and not _named_in_general(norm, c.start, c.end)
             and not _WISH.search(_clause(norm, c.start, c.end)[0])
         )
