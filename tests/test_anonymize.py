@@ -386,6 +386,7 @@ def test_no_false_positive(text):
         "称：发生在某市协和医院的感染",  # a colon inside a sentence is no speaker's label
         "北航大三学生获得竞赛一等奖",  # a headline: a student, not the writer
         "我想去哈佛大学读博",  # a school one wishes for
+        "南湖中学的学生不多",  # a school described, no one's
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -660,6 +661,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("在荆州交行上班快十年了", "org", "荆州交行"),  # a city after 在 belongs to the brand's name
         ("初中在泉州八中，那时候我很开朗", "org", "泉州八中"),  # 八中 is a time word to jieba
         ("我室友和我都是信阳卫生学院护理专业的", "org", "信阳卫生学院"),  # a major said right after it
+        ("听起来你在滨江外国语学校的那几年很孤独", "org", "滨江外国语学校"),  # years spent there
+        ("南湖中学的老师都很严，我在那儿过得很累", "org", "南湖中学"),  # a role in it, the writer later on
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

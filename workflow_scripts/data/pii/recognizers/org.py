@@ -27,7 +27,8 @@ _AFTER = (
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
     r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
-    r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心)"
+    r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心"
+    r"|心理中心|心理咨询中心|心理健康中心|心理健康教育中心)"
     r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
 )
 _NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
@@ -88,6 +89,7 @@ _MEMBERSHIP = re.compile(
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)")
 _EMPLOYMENT = re.compile(_WORK)
+_TIME_IN = re.compile(r"的(?:那)?(?:几年|些年|时候|日子|压力)")
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
     r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
@@ -105,7 +107,12 @@ _SUBJECT = re.compile(
 def _has_subject(norm: str, start: int, end: int) -> bool:
     """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
-    if "我" in _clause(norm, start, end)[1][:10]:
+    right = _clause(norm, start, end)[1]
+    if "我" in right[:10]:
+        return True
+    sentence_after = norm[end : end + 30]
+    sentence_after = sentence_after[: min([i for i in map(sentence_after.find, _SENTENCE_END) if i >= 0] or [30])]
+    if _ROLE_AFTER.match(right) and "我" in sentence_after:  # …中学的老师都只看成绩，我在那里…: the writer's
         return True
     left = norm[max(0, start - 30) : start]
     cut = max(left.rfind(ch) for ch in _CLAUSE_END)
@@ -142,6 +149,8 @@ def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEM
     if subjects and subjects[-1] in ("他", "她"):
         return False
     left, right = _clause(norm, start, end)
+    if left.endswith("在") and _TIME_IN.match(right):  # 在…的那几年, 你在…的压力: time spent there
+        return True
     return bool(words.search(left) or words.search(right) or _ROLE_AFTER.match(right))
 
 
