@@ -457,6 +457,11 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我很喜欢王立新的书，文字很温和",  # what an author wrote, right after the name
         "说实话，韩静秋老师的文章写得真暖",
         "通过李振华教授的话，这本书更好懂了",  # a professor named in a book review
+        # s5-precision2: what someone does at a kind of shop, a brand, hearsay, a nickname in a post about no one
+        "工作太忙没时间逛超市，价格还行",  # a verb before 超市: a kind of shop, not a named workplace
+        "宏基，自带系统，开机很慢",  # one word jieba tags nz (a brand or product), not a person
+        "听浙大的老师说这本书不错",  # a university the writer heard something from, not the writer's
+        "物流很快，刘哥又送了小礼物。",  # one frame after a nickname (X哥), no 我/你/relation word: a third person
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -529,6 +534,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
     """The writer may appear in another text of the post than the name (public.post_is_personal)."""
     assert anonymize_post("好喜欢林思远这种性格", "男朋友说我想太多", [])[0] == "好喜欢[姓名1]这种性格"
     assert anonymize_post("好喜欢林思远这种性格", "演得真好", [])[0] == "好喜欢林思远这种性格"
+    assert anonymize_post("刘哥又送了小礼物", "他对我挺好", [])[0] == "[姓名1]又送了小礼物"  # the frame after, too
+    assert anonymize_text("我在好又多超市上班，很累") == "我在[机构1]上班，很累"  # no verb inside the name
+    assert anonymize_text("我是浙大的学生") == "我是[机构1]的学生"
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,9 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
   in public capacity;
-- a name whose only evidence is one frame of talk before it (和X, 与X, 喜欢X; a cue-less reading, which the
-  name recogniser scores below ``ONE_FRAME``, with no person's verb after it) in a post that neither speaks of
+- a name whose only evidence is one frame: of talk before it (和X, 与X, 喜欢X) or, for a nickname, a person's
+  verb after it (X哥又…), not both (a cue-less reading, which the name recogniser scores below
+  ``ONE_FRAME``) in a post that neither speaks of
   its writer or their people nor to anyone (no 我, 你, relation word in any of its texts) is commentary on a
   third person: 李某和X首次合作, 好喜欢X这种性格. A private person in a post comes with the writer (我和X, X对我)
   or a relation (同事X). The whole post is read here, since a name found in one text is replaced in all of them.
@@ -41,7 +42,7 @@ import re
 from collections.abc import Sequence
 
 from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
-from workflow_scripts.data.pii.recognizers.name import FRAME_AFTER
+from workflow_scripts.data.pii.recognizers.name import _KIN_NICK, FRAME_AFTER
 
 # the writer or their own people: with one of these in the text, its dates, schools and names may be private. A
 # relation word is the writer's when it opens a clause (老公总是…) or follows 我 (which counts anyway); another's
@@ -278,6 +279,10 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True  # 我很喜欢X的书, X老师的文章: an author (我男朋友X写的小说: a cue word, the writer's)
         if norm.startswith("教授", c.end) and facts.work and not _tied_to_writer(norm, c):
             return True  # X教授的话 in a text about a book: an author or a scholar
-        one_frame = norm.endswith(_TALK_FRAME, 0, c.start) and not FRAME_AFTER.match(norm, c.end)
+        # one frame, before (和X) or, for a nickname (X哥, X姐), after (X哥又…): in a post about no one, a third
+        # person (a full name with a verb after it, 向晴又没来, stays: it is how a poster names a classmate)
+        after = bool(FRAME_AFTER.match(norm, c.end))
+        nickname = c.end - c.start == 2 and norm[c.end - 1] in _KIN_NICK
+        one_frame = (norm.endswith(_TALK_FRAME, 0, c.start) and not after) or (nickname and after)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

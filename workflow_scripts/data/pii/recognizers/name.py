@@ -104,6 +104,7 @@ _GREETING_CHARS = re.compile("[你您谢感]")
 # spoken to in commentary (老X，你脑子…)
 _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
+_SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
@@ -559,6 +560,8 @@ class NameRecognizer(Recognizer):
             inner = m.end() > 0 and norm[m.end() - 1] != "\n"
             if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
                 continue
+            if not inner and not _SPEAKER.search(norm):
+                continue  # a text that speaks to no one and of no writer opens with a brand or topic (X，自带系统)
             if e and norm[e : e + 1] in "，,：:!！":
                 yield self.cand(m.end(), e, 0.75)
         for m in self.addressed_re.finditer(norm):

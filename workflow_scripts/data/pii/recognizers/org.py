@@ -279,8 +279,12 @@ class OrgRecognizer(Recognizer):
 
     def _proper_head(self, prefix: str) -> bool:
         """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
-        not a category (服装|厂, 食品|厂)."""
+        not a category (服装|厂, 食品|厂), nor what someone does there (没时间逛|超市: a one-character verb before
+        the suffix)."""
         seg = segmenter()
+        words = seg.tagged_words(prefix)
+        if words and words[-1][1] == "v" and len(words[-1][0]) == 1:
+            return False
         if any(seg.tags.get(prefix[:k], "") == "ns" and len(prefix) > k for k in (4, 3, 2)):
             return True  # 商丘|新亚食品厂: a place opens the name, whatever jieba makes of the rest in context
         for word, tag in seg.tagged_words(prefix):
@@ -388,12 +392,17 @@ class SchoolShortNameRecognizer(Recognizer):
         r"(?:大[一二三四]|研[一二三]|博[一二三四])(?:[，,。！!？?\s]|$)|毕业[一二三四五六七八九十两几\d]+年"
     )
 
+    # the writer heard or asked someone there (听|北大的老师说, 问|川大的同学): a source, not the writer's school
+    SOURCE = re.compile(r"(?:听|问|据|向|请教)$")
+
     def validate(self, norm: str, c: Candidate) -> bool:
         """The short name is a word of its own (全国人大, 重大事件 cut it), said of someone (我, a relative, an
-        implicit subject, a text opening with the writer's year) and not in general (北大的教授, 清华北大的录取线)."""
+        implicit subject, a text opening with the writer's year), not in general (北大的教授, 清华北大的录取线) and
+        not where the writer heard something (听北大的老师说)."""
         opens = not norm[: c.start].strip() and self.SELF.match(norm, c.end)
         return (
             segmenter().agrees(norm, c.start, c.end)
+            and not self.SOURCE.search(norm, max(0, c.start - 2), c.start)
             and (opens or _has_subject(norm, c.start, c.end))
             and not _named_in_general(norm, c.start, c.end)
             and not _WISH.search(_clause(norm, c.start, c.end)[0])
