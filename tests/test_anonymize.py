@@ -462,6 +462,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "宏基，自带系统，开机很慢",  # one word jieba tags nz (a brand or product), not a person
         "听浙大的老师说这本书不错",  # a university the writer heard something from, not the writer's
         "物流很快，刘哥又送了小礼物。",  # one frame after a nickname (X哥), no 我/你/relation word: a third person
+        "让我去找京东客服，真差",  # a brand's service desk, not the writer's employer
+        "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -537,6 +539,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
     assert anonymize_post("刘哥又送了小礼物", "他对我挺好", [])[0] == "[姓名1]又送了小礼物"  # the frame after, too
     assert anonymize_text("我在好又多超市上班，很累") == "我在[机构1]上班，很累"  # no verb inside the name
     assert anonymize_text("我是浙大的学生") == "我是[机构1]的学生"
+    assert anonymize_text("我在美团当客服，每天被骂") == "我在[机构1]当客服，每天被骂"
+    assert anonymize_text("我的高中同学王芳总是骂我") == "我的高中同学[姓名1]总是骂我"  # 高中 is a word
 
 
 @pytest.mark.parametrize(

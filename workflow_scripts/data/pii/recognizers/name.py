@@ -494,6 +494,8 @@ class NameRecognizer(Recognizer):
                 if latin and self._closed(norm, latin.end()):
                     yield self.cand(pos, latin.end(), 0.8)
                 continue
+            if self._surnamed_role(norm, m.start()):
+                continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
             e = self._after_relation(norm, pos)
             while e:
                 yield self.cand(pos, e, 0.8)
@@ -512,6 +514,16 @@ class NameRecognizer(Recognizer):
                     break
         yield from self._bare(norm)
         yield from self._vocatives(norm)
+
+    def _surnamed_role(self, norm: str, start: int) -> bool:
+        """A surname right before a relation or role word (陈老师, not 高中同学: 高中 is a word)."""
+        x = norm[start - 1 : start]
+        return (
+            bool(x)
+            and x in self.lex.single
+            and x not in self.lex.ambiguous
+            and not self.seg.is_word(norm[start - 2 : start])
+        )
 
     def _addressed(self, norm: str, pos: int, full: bool = True, min_odds: float = _VOCATIVE_GIVEN_ODDS) -> int:
         """The end of a two-character name someone is addressed by at ``pos`` (0 if none): a nickname (小雨,
