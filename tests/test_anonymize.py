@@ -464,6 +464,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "物流很快，刘哥又送了小礼物。",  # one frame after a nickname (X哥), no 我/你/relation word: a third person
         "让我去找京东客服，真差",  # a brand's service desk, not the writer's employer
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
+        # four or more people named without a cue word in one text: a list of public people
+        "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -541,6 +543,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
     assert anonymize_text("我是浙大的学生") == "我是[机构1]的学生"
     assert anonymize_text("我在美团当客服，每天被骂") == "我在[机构1]当客服，每天被骂"
     assert anonymize_text("我的高中同学王芳总是骂我") == "我的高中同学[姓名1]总是骂我"  # 高中 is a word
+    # named with a cue word, a list of four stays the writer's people
+    assert (
+        anonymize_text("室友林思远、周晓岚、陈雨涵和韩立新都不理我")
+        == "室友[姓名1]、[姓名2]、[姓名3]和[姓名4]都不理我"
+    )
 
 
 @pytest.mark.parametrize(

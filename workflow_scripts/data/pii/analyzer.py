@@ -42,6 +42,7 @@ from workflow_scripts.data.pii.recognizers.numbers import BankCardRecognizer, Id
 from workflow_scripts.data.pii.recognizers.org import BrandEmployerRecognizer, OrgRecognizer, SchoolShortNameRecognizer
 
 THRESHOLD = 0.5
+_BARE_LIST = 4  # this many distinct cue-less names in one text make them a list of public people
 BOOST = 0.3
 _SENTENCE_END = "。！？!?\n"
 _IN_BOOKS_KEPT = {"name", "org", "address"}
@@ -159,6 +160,11 @@ def _find_pii_norm(
                 kept.append((s, c))
             elif c.kind == "name":
                 post_names.public_seen.add(norm[c.start : c.end])
+    # four or more people named without a cue word in one text (看到W叫…，看到X叫…，看到Y叫…) are public people
+    # listed: a counselling post names its own people with relation words (我同事X)
+    bare = {norm[c.start : c.end] for s, c in kept if c.kind == "name" and s < PostNames.STRONG}
+    if len(bare) >= _BARE_LIST:
+        post_names.public_seen.update(bare)
     kept += [(1.0, c) for c in _mentions(norm, extra_names) if not _blocked(ctx, books, c)]
     found = {norm[c.start : c.end] for _s, c in kept if c.kind == "name"}
     _note_public_mentions(norm, found, facts, post_names)
