@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from workflow_scripts.common.cpu_memory import keep_freed_memory
+from workflow_scripts.common.cpu_memory import glibc_mallopt
 
 # Allocate and free a 64 MB tensor 40 times; print the minor page faults this took.
 LOOP = """
@@ -26,7 +26,7 @@ def _page_faults(mode: str) -> int:
     return int(done.stdout.split()[-1])
 
 
-@pytest.mark.skipif(not keep_freed_memory(), reason="needs glibc's mallopt (Linux)")
+@pytest.mark.skipif(glibc_mallopt() is None, reason="needs glibc's mallopt (Linux)")
 def test_freed_tensors_are_reused_without_new_page_faults():
     default, kept = _page_faults("default"), _page_faults("keep")
     print(f"\nminor page faults for 40 x 64 MB tensors: default {default}, kept {kept}")

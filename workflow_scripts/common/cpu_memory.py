@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import logging
 import sys
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +26,25 @@ M_MMAP_MAX = -4
 TRIM_THRESHOLD_BYTES = 2**31 - 1
 
 
-def keep_freed_memory() -> bool:
-    """Turn glibc's mmap allocations and heap trimming off; False where the C library has no ``mallopt``."""
+def glibc_mallopt() -> Callable[[int, int], int] | None:
+    """glibc's ``mallopt``, or None where the C library has none (not Linux, musl)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:
-        return False
-    mallopt = getattr(libc, "mallopt", None)  # glibc only (musl has none)
+        return None
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is not None:
+        mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return mallopt
+
+
+def keep_freed_memory() -> bool:
+    """Turn glibc's mmap allocations and heap trimming off; False where the C library has no ``mallopt``."""
+    mallopt = glibc_mallopt()
     if mallopt is None:
         return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
 
 

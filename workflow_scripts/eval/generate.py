@@ -37,7 +37,7 @@ import yaml
 
 from workflow_scripts import coe
 from workflow_scripts.common.cli import run_main, step_parser
-from workflow_scripts.common.cpu_memory import keep_freed_memory
+from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, append_jsonl, read_jsonl, read_parquet, write_jsonl
 from workflow_scripts.common.provenance import recorded_step, sha256_path, sidecar_path
 from workflow_scripts.train import chat
@@ -192,9 +192,8 @@ class TransformersBackend:
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.tokenizer.padding_side = "left"
+        keep_freed_memory_on_cpu()
         cuda = _cuda()
-        if not cuda:
-            keep_freed_memory()
         dtype = torch.bfloat16 if cuda else torch.float32
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, trust_remote_code=remote)
         self.model.to("cuda" if cuda else "cpu").eval()
