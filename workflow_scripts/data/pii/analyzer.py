@@ -136,17 +136,19 @@ def _find_pii_norm(
     post_personal: bool | None = None,
     post_names: PostNames | None = None,
     post_topics: PostTopics | None = None,
+    facts: PublicFacts | None = None,
 ) -> list[Span]:
     """``find_pii`` on a text already width-normalised (offsets are the same: the mapping is one to one);
     ``post_names`` collects, and applies, what the post's mentions say of its names (``PostNames``);
-    ``post_topics``: what the whole post is about (``public.PostTopics``)."""
+    ``post_topics``: what the whole post is about (``public.PostTopics``); ``facts``: this text's
+    ``PublicFacts`` if the caller keeps them across passes (built from the same three inputs)."""
     if not norm:
         return []
     post_names = PostNames() if post_names is None else post_names
     ctx = Context(norm, _DIGIT.search(norm) is not None, [m.span() for m in PLACEHOLDER_RE.finditer(norm)])
     # every protected span opens with 《, # or @: most texts have none, and scanning for them is cheap
     books = [m.span() for m in BOOK_RE.finditer(norm)] if any(c in norm for c in "《#@") else []
-    facts = PublicFacts(norm, post_personal, post_topics)
+    facts = PublicFacts(norm, post_personal, post_topics) if facts is None else facts
     kept: list[tuple[float, Candidate]] = []
     for rec in recognizers():
         for c in rec.candidates(ctx):
@@ -208,17 +210,21 @@ def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     personal = post_is_personal(norms)
     post_names = PostNames()  # what all the post's texts say of its names
     topics = PostTopics(norms)
-    first = [_find_pii_norm(n, post_personal=personal, post_names=post_names, post_topics=topics) for n in norms]
+    facts = [PublicFacts(n, personal, topics) for n in norms]  # lazy caches, shared by every pass below
+    first = [
+        _find_pii_norm(n, post_personal=personal, post_names=post_names, post_topics=topics, facts=f)
+        for n, f in zip(norms, facts, strict=True)
+    ]
     names = {n[s:e] for n, spans in zip(norms, first, strict=True) for s, e, k in spans if k == "name"}
     names = {n for n in names if len(n) >= 2}
-    for n in norms:  # a mention in another text may show the name public (before any text's spans are final)
+    for n, f in zip(norms, facts, strict=True):  # a mention elsewhere may show a name public (before spans are final)
         if any(name in n for name in names):
-            _note_public_mentions(n, names, PublicFacts(n, personal, topics), post_names)
+            _note_public_mentions(n, names, f, post_names)
     public = post_names.public
     names -= public
     if not names and not public:
         return first
     return [
-        _find_pii_norm(n, names, personal, post_names, topics) if any(name in n for name in names | public) else sp
-        for n, sp in zip(norms, first, strict=True)
+        _find_pii_norm(n, names, personal, post_names, topics, f) if any(name in n for name in names | public) else sp
+        for n, f, sp in zip(norms, facts, first, strict=True)
     ]
