@@ -534,6 +534,22 @@ def test_a_post_about_a_venue_or_a_public_person_sets_the_topic_of_its_lines():
     assert anonymize_text("我今年25岁，今天跟许晴川视频了一下午") == "我今年25岁，今天跟[姓名1]视频了一下午"
 
 
+def test_a_dialogue_about_a_public_person_keeps_the_facts_it_recites_in_lines_that_name_no_one():
+    """A knowledge dialogue (a question about someone, no relation word of the writer's in any line) gives a
+    star's birthday with no owner word and names co-stars with one frame (public._owner, PublicFacts.knowledge)."""
+    line = "1970年11月06日出生的，也快50了！"
+    assert anonymize_post("你知道她是做什么的吗？", line, [])[1] == line
+    for line in ("他和林思远合作过很多次", "和林思远一起拍过戏", "是沈佳怡与林思远合作的"):
+        assert anonymize_post("你知道他是哪里人吗？", line, [])[1] == line
+    # the same lines in a post that speaks of the writer's people, or with no knowledge cue, stay PII
+    assert anonymize_post("我男朋友今年三十", "1990年4月23日出生，一直单身", [])[1] == "[生日1]出生，一直单身"
+    assert anonymize_post("求助", "1990年4月23日出生，最近很焦虑", [])[1] == "[生日1]出生，最近很焦虑"
+    assert anonymize_post("你知道他是哪里人吗？", "我知道，1970年11月06日出生的", [])[1] == "我知道，[生日1]出生的"
+    assert anonymize_post("你知道这首歌的作曲吗？", "我和沈佳怡一起听的", [])[1] == "我和[姓名1]一起听的"
+    assert anonymize_post("这部电影怎么样", "男朋友说和林思远一起看", [])[1] == "男朋友说和[姓名1]一起看"
+    assert anonymize_post("你知道他是哪里人吗？", "相对来说，我更喜欢林思远", [])[1] == "相对来说，我更喜欢[姓名1]"
+
+
 def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
     """The writer may appear in another text of the post than the name (public.post_is_personal)."""
     assert anonymize_post("好喜欢林思远这种性格", "男朋友说我想太多", [])[0] == "好喜欢[姓名1]这种性格"

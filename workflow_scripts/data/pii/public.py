@@ -15,12 +15,14 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   name there (和莫泰, 金鼎的餐厅) is a place or a brand, since reviews name staff with a cue (一个叫…的服务员);
 - a birthday or school whose owner is a third person (the last person word before it is 他/她: 他是…出生的,
   她毕业于…) in a text that recites knowledge (a career word, a question about them, their age for a birthday:
-  今年五十多岁, 你知道她是做什么的吗) and names none of the writer's people is that person's public record; a
+  今年五十多岁, 你知道她是做什么的吗) and names none of the writer's people is that person's public record, and so
+  is one whose sentence names no one (1970年…出生的，也快50了) in such a text that says nothing of its writer; a
   phone number or address owned by 他们/这里 (他们的电话) in a text that says nothing of its writer is an
   institution's;
-- a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``)
-  or a public career is an author's, a character's or a star's unless it acts in the writer's life (我 in its
-  clause, a person's verb after it); so is a name given as a third person's alias (他有个别名叫…, 外文名字叫…);
+- a name with one frame of talk in a text about a book, film or song (书中, 主人公, 这首歌: ``public_work_cues.txt``),
+  a public career or knowledge about someone is an author's, a character's or a star's unless it acts in the
+  writer's life (我 in its clause, a person's verb after it); so is a name given as a third person's alias
+  (他有个别名叫…, 外文名字叫…);
 - a venue or knowledge cue in any text of a post counts for all its texts (``PostTopics``): a dialogue asks about a
   museum in one line and gives its number in the next;
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
@@ -90,6 +92,7 @@ _KNOWLEDGE = re.compile(
 _ALIAS = re.compile(r"(?:(?:英文|外文|中文|日文|韩文)名字?|别名|艺名|本名|原名)(?:叫|是|为)[:：]? ?$")
 # the person a birthday or school belongs to: the last person word before it in its sentence
 _OWNER = re.compile(rf"我|你|您|(?:{_RELATIONS})|他们|她们|他|她|它")
+THIRD, OTHER = "third", "other"  # _owner: a third person's, or the writer's or someone talked to
 CUED = 0.8  # NameRecognizer: a name after a relation word, a naming cue or a self-introduction scores this or more
 ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation words, titles, greetings at or above
 # co-mention and liking, the frames of talk about third persons (not 碰到, 见到: meeting someone is private)
@@ -217,15 +220,16 @@ def _clause_before(norm: str, start: int, width: int = 12) -> str:
     return left[cut + 1 :]
 
 
-def _third_person_owner(norm: str, c: Candidate) -> bool:
-    """The last person word before the span in its sentence is a third person (他是…出生的, 她毕业于…), or the
-    span is followed by one (…出生的她)."""
+def _owner(norm: str, c: Candidate) -> str | None:
+    """Whose birthday or school the span is: ``THIRD`` if the last person word before it in its sentence is a
+    third person (他是…出生的, 她毕业于…) or one follows it (…出生的她), ``OTHER`` for any other person word (我, 你,
+    男朋友), None if its sentence names no one (1970年11月06日出生的，也快50了)."""
     left = norm[max(0, c.start - 24) : c.start]
     left = left[max(left.rfind(ch) for ch in "。！？!?\n") + 1 :]
     owners = _OWNER.findall(left)
     if owners:
-        return owners[-1] in ("他", "她", "他们", "她们")
-    return bool(re.match(r"[^，。！？,.!?]{0,6}的(?:他|她)", norm[c.end : c.end + 10]))
+        return THIRD if owners[-1] in ("他", "她", "他们", "她们") else OTHER
+    return THIRD if re.match(r"[^，。！？,.!?]{0,6}的(?:他|她)", norm[c.end : c.end + 10]) else None
 
 
 def _tied_to_writer(norm: str, c: Candidate) -> bool:
@@ -243,8 +247,12 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
     if c.kind in ("birthday", "org", "name") and facts.biography:
         return True
     recited = facts.knowledge or (c.kind == "birthday" and facts.age_recited)
-    if c.kind in ("birthday", "org") and recited and _third_person_owner(norm, c):
-        return True  # 他是1964年出生的，今年五十多岁 / 她是…学院毕业的，你知道她是做什么的吗
+    if c.kind in ("birthday", "org") and recited:
+        owner = _owner(norm, c)
+        if owner == THIRD:
+            return True  # 他是1964年出生的，今年五十多岁 / 她是…学院毕业的，你知道她是做什么的吗
+        if owner is None and facts.knowledge and not facts.personal:
+            return True  # 1970年11月06日出生的，也快50了: in a dialogue about a star, the one it is about
     if c.kind in ("phone", "address"):
         before = _clause_before(norm, c.start)
         if _HOME.search(before):
@@ -271,7 +279,7 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True  # 她的外文名字叫…, 他有个别名叫…: a public person's or a work's other name
         if c.score < ONE_FRAME and facts.venue:
             return True  # 和莫泰, 金鼎的餐厅: a place or brand; staff are named with a cue (一个叫…的服务员)
-        if c.score < ONE_FRAME and (facts.work or facts.career) and not _tied_to_writer(norm, c):
+        if c.score < ONE_FRAME and (facts.work or facts.career or facts.knowledge) and not _tied_to_writer(norm, c):
             return True  # 雪穗和X, 喜欢X的文笔, 还有X呀，一位歌手: a character, an author, a star
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
