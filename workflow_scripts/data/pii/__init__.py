@@ -21,7 +21,8 @@ It replaced jieba.posseg's HMM tag ``nr``, which read few unseen names as person
 before, 121/121 after, with no new false replacement on the real posts). Statistical taggers that ship their
 weights were measured on the same name cases: jiagu 0.2.3's NER found 15 of 102 held-out names; thulac
 0.2.2's ``np`` found 85 of 102 but runs at ~1,700 chars/s and confirms public figures (the main false
-replacements on real text) as readily as private people; LAC, HanLP and LTP cannot run offline here.
+replacements on real text) as readily as private people; HanLP and LTP cannot run offline here. LAC 2.1.2's
+PER/ORG tags as evidence beside the rules added nothing on the sealed unseen part and were not adopted.
 bench/README.md has the figures.
 """
 
