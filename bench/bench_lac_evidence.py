@@ -17,11 +17,12 @@ so the figures before and after come from the same scripts:
 
 LAC runs only on the clause (at most 16 characters either side) around a trigger: a relation word followed by a
 name shape the rules did not take, 我和 + a nickname shape, a frame word + surname with a person verb two to four
-characters on, or an organisation name in a membership frame. ``--tagger`` picks the LAC runtime: ``paddle``
-(``bench/lac_paddle.py``, LAC 2.1.2 on paddlepaddle 2.6, both bench-only installs) or ``torch``
-(``workflow_scripts.data.pii.lac_tagger.LacTagger``, where that module exists).
+characters on, or an organisation name in a membership frame. LAC runs through ``bench/lac_paddle.py`` (LAC 2.1.2
+on paddlepaddle 2.6, bench-only installs: ``pip install paddlepaddle==2.6.2``, then, since LAC's sdist needs a
+setuptools that still has pkg_resources and its metadata pulls paddle in, ``echo setuptools==80.9.0 > /tmp/c.txt;
+PIP_CONSTRAINT=/tmp/c.txt pip install --no-deps LAC==2.1.2``).
 
-    .venv/bin/python bench/bench_lac_evidence.py [--tagger paddle] bench/bench_anonymize.py --corpus unseen-dev4
+    .venv/bin/python bench/bench_lac_evidence.py bench/bench_anonymize.py --corpus unseen-dev4
     .venv/bin/python bench/bench_lac_evidence.py bench/bench_real_text.py CORPUS --sample 100000 --sample-out F
 """
 
@@ -201,21 +202,10 @@ class LacOrgEvidence(Recognizer):
         return self._framed(norm, c.start, c.end)
 
 
-def _tagger(kind: str) -> Tagger:
-    if kind == "torch":
-        from workflow_scripts.data.pii.lac_tagger import LacTagger
-
-        return LacTagger()
+def main(argv: list[str]) -> None:
     from lac_paddle import PaddleLacTagger
 
-    return PaddleLacTagger()
-
-
-def main(argv: list[str]) -> None:
-    kind = "paddle"
-    if argv[:1] == ["--tagger"]:
-        kind, argv = argv[1], argv[2:]
-    windows = Windows(_tagger(kind))
+    windows = Windows(PaddleLacTagger())
     extra = (LacNameEvidence(windows), LacOrgEvidence(windows))
     base = analyzer.recognizers
     analyzer.recognizers = lambda: (*base(), *extra)
@@ -223,7 +213,7 @@ def main(argv: list[str]) -> None:
     try:
         runpy.run_path(argv[0], run_name="__main__")
     finally:
-        print(f"[LAC evidence, {kind}] tagged {STATS['chars']} chars in {STATS['windows']} clauses", file=sys.stderr)
+        print(f"[LAC evidence] tagged {STATS['chars']} chars in {STATS['windows']} clauses", file=sys.stderr)
 
 
 if __name__ == "__main__":
