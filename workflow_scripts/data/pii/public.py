@@ -44,7 +44,7 @@ import re
 from collections.abc import Sequence
 
 from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
-from workflow_scripts.data.pii.recognizers.name import _KIN_NICK, FRAME_AFTER
+from workflow_scripts.data.pii.recognizers.name import FRAME_AFTER, KIN_NICK
 
 # the writer or their own people: with one of these in the text, its dates, schools and names may be private. A
 # relation word is the writer's when it opens a clause (老公总是…) or follows 我 (which counts anyway); another's
@@ -290,7 +290,7 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         # one frame, before (和X) or, for a nickname (X哥, X姐), after (X哥又…): in a post about no one, a third
         # person (a full name with a verb after it, 向晴又没来, stays: it is how a poster names a classmate)
         after = bool(FRAME_AFTER.match(norm, c.end))
-        nickname = c.end - c.start == 2 and norm[c.end - 1] in _KIN_NICK
+        nickname = c.end - c.start == 2 and norm[c.end - 1] in KIN_NICK
         one_frame = (norm.endswith(_TALK_FRAME, 0, c.start) and not after) or (nickname and after)
         return c.score < ONE_FRAME and one_frame and not facts.post_personal
     return False

@@ -113,7 +113,7 @@ _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好
 _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人家")
 # kin words by which a younger person or a colleague addresses someone (王哥, 谢姐, 琳姐): after a surname or a given
 # name character they make a nickname
-_KIN_NICK = "哥姐"
+KIN_NICK = "哥姐"
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
 _LIST_JOIN = ("和", "、", "跟", "与", "以及", "还有")
 _NAME_TAGS = ("nr", "ns", "nz")
@@ -380,7 +380,7 @@ class NameRecognizer(Recognizer):
         x, k = norm[pos : pos + 1], norm[pos + 1 : pos + 2]
         if x in _NOT_NAME or (x in self.function_surnames and self.seg.tags.get(x, "")[:1] in "cpudr"):
             return 0  # 母亲和姐姐: 和 is the conjunction
-        if k in _KIN_NICK and k:
+        if k in KIN_NICK and k:
             surname = x in self.lex.single and x not in self.lex.ambiguous
             ok = norm[pos + 2 : pos + 3] != k and (surname or x in self.given)  # not 和姐|姐
         elif x == "大" and k:
@@ -563,7 +563,7 @@ class NameRecognizer(Recognizer):
         address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
             e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS)
-            nick = e and (norm[m.end()] in "老大" or norm[e - 1] in _KIN_NICK)
+            nick = e and (norm[m.end()] in "老大" or norm[e - 1] in KIN_NICK)
             if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
