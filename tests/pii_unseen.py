@@ -1701,13 +1701,14 @@ def _kinds_of(template: str) -> set[str]:
     return {SLOTS[m.group(1)][0] for m in _SLOT.finditer(template)} & set(PII_KINDS)
 
 
-def unseen_entries(part: str) -> Iterator[tuple[str, list[str]]]:
-    """("pii", [title, description(, reply)]) posts in markup, seeded by the part's name, until the part holds
+def unseen_entries(part: str, reseed: str = "") -> Iterator[tuple[str, list[str]]]:
+    """("pii", [title, description(, reply)]) posts in markup, seeded by the part's name (and ``reseed``: other posts
+    from the same templates and values, as training data for a tagger), until the part holds
     ``TARGET_SPANS`` planted PII spans. The kind of each post's first line cycles through a shuffled deck of the
     14 kinds, so every kind is well represented."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
-    rng = random.Random(f"pii-unseen-{part}")
+    rng = random.Random(f"pii-unseen-{part}" + (f"-{reseed}" if reseed else ""))
     titles = TITLES
     if part == "dev2":
         pii_t, reply_t, neg_t = DEV2_PII_TEMPLATES, DEV2_REPLY_TEMPLATES, DEV2_NEGATIVE_TEMPLATES
