@@ -182,10 +182,13 @@ class CrfEvidence(Recognizer):
 
     kind = "name"
 
-    def __init__(self, model: Path, rules: tuple[Recognizer, ...], kinds: Iterable[str] = ("name", "org")) -> None:
+    def __init__(
+        self, model: Path, rules: tuple[Recognizer, ...], kinds: Iterable[str] = ("name", "org"), shaped: bool = False
+    ) -> None:
         import pycrfsuite
 
         self.kinds = set(kinds)
+        self.shaped = shaped
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model))
         self.check = {
@@ -196,16 +199,32 @@ class CrfEvidence(Recognizer):
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         for m in _SENTENCE.finditer(ctx.norm):
             for s, e, kind in spans_of(self.tagger.tag(features(m.group(0)))):
-                if _KIND[kind] in self.kinds:
+                if _KIND[kind] in self.kinds and not (
+                    self.shaped and kind == "N" and not _name_shape(ctx.norm, s + m.start(), e + m.start())
+                ):
                     yield Candidate(m.start() + s, m.start() + e, _KIND[kind], analyzer.THRESHOLD, "CrfEvidence")
 
     def validate(self, norm: str, c: Candidate) -> bool:
         return self.check[c.kind].validate(norm, c)
 
 
-def run(model: Path, kinds: list[str], script: list[str]) -> None:
+def _name_shape(norm: str, s: int, e: int) -> bool:
+    """The rules' own reading of a name (``bench_lac_evidence``'s: a full name, a nickname, two given-name
+    characters that are no word)."""
+    from bench_lac_evidence import LacNameEvidence
+
+    global _SHAPE
+    if _SHAPE is None:
+        _SHAPE = LacNameEvidence(None).shape
+    return bool(_SHAPE(norm, s, e))
+
+
+_SHAPE = None
+
+
+def run(model: Path, kinds: list[str], shaped: bool, script: list[str]) -> None:
     rules = analyzer.recognizers()
-    with_crf = (*rules, CrfEvidence(model, rules, kinds))
+    with_crf = (*rules, CrfEvidence(model, rules, kinds, shaped))
     analyzer.recognizers = lambda: with_crf
     sys.argv = script
     runpy.run_path(script[0], run_name="__main__")
@@ -223,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     t.add_argument("--model", type=Path, default=MODEL)
     r = sub.add_parser("run", help="run a bench script with the CRF's spans as candidates")
     r.add_argument("--model", type=Path, default=MODEL)
+    r.add_argument("--shaped", action="store_true", help="a name must have a shape the rules read as a name")
     r.add_argument("--kind", action="append", choices=["name", "org"], help="a kind it may add (default: both)")
     r.add_argument("script", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -231,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error("--real-negatives needs --real")
         train(args)
     else:
-        run(args.model, args.kind or ["name", "org"], args.script)
+        run(args.model, args.kind or ["name", "org"], args.shaped, args.script)
 
 
 if __name__ == "__main__":
