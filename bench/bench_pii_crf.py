@@ -183,12 +183,18 @@ class CrfEvidence(Recognizer):
     kind = "name"
 
     def __init__(
-        self, model: Path, rules: tuple[Recognizer, ...], kinds: Iterable[str] = ("name", "org"), shaped: bool = False
+        self,
+        model: Path,
+        rules: tuple[Recognizer, ...],
+        kinds: Iterable[str] = ("name", "org"),
+        shaped: bool = False,
+        linked: bool = False,
     ) -> None:
         import pycrfsuite
 
         self.kinds = set(kinds)
         self.shaped = shaped
+        self.linked = linked
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model))
         self.check = {
@@ -199,6 +205,8 @@ class CrfEvidence(Recognizer):
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         for m in _SENTENCE.finditer(ctx.norm):
             for s, e, kind in spans_of(self.tagger.tag(features(m.group(0)))):
+                if self.linked and kind == "N" and not _linked(ctx.norm, s + m.start(), e + m.start()):
+                    continue
                 if _KIND[kind] in self.kinds and not (
                     self.shaped and kind == "N" and not _name_shape(ctx.norm, s + m.start(), e + m.start())
                 ):
@@ -220,11 +228,30 @@ def _name_shape(norm: str, s: int, e: int) -> bool:
 
 
 _SHAPE = None
+_CLAUSE_END = re.compile(r"[，,。！？!?；;\n]")
+_LINK = re.compile(r"我|你|您|本人")
+_NEWS = re.compile(
+    r"新闻|消息|报道|的死|去世|逝世|明星|演员|歌手|导演|主演|电影|电视剧|综艺|节目|微博|粉丝|热搜|官宣|委员|表示"
+)
 
 
-def run(model: Path, kinds: list[str], shaped: bool, script: list[str]) -> None:
+def _linked(norm: str, s: int, e: int) -> bool:
+    """The name's clause speaks of the writer or to a reader (我, 你, 本人, or a relation word right before it),
+    and its sentence is no news (新闻, 的死, 演员, 表示...)."""
+    from workflow_scripts.data.pii.analyzer import _name_recognizer
+
+    a = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, s)), default=0)
+    b = next((m.start() for m in _CLAUSE_END.finditer(norm, e)), len(norm))
+    clause = norm[a:s] + norm[e:b]
+    related = norm.endswith(_name_recognizer().lex.relations, 0, s)
+    sentence_a = max((norm.rfind(c, 0, s) for c in "。！？!?\n"), default=-1) + 1
+    sentence_b = min([i for i in (norm.find(c, e) for c in "。！？!?\n") if i >= 0] or [len(norm)])
+    return bool(_LINK.search(clause) or related) and not _NEWS.search(norm[sentence_a:sentence_b])
+
+
+def run(model: Path, kinds: list[str], shaped: bool, linked: bool, script: list[str]) -> None:
     rules = analyzer.recognizers()
-    with_crf = (*rules, CrfEvidence(model, rules, kinds, shaped))
+    with_crf = (*rules, CrfEvidence(model, rules, kinds, shaped, linked))
     analyzer.recognizers = lambda: with_crf
     sys.argv = script
     runpy.run_path(script[0], run_name="__main__")
@@ -243,6 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     r = sub.add_parser("run", help="run a bench script with the CRF's spans as candidates")
     r.add_argument("--model", type=Path, default=MODEL)
     r.add_argument("--shaped", action="store_true", help="a name must have a shape the rules read as a name")
+    r.add_argument("--linked", action="store_true", help="a name's clause must speak of the writer, not news")
     r.add_argument("--kind", action="append", choices=["name", "org"], help="a kind it may add (default: both)")
     r.add_argument("script", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -251,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error("--real-negatives needs --real")
         train(args)
     else:
-        run(args.model, args.kind or ["name", "org"], args.shaped, args.script)
+        run(args.model, args.kind or ["name", "org"], args.shaped, args.linked, args.script)
 
 
 if __name__ == "__main__":
