@@ -22,8 +22,9 @@ before, 121/121 after, with no new false replacement on the real posts). Statist
 weights were measured on the same name cases: jiagu 0.2.3's NER found 15 of 102 held-out names; thulac
 0.2.2's ``np`` found 85 of 102 but runs at ~1,700 chars/s and confirms public figures (the main false
 replacements on real text) as readily as private people; HanLP and LTP cannot run offline here. LAC 2.1.2's
-PER/ORG tags as evidence beside the rules added nothing on the sealed unseen part and were not adopted.
-bench/README.md has the figures.
+PER/ORG tags as evidence beside the rules added nothing on the sealed unseen part and were not adopted. A CRF
+trained here on the synthetic sets (bench/bench_pii_crf.py) did reach the sealed part's names, but replaced the
+celebrities of gossip posts and Weibo as readily, so it was not adopted either. bench/README.md has the figures.
 """
 
 from workflow_scripts.data.pii.analyzer import find_pii, find_pii_post
