@@ -457,6 +457,10 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我很喜欢王立新的书，文字很温和",  # what an author wrote, right after the name
         "说实话，韩静秋老师的文章写得真暖",
         "通过李振华教授的话，这本书更好懂了",  # a professor named in a book review
+        # s7: a name cited as a public one: its 《work》, its saying, a case named after it
+        "可以读读林思远老师的《好好说话》，也许有帮助",
+        "正如韩静秋女士所说，先照顾好自己",
+        "比如周晓岚自杀案，很多人讨论过",
         # s5-precision2: what someone does at a kind of shop, a brand, hearsay, a nickname in a post about no one
         "工作太忙没时间逛超市，价格还行",  # a verb before 超市: a kind of shop, not a named workplace
         "宏基，自带系统，开机很慢",  # one word jieba tags nz (a brand or product), not a person
@@ -505,6 +509,9 @@ def test_chat_and_social_media_lines_stay_unchanged(text):
         ("我喜欢一个男生，他是南岭大学毕业的，学历比我高", "org", "南岭大学"),  # a date's school, not a star's
         ("他毕业于南岭大学，今年28岁", "org", "南岭大学"),  # an age recites a birthday, not a school
         ("我男朋友李明写的小说很好看", "name", "李明"),  # a cue word makes the author the writer's own
+        ("我男朋友李明写的《日记》让我很难过", "name", "李明"),
+        ("正如我闺蜜周晓岚所说，我太敏感了", "name", "周晓岚"),
+        ("我和陈雨涵说过的话，她全告诉别人了", "name", "陈雨涵"),
         ("昨天王芳的书包丢了，她说我拿的", "name", "王芳"),  # 书包 is no book
         ("读完这本书，我们学院的李明教授也推荐过", "name", "李明"),
         ("我男朋友的英文名叫Kevin，他很帅", "name", "Kevin"),

@@ -76,8 +76,12 @@ _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
 # what an author wrote, right after their name (and title): X的书, X老师的文章, X写的小说
 _AUTHOR_AFTER = re.compile(
-    r"(?:先生|女士|老师|教授)?(?:的|写的|所著的?)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔)"
+    r"(?:先生|女士|老师|教授)?(?:的|写的|所著的?|在)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔|《)"
 )
+# a name cited as a public one: its saying (正如X所说) or a case named after it (X自杀案, X事件)
+_SAYING_BEFORE = re.compile(r"(?:正如|如同|诚如)$")
+_SAYING_AFTER = re.compile(r"(?:先生|女士|老师|教授)?(?:所说|所言|说的那样)")
+_CASE_AFTER = re.compile(r"(?:自杀|被杀|遇害|失踪)?(?:案|事件)(?![子件情])")
 # a birthday or school recited as knowledge about a third person: their age worked out from it, a question to the
 # listener about them, or how well known the fact is (今年四十岁, 你知道他是做什么的吗, 很多人都知道)
 # (an age counts for a birthday only: 他毕业于…，今年28岁 describes a date's partner as often as a star; neither
@@ -283,8 +287,9 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
             return True  # 雪穗和X, 喜欢X的文笔, 还有X呀，一位歌手: a character, an author, a star
         if norm.startswith(_HONORIFIC, c.end) and not facts.post_personal:
             return True  # X先生 in a post about no one around its writer: public or business writing
-        if _AUTHOR_AFTER.match(norm, c.end) and c.score < CUED:
-            return True  # 我很喜欢X的书, X老师的文章: an author (我男朋友X写的小说: a cue word, the writer's)
+        saying = _SAYING_BEFORE.search(norm, max(0, c.start - 2), c.start) and _SAYING_AFTER.match(norm, c.end)
+        if (_AUTHOR_AFTER.match(norm, c.end) or saying or _CASE_AFTER.match(norm, c.end)) and c.score < CUED:
+            return True  # X老师的《…》, 正如X所说, X自杀案: an author, a speaker, a case (我男朋友X写的…: his)
         if norm.startswith("教授", c.end) and facts.work and not _tied_to_writer(norm, c):
             return True  # X教授的话 in a text about a book: an author or a scholar
         # one frame, before (和X) or, for a nickname (X哥, X姐), after (X哥又…): in a post about no one, a third
