@@ -27,7 +27,8 @@ on candidates that passed the threshold, and reads the text once (``PublicFacts`
   museum in one line and gives its number in the next;
 - a name held by an official or institutional role (…中心主任高福, 省委书记…, …医院耳鼻喉科医生…, no 我/我们
   before the role), followed by a news reporting verb (…表示, …回应称, …指出) or quoted (（X博士语）) is named
-  in public capacity;
+  in public capacity; so is a cue-less name cited as a public one: before its work (X的书, X老师的《…》), inside
+  a cited saying (正如X所说) or before a case named after it (X自杀案, X事件);
 - a name whose only evidence is one frame: of talk before it (和X, 与X, 喜欢X) or, for a nickname, a person's
   verb after it (X哥又…), not both (a cue-less reading, which the name recogniser scores below
   ``ONE_FRAME``) in a post that neither speaks of
