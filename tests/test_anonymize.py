@@ -461,6 +461,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "可以读读林思远老师的《好好说话》，也许有帮助",
         "正如韩静秋女士所说，先照顾好自己",
         "比如周晓岚自杀案，很多人讨论过",
+        "能看到周晓岚这些年演技上的进步",  # a career word (演技, 演唱会, 综艺, 新歌) in a post about no one
         # s5-precision2: what someone does at a kind of shop, a brand, hearsay, a nickname in a post about no one
         "工作太忙没时间逛超市，价格还行",  # a verb before 超市: a kind of shop, not a named workplace
         "宏基，自带系统，开机很慢",  # one word jieba tags nz (a brand or product), not a person
