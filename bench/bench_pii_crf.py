@@ -33,6 +33,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -142,7 +143,7 @@ def real(path: Path, limit: int) -> Iterator[Sentence]:
             yield from sentences(texts, [(j, s, e, k) for j, spans in enumerate(found) for s, e, k in spans])
 
 
-def evaluate(tagger, data: Iterable[Sentence]) -> dict[str, str]:
+def evaluate(tagger: Any, data: Iterable[Sentence]) -> dict[str, str]:
     """exact/overlapping/planted spans per kind."""
     planted, exact, overlap = Counter(), Counter(), Counter()
     for text, labels in data:
@@ -216,18 +217,19 @@ class CrfEvidence(Recognizer):
         return self.check[c.kind].validate(norm, c)
 
 
-def _name_shape(norm: str, s: int, e: int) -> bool:
-    """The rules' own reading of a name (``bench_lac_evidence``'s: a full name, a nickname, two given-name
-    characters that are no word)."""
+@functools.cache
+def _shape_reader():
+    """``bench_lac_evidence``'s reading of a name shape (its recogniser needs no tagger for it)."""
     from bench_lac_evidence import LacNameEvidence
 
-    global _SHAPE
-    if _SHAPE is None:
-        _SHAPE = LacNameEvidence(None).shape
-    return bool(_SHAPE(norm, s, e))
+    return LacNameEvidence(None).shape
 
 
-_SHAPE = None
+def _name_shape(norm: str, s: int, e: int) -> bool:
+    """The rules' own reading of a name: a full name, a nickname, two given-name characters that are no word."""
+    return bool(_shape_reader()(norm, s, e))
+
+
 _CLAUSE_END = re.compile(r"[，,。！？!?；;\n]")
 _LINK = re.compile(r"我|你|您|本人")
 _NEWS = re.compile(
