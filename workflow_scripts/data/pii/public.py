@@ -75,9 +75,10 @@ _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
 _QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
-# what an author wrote, right after their name (and title): X的书, X老师的文章, X写的小说
+# what an author wrote, right after their name (and title): X的书, X老师的文章, X写的小说, X老师的《…》, X在《…》中
 _AUTHOR_AFTER = re.compile(
-    r"(?:先生|女士|老师|教授)?(?:的|写的|所著的?|在)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔|《)"
+    r"(?:先生|女士|老师|教授)?(?:(?:的|写的|所著的?)(?:书(?![包桌架本柜房])|新书|作品|文章|小说|著作|译本|散文|诗集|文笔|《)"
+    r"|在《)"
 )
 # a name cited as a public one: its saying (正如X所说) or a case named after it (X自杀案, X事件)
 _SAYING_BEFORE = re.compile(r"(?:正如|如同|诚如)$")
