@@ -204,14 +204,16 @@ class CrfEvidence(Recognizer):
         }
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        for m in _SENTENCE.finditer(ctx.norm):
-            for s, e, kind in spans_of(self.tagger.tag(features(m.group(0)))):
-                if self.linked and kind == "N" and not _linked(ctx.norm, s + m.start(), e + m.start()):
-                    continue
-                if _KIND[kind] in self.kinds and not (
-                    self.shaped and kind == "N" and not _name_shape(ctx.norm, s + m.start(), e + m.start())
-                ):
-                    yield Candidate(m.start() + s, m.start() + e, _KIND[kind], analyzer.THRESHOLD, "CrfEvidence")
+        norm = ctx.norm
+        for m in _SENTENCE.finditer(norm):
+            for s, e, label in spans_of(self.tagger.tag(features(m.group(0)))):
+                s, e, kind = m.start() + s, m.start() + e, _KIND[label]
+                if kind in self.kinds and (kind != "name" or self._name_gates(norm, s, e)):
+                    yield Candidate(s, e, kind, analyzer.THRESHOLD, "CrfEvidence")
+
+    def _name_gates(self, norm: str, s: int, e: int) -> bool:
+        """The optional gates on a name: ``--linked`` and ``--shaped``."""
+        return (not self.linked or _linked(norm, s, e)) and (not self.shaped or _name_shape(norm, s, e))
 
     def validate(self, norm: str, c: Candidate) -> bool:
         return self.check[c.kind].validate(norm, c)
@@ -246,9 +248,8 @@ def _linked(norm: str, s: int, e: int) -> bool:
     b = next((m.start() for m in _CLAUSE_END.finditer(norm, e)), len(norm))
     clause = norm[a:s] + norm[e:b]
     related = norm.endswith(_name_recognizer().lex.relations, 0, s)
-    sentence_a = max((norm.rfind(c, 0, s) for c in "。！？!?\n"), default=-1) + 1
-    sentence_b = min([i for i in (norm.find(c, e) for c in "。！？!?\n") if i >= 0] or [len(norm)])
-    return bool(_LINK.search(clause) or related) and not _NEWS.search(norm[sentence_a:sentence_b])
+    left, right = analyzer._sentence(norm, s, e, s, len(norm) - e)
+    return bool(_LINK.search(clause) or related) and not _NEWS.search(left + norm[s:e] + right)
 
 
 def run(model: Path, kinds: list[str], shaped: bool, linked: bool, script: list[str]) -> None:
