@@ -153,6 +153,17 @@ def test_relaunch_starts_one_rank_per_gpu_or_cpu_ranks(monkeypatch):
     assert sft.cpu_ranks({"train.cpu_ranks": 2}) == 2 and sft.cpu_ranks({}) == 1
 
 
+def test_close_process_group_tears_the_group_down_and_is_a_no_op_without_one(tmp_path):
+    """Every rank ends its own group (a rank left to interpreter exit can abort: see close_process_group)."""
+    import torch.distributed as dist
+
+    sft.close_process_group()
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0, world_size=1)
+    assert dist.is_initialized()
+    sft.close_process_group()
+    assert not dist.is_initialized()
+
+
 def test_checkpoints_of_another_run_are_not_resumed(tmp_path):
     ckpt = tmp_path / "m.checkpoints"
     (ckpt / "checkpoint-4").mkdir(parents=True)

@@ -41,6 +41,7 @@ from workflow_scripts.train.sft import (
     _CKPT_RE,
     agreed_checkpoint,
     checkpoint_dir,
+    close_process_group,
     cpu_ranks,
     cuda_available,
     deepspeed_config,
@@ -535,12 +536,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     call = (args.init, args.reward, args.train, args.val, args.output, args.variant, args.params)
     if not is_rank_zero():
         train_grpo(*call, facts={})
-        return
-    with recorded_step(
-        args.rule, [args.init, args.reward, args.train, args.val], [args.output], args.params, seed
-    ) as facts:
-        train_grpo(*call, facts=facts)
-    log.info("GRPO facts: %s", facts)
+    else:
+        with recorded_step(
+            args.rule, [args.init, args.reward, args.train, args.val], [args.output], args.params, seed
+        ) as facts:
+            train_grpo(*call, facts=facts)
+        log.info("GRPO facts: %s", facts)
+    close_process_group()
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, read_json, read_parquet, write_json, write_jsonl
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import triplets as trip
-from workflow_scripts.train.sft import cpu_ranks, is_rank_zero, maybe_relaunch, world_size
+from workflow_scripts.train.sft import close_process_group, cpu_ranks, is_rank_zero, maybe_relaunch, world_size
 
 log = logging.getLogger(__name__)
 
@@ -431,13 +431,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     call = (args.train, args.val, args.output, args.triplets_train, args.triplets_val, settings, seed)
     if not is_rank_zero():
         build_reward_model(*call, facts={})
-        return
-    with recorded_step(args.rule, [args.train, args.val], outputs, args.params, seed) as facts:
-        report = build_reward_model(*call, facts=facts)
-    for stage, metrics in report["metrics"].items():
-        print(f"{stage:>20}: triplet accuracy {metrics['triplet_accuracy']:.3f}  ROC AUC {metrics['roc_auc']:.3f}")
-    print(f"threshold T = {report['threshold']:.4f} ({report['threshold_method']}); "
-          f"unknown-token rate on val {report['unknown_token_rate_val']}")  # fmt: skip
+    else:
+        with recorded_step(args.rule, [args.train, args.val], outputs, args.params, seed) as facts:
+            report = build_reward_model(*call, facts=facts)
+        for stage, metrics in report["metrics"].items():
+            print(f"{stage:>20}: triplet accuracy {metrics['triplet_accuracy']:.3f}  ROC AUC {metrics['roc_auc']:.3f}")
+        print(f"threshold T = {report['threshold']:.4f} ({report['threshold_method']}); "
+              f"unknown-token rate on val {report['unknown_token_rate_val']}")  # fmt: skip
+    close_process_group()
 
 
 if __name__ == "__main__":

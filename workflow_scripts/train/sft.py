@@ -385,6 +385,19 @@ def is_rank_zero() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
+def close_process_group() -> None:
+    """Tear this rank's process group down before the interpreter exits.
+
+    Left to interpreter finalisation, gloo's worker threads can outlive Python and the rank aborts at exit
+    ("terminate called without an active exception", pytorch/pytorch#190489), failing a run whose training and
+    saving already succeeded. Local to the rank: no collective, so rank 0 may still be evaluating.
+    """
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
 def world_size() -> int:
     """Ranks of this run (1 without a launcher)."""
     return int(os.environ.get("WORLD_SIZE", "1"))
@@ -430,10 +443,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     inputs = [args.approved, args.base, args.val]
     if not is_rank_zero():
         train_sft(args.approved, args.base, args.val, args.output, variant, args.params, {})
-        return
-    with recorded_step(args.rule, inputs, [args.output], args.params, seed) as facts:
-        train_sft(args.approved, args.base, args.val, args.output, variant, args.params, facts)
-    log.info("SFT facts: %s", facts)
+    else:
+        with recorded_step(args.rule, inputs, [args.output], args.params, seed) as facts:
+            train_sft(args.approved, args.base, args.val, args.output, variant, args.params, facts)
+        log.info("SFT facts: %s", facts)
+    close_process_group()
 
 
 if __name__ == "__main__":
