@@ -387,6 +387,8 @@ def test_no_false_positive(text):
         "北航大三学生获得竞赛一等奖",  # a headline: a student, not the writer
         "我想去哈佛大学读博",  # a school one wishes for
         "南湖中学的学生越来越少了",  # a school described, no one's
+        "市中心医院院长王建国表示将加大投入",  # an official in the news, not the writer's superior
+        "我和小区里的人一起跳广场舞",  # 小区 is a word, not a nickname
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -398,6 +400,8 @@ def test_real_usage_phrases_stay_unchanged(text):
     "text",
     [
         "#周文斌医生走了# 心里好难受",  # a #topic# names a public story, not the writer's acquaintance
+        "追了一年，剧里老刘和小梅终于在一起了",  # a drama's couple: the writer is not in their clause
+        "市卫健委副主任周立新怒斥：“我们绝不姑息”",  # the 我 of a quotation is the official's
         "转发理由：#为胡晓光教授加油# 一起扛过去",
         "#我和刘海洋的夏天#[超话] 今天也要开心",
         "那座古寺位于南京市玄武区龙蟠路18号，明天去看看",  # where a site lies: no one lives there
@@ -697,6 +701,17 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("去年考上了华科，可我一点也不开心", "org", "华科"),  # a university's short name after 考上了
         ("我们川大的保研名额太少了", "org", "川大"),  # …and before a study word
         ("我哥在周口利达纸箱厂上夜班", "org", "周口利达纸箱厂"),  # a place opens the workplace's name; a shift
+        # a workplace role before the name, and given names or nicknames the segmenter glues or tags
+        ("车间主任郭建华当着大家的面骂我", "name", "郭建华"),  # an institution before the role, the writer after
+        ("我们店长阿珍天天让我加班", "name", "阿珍"),
+        ("我闺蜜婉婷劝我分手", "name", "婉婷"),  # jieba glues 闺蜜婉婷 into one word
+        ("舍友雅芳又把我的东西扔了", "name", "雅芳"),  # a rare dictionary word tagged as a name
+        ("组长小徐天天盯着我", "name", "小徐"),  # not 徐天天: 天天 is a word of its own
+        ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
+        ("我和吕姐吵了一架", "name", "吕姐"),
+        # a county or city that jieba's dictionary tags as another word still heads an organisation's name
+        ("我在信阳宏达机械厂上夜班，天天熬夜", "org", "信阳宏达机械厂"),  # 信阳: a noun to jieba
+        ("我毕业于遵义医科大学，现在找不到工作", "org", "遵义医科大学"),  # 遵义: a verb to jieba
         ("实习单位是滁州市统计局，天天加班", "org", "滁州市统计局"),  # a bureau; 单位是 names the writer's own
         ("回复：同在安溪县中医院工作，理解你", "org", "安溪县中医院"),  # a speaker's label opens the line
         ("毕业后进了工行常德分行当柜员", "org", "工行常德分行"),  # a bank's short name heads its branch
@@ -724,6 +739,15 @@ def test_name_odds_separate_names_from_text():
     assert odds.char("芳") > 2 > -2 > odds.char("的")
     assert odds.name("王", "芳") > 5 and odds.name("同", "时") < 0 and odds.name("都", "笑") < 0
     assert odds.surname("于") < odds.surname("王") and odds.surname("欧阳") > 0
+
+
+def test_place_names_hold_divisions_with_and_without_their_unit():
+    from workflow_scripts.data.pii.base import place_names, segmenter
+
+    names = place_names()
+    assert {"遵义市", "遵义", "霍邱县", "霍邱", "内蒙古自治区", "内蒙古"} <= names
+    assert not {"市", "县", "区"} & names  # a unit alone is no place
+    assert segmenter().is_place("商丘") and not segmenter().is_place("食品厂")
 
 
 def test_validators():

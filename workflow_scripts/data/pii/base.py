@@ -191,7 +191,46 @@ class Segmenter:
         f = self.freq.get(w, 0)
         return f > 0 and (f >= 100 or not self.tags.get(w, "").startswith("nr"))
 
+    def is_place(self, w: str) -> bool:
+        """A place name: tagged ``ns`` by jieba, or one of China's provinces, prefectures and counties
+        (``place_names``), many of which jieba's dictionary tags as other words (遵义 v, 商丘 n, 邵阳 nr)."""
+        return self.tags.get(w, "") == "ns" or w in place_names()
+
 
 @functools.cache
 def segmenter() -> Segmenter:
     return Segmenter()
+
+
+# units an administrative division's name ends in; the name without one is how people say it (遵义市 -> 遵义)
+_ADMIN_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "地区", "市", "县", "区", "省", "盟", "旗")
+
+
+@functools.cache
+def place_names() -> frozenset[str]:
+    """Every province, prefecture and county of cpca's table of administrative divisions (adcodes.csv, 3,511
+    entries), with and without its unit where two characters or more remain (霍邱县, 霍邱) and the short form is no
+    ordinary word (place_name_words.txt: 和平区 stays, 和平 is a word).
+
+    Read from the package's data file: ``import cpca`` builds its address matcher through pkg_resources, which
+    current setuptools no longer ships, and this needs only the names.
+    """
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cpca is not installed (pip install cpca==0.5.5): it holds the place names")
+    table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    words = set(read_lexicon("place_name_words.txt"))
+    names: set[str] = set()
+    with table.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = row["name"]
+            if name in _ADMIN_SUFFIXES or name == "市辖区":
+                continue  # groupings of the table (a municipality's counties, its districts), no place
+            names.add(name)
+            unit = next((u for u in _ADMIN_SUFFIXES if name.endswith(u) and len(name) - len(u) >= 2), "")
+            if unit and name[: -len(unit)] not in words:
+                names.add(name[: -len(unit)])
+    return frozenset(names)

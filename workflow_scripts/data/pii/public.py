@@ -68,10 +68,13 @@ _MOBILE = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
 _LANDLINE_LIST = re.compile(r"0\d{2,3}-?\d{7,8}\s*[,，;；、/或和]\s*(?:0\d{2,3}-?)?\d{7,8}")
 # a role held in an institution: 中心主任, 医院…科医生, 省委书记 (the institution word right before the role)
 _INSTITUTION_END = re.compile(
-    r"(?:院|科|所|局|委|中心|部|组|站|厅|会|校|司|室|处|队|团|馆|台|社|报|大学|政府|办|集团|公司)(?:的)?$"
+    r"(?:院|科|所|局|委|中心|疾控|部|组|站|厅|会|校|司|室|处|队|团|馆|台|社|报|大学|政府|办|集团|公司)(?:的)?$"
 )
 _REPORTING = re.compile(r"(?:表示|回应称?|指出|强调|透露|坦言|呼吁|介绍说|称[，,：:])")
 _PRIVATE_OWNER = re.compile(r"我|我们|咱|俺")
+# the writer in the clause after a role holder's name: their superior, not an official (not 我国, 我院: an
+# institution's own voice)
+_WRITER_AFTER_ROLE = re.compile(r"我(?![国省市县区院校局所司部委会])")
 _QUOTED = re.compile(r"[\u4e00-\u9fff]{0,2}语[)）]")  # （X博士语）: a saying quoted from a public speaker
 _ADDRESSEE = re.compile(r"你|您")
 _HONORIFIC = ("先生", "女士")
@@ -242,9 +245,13 @@ def _tied_to_writer(norm: str, c: Candidate) -> bool:
     """The name acts in the writer's life: the writer is in its clause (我和X, X总是把工作推给我) or a person's verb
     follows it (X说, 和X分手)."""
     left = _clause_before(norm, c.start, 16)
-    right = norm[c.end : c.end + 16]
-    right = right[: min([i for i in (right.find(ch) for ch in "。！？!?\n，,；;") if i >= 0] or [len(right)])]
-    return "我" in left or "我" in right or bool(FRAME_AFTER.match(norm, c.end))
+    return "我" in left or "我" in _clause_after(norm, c.end) or bool(FRAME_AFTER.match(norm, c.end))
+
+
+def _clause_after(norm: str, end: int, width: int = 16) -> str:
+    """At most ``width`` characters after ``end``, up to the end of the clause."""
+    right = norm[end : end + width]
+    return right[: min([i for i in (right.find(ch) for ch in "。！？!?\n，,；;") if i >= 0] or [len(right)])]
 
 
 def is_public(facts: PublicFacts, c: Candidate) -> bool:
@@ -275,7 +282,9 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         role = _cues()[2].search(role_end)
         if role:
             chain = _clause_before(norm, c.start - len(role.group()), 10)
-            if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain):
+            # 科室主任X点名批评了我; not 卫健委副主任X怒斥造谣者：“我…: the 我 of a quotation is the speaker's
+            writer_after = _WRITER_AFTER_ROLE.search(re.split('[:：“"「]', _clause_after(norm, c.end), maxsplit=1)[0])
+            if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain) and not writer_after:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True

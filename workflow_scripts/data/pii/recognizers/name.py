@@ -84,8 +84,8 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
 FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
-    r"|分手|分开|合租|结婚|离婚|出轨|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
-    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来"
+    r"|分手|分开|合租|结婚|离婚|出轨|闹掰|闹翻|翻脸|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
+    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我"
@@ -138,7 +138,16 @@ _VOCATIVE_CHAR_ODDS = -1.0
 # a product's model code right after a brand (柯岚A52, 柯岚 W550C, 华为P40): letters then digits, or digits and
 # letters, as one token
 _MODEL_CODE = re.compile(r" ?(?![Qq]{2}|[VvWw][Xx]|[Tt]el)(?:[A-Za-z]{1,4}-?\d{2,}|\d{2,}[A-Za-z]{1,3})(?![A-Za-z])")
+# the score of a name after a role an official also holds: above a one-frame reading, below a relation word
+# (public.ONE_FRAME 0.75, public.CUED 0.8)
+_ROLE_CUED = 0.78
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
+
+
+def _clause_left(norm: str, end: int, width: int = 12) -> str:
+    """At most ``width`` characters before ``end``, from the start of their clause."""
+    left = norm[max(0, end - width) : end]
+    return left[max(left.rfind(ch) for ch in _CLAUSE_END) + 1 :]
 
 
 class _Lex:
@@ -156,6 +165,7 @@ class _Lex:
         self.place_heads = read_lexicon("name_place_heads.txt")
         self.public_roles = read_lexicon("name_public_roles.txt")
         self.public_works = read_lexicon("name_public_works.txt")
+        self.official_roles = frozenset(read_lexicon("public_official_roles.txt"))
 
 
 class NameRecognizer(Recognizer):
@@ -372,7 +382,9 @@ class NameRecognizer(Recognizer):
             return 0
         end = pos + 2 + (norm[pos + 2 : pos + 3] == x)
         listed = surname and norm.startswith(_LIST_JOIN, end)  # 小蒋和老范: 和 is a name character too
-        return end if end == len(norm) or norm[end] not in self.given or listed else 0  # 小雨 but not 小雨伞
+        # 小雨 but not 小雨伞; 小朱|天天骂人: a name character that starts a word of its own ends the nickname
+        ends = end == len(norm) or norm[end] not in self.given or listed
+        return end if ends or self.seg.agrees(norm, pos, end) else 0
 
     def _kin_nickname(self, norm: str, pos: int) -> int:
         """王哥 / 谢姐 / 琳姐 (a surname or a name character, then a kin word) or 大伟 (大 and a name character), when
@@ -390,17 +402,21 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if not ok or self.seg.freq.get(w) or w in self.lex.nick_stop or w in self.lex.stop:
             return 0  # any dictionary word: 帅哥 is tagged as a name, but is a word
-        return pos + 2 if pos + 2 == len(norm) or norm[pos + 2] not in self.given else 0
+        end = pos + 2
+        return end if end == len(norm) or norm[end] not in self.given or self.seg.agrees(norm, pos, end) else 0
 
     def _given_alone(self, norm: str, pos: int) -> int:
         """After a relation word, a given name alone (儿子若泽今年…, 室友思琪说): two name characters likelier in
         names than in text, no ordinary word, closed by the clause's end or a person's verb."""
         w = norm[pos : pos + 2]
-        if len(w) < 2 or not all(c in self.given for c in w) or self.seg.freq.get(w) or w in self.lex.famous:
-            return 0  # 朋友庆生: any dictionary word (庆生, 平安) is read as that word here
+        if len(w) < 2 or not all(c in self.given for c in w) or w in self.lex.famous:
+            return 0
+        if self.seg.freq.get(w) and not self._rare_proper(w):
+            return 0  # 朋友庆生: a dictionary word (庆生, 平安) is read as that word here; a rare name (雅芳) is not
         if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not self._closed(norm, pos + 2):
             return 0
-        return pos + 2 if self.seg.agrees(norm, pos, pos + 2) else 0
+        b = self.seg.bounds(norm, pos, pos + 2)
+        return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
 
     def _ordinary_given(self, w: str) -> bool:
         """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective or
@@ -497,8 +513,11 @@ class NameRecognizer(Recognizer):
             if self._surnamed_role(norm, m.start()):
                 continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
             e = self._after_relation(norm, pos)
+            # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
+            # own, as 同事 or 我男朋友 is: a mention showing a public person (疾控中心主任X回应称) still outweighs it
+            official = m.group().rstrip("的叫做名是：: ") in self.lex.official_roles
             while e:
-                yield self.cand(pos, e, 0.8)
+                yield self.cand(pos, e, _ROLE_CUED if official else 0.8)
                 # a list of people in the same role: 室友张强和阿翔, 同事小王、老李
                 join = next((j for j in _LIST_JOIN if norm.startswith(j, e)), "")
                 pos = e + len(join)
@@ -615,7 +634,11 @@ class NameRecognizer(Recognizer):
         for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
             frame = m.start()
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
-            opens = nick >= 0 and (nick == 0 or norm[nick - 1] in _CLAUSE_START) and norm[nick] != "大"  # not 大X
+            # not 大X; after a frame word too when the writer opens the clause (我和小彭吵架; not 胡大爷和小春在一起了,
+            # a drama's couple)
+            framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in _clause_left(norm, nick)
+            opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
+            opens = opens and norm[nick] != "大"
             if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
                 yield self.cand(nick, frame, 0.6)
             for pos in range(max(0, frame - 4), frame - 1):
@@ -626,8 +649,8 @@ class NameRecognizer(Recognizer):
             start_ok = pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(_GREETING_BEFORE, 0, pos)
             before = norm.endswith(_FRAME_BEFORE, 0, pos)
             s_end = self._surname_end(norm, pos)
-            if norm[pos:s_end] in _FRAME_BEFORE:
-                continue  # 和文涛合租: 和 is the frame word, not the surname
+            if norm[pos:s_end] in _FRAME_BEFORE or (pos > 0 and norm[pos - 1] in "小老阿"):
+                continue  # 和文涛合租: 和 is the frame word, not the surname; 小朱天天骂人: 小朱 is the nickname
             for e in self.full_names(norm, pos, self._loose_given):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames

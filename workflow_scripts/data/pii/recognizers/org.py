@@ -231,7 +231,7 @@ class OrgRecognizer(Recognizer):
             return False
         head, plain = "", False
         # a place name opening the span is one word, whatever jieba makes of it in context (上|海瑞|丰贸易)
-        lead = next((k for k in (4, 3, 2) if seg.tags.get(span[:k], "") == "ns" and len(span) > k), 0)
+        lead = next((k for k in (4, 3, 2) if seg.is_place(span[:k]) and len(span) > k), 0)
         unit = span[lead : lead + 1] in _ADMIN_UNITS and span[lead - 1 : lead] not in _ADMIN_UNITS  # not 宜宾市|市场
         if lead and unit and len(span) > lead + 1:
             lead += 1  # 安庆|县|第三中学: the county belongs to the place name
@@ -285,7 +285,7 @@ class OrgRecognizer(Recognizer):
         words = seg.tagged_words(prefix)
         if words and words[-1][1] == "v" and len(words[-1][0]) == 1:
             return False
-        if any(seg.tags.get(prefix[:k], "") == "ns" and len(prefix) > k for k in (4, 3, 2)):
+        if any(seg.is_place(prefix[:k]) and len(prefix) > k for k in (4, 3, 2)):
             return True  # 商丘|新亚食品厂: a place opens the name, whatever jieba makes of the rest in context
         for word, tag in seg.tagged_words(prefix):
             if word in self.generic:
@@ -359,7 +359,7 @@ class BrandEmployerRecognizer(Recognizer):
             t = self.tail.match(norm, m.end())
             e = t.end() if t and not any(c in LEFT_STOP_CHARS for c in t.group()) else m.end()
             s = m.start()
-            place = next((k for k in (3, 2) if segmenter().tags.get(norm[s - k : s], "") == "ns"), 0)
+            place = next((k for k in (3, 2) if segmenter().is_place(norm[s - k : s])), 0)
             if place and (e > m.end() or norm[s - place - 1 : s - place] in "在从到进"):
                 # 宜昌|海尔事业部, 在荆州|交行…: a city before a brand's branch, or after 在, belongs to its name
                 s -= place
