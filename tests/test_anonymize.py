@@ -389,6 +389,7 @@ def test_no_false_positive(text):
         "南湖中学的学生越来越少了",  # a school described, no one's
         "市中心医院院长王建国表示将加大投入",  # an official in the news, not the writer's superior
         "我和小区里的人一起跳广场舞",  # 小区 is a word, not a nickname
+        "她站在那里亭亭玉立，盈盈一笑",  # descriptive words, no relation word or verb of a person around them
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -707,6 +708,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我闺蜜婉婷劝我分手", "name", "婉婷"),  # jieba glues 闺蜜婉婷 into one word
         ("舍友雅芳又把我的东西扔了", "name", "雅芳"),  # a rare dictionary word tagged as a name
         ("组长小徐天天盯着我", "name", "小徐"),  # not 徐天天: 天天 is a word of its own
+        ("表妹婷婷说她想退学", "name", "婷婷"),  # a doubled name jieba knows as a rare descriptive word
         ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
         ("我和吕姐吵了一架", "name", "吕姐"),
         # a county or city that jieba's dictionary tags as another word still heads an organisation's name

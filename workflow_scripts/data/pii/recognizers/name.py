@@ -419,13 +419,13 @@ class NameRecognizer(Recognizer):
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
 
     def _ordinary_given(self, w: str) -> bool:
-        """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective or
-        proper noun made of name characters (欣悦, 明静, 浩浩) may still be a name, a rare noun or numeral (妮子, 庚寅)
-        not."""
+        """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective,
+        descriptive word or proper noun made of name characters (欣悦, 明静, 浩浩, 婷婷) may still be a name, a rare
+        noun or numeral (妮子, 庚寅) not."""
         if w in self.lex.stop or w in self.lex.famous:
             return True
         tag = self.seg.tags.get(w, "")
-        name_like = tag == "a" or tag.startswith(("nz", "nr"))
+        name_like = tag in ("a", "z") or tag.startswith(("nz", "nr"))
         return self.seg.is_word(w) and (self.seg.freq.get(w, 0) >= _RARE_WORD or not name_like)
 
     def _word_given(self, norm: str, pos: int) -> int:
