@@ -390,6 +390,12 @@ def test_no_false_positive(text):
         "市中心医院院长王建国表示将加大投入",  # an official in the news, not the writer's superior
         "我和小区里的人一起跳广场舞",  # 小区 is a word, not a nickname
         "她站在那里亭亭玉立，盈盈一笑",  # descriptive words, no relation word or verb of a person around them
+        "楼下新开了一家叫阿香米线的店，味道不错",  # a shop named, no one works there
+        "女儿常常半夜哭醒",  # a doubled adverb after a child, not a pet name
+        "我和孩子爸爸经常吵架",  # a kin word after a child, not a pet name
+        "去光大银行办了一张信用卡",  # a bank as a customer's, no employment frame
+        "我们宿舍的热水器又坏了",
+        "出品公司是星河影业有限公司",  # a film's company, not the writer's
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -709,11 +715,20 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("舍友雅芳又把我的东西扔了", "name", "雅芳"),  # a rare dictionary word tagged as a name
         ("组长小徐天天盯着我", "name", "小徐"),  # not 徐天天: 天天 is a word of its own
         ("表妹婷婷说她想退学", "name", "婷婷"),  # a doubled name jieba knows as a rare descriptive word
+        ("我们寝室的邵梦琪总是翻我的东西", "name", "邵梦琪"),  # a group of the writer's, then 的
+        ("新来的实习生冯俊熙总抢我的活", "name", "冯俊熙"),
+        ("女儿糖糖昨天发烧了", "name", "糖糖"),  # a child's pet name is often a doubled noun
+        ("那年夏天遇见了金思彤，以为会走一辈子", "name", "金思彤"),
         ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
         ("我和吕姐吵了一架", "name", "吕姐"),
         # a county or city that jieba's dictionary tags as another word still heads an organisation's name
         ("我在信阳宏达机械厂上夜班，天天熬夜", "org", "信阳宏达机械厂"),  # 信阳: a noun to jieba
         ("我毕业于遵义医科大学，现在找不到工作", "org", "遵义医科大学"),  # 遵义: a verb to jieba
+        ("我们单位叫临江市宏远贸易有限公司，工资很低", "org", "临江市宏远贸易有限公司"),  # the writer names it
+        ("我表姐在一家叫锦程物流的公司做文员", "org", "锦程物流"),  # named by what it is called, someone works there
+        ("拿到了苏州恒信电子有限公司的offer，却不敢去", "org", "苏州恒信电子有限公司"),
+        ("我老公是衢州市人民医院的麻醉师", "org", "衢州市人民医院"),  # an occupation in it
+        ("我在光大银行上班，业绩压力很大", "org", "光大银行"),  # a bank whose first word alone is ordinary
         ("实习单位是滁州市统计局，天天加班", "org", "滁州市统计局"),  # a bureau; 单位是 names the writer's own
         ("回复：同在安溪县中医院工作，理解你", "org", "安溪县中医院"),  # a speaker's label opens the line
         ("毕业后进了工行常德分行当柜员", "org", "工行常德分行"),  # a bank's short name heads its branch

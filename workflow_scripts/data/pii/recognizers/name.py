@@ -78,7 +78,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
-                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见")  # fmt: skip
+                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
@@ -114,6 +114,8 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 # kin words by which a younger person or a colleague addresses someone (王哥, 谢姐, 琳姐): after a surname or a given
 # name character they make a nickname
 KIN_NICK = "哥姐"
+# relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
+_CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
 _LIST_JOIN = ("和", "、", "跟", "与", "以及", "还有")
 _NAME_TAGS = ("nr", "ns", "nz")
@@ -361,10 +363,18 @@ class NameRecognizer(Recognizer):
         """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡), 王哥 / 琳姐 or 大伟: a nickname after a
         relation word. The doubled, kin and 大 forms are also ordinary words (刚刚, 大海, 表姐), so the clause must end
         or a person's verb follow."""
-        if norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and norm[pos] in self.given:  # 闺蜜凡凡
+        doubled = norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and "\u4e00" <= norm[pos] <= "\u9fff"
+        if doubled and norm[pos] in self.given:  # 闺蜜凡凡
             end = pos + 2
             named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self._ordinary_given(norm[pos:end])
             return end if named and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
+        if doubled and norm.endswith(_CHILD, 0, pos) and norm[pos] not in _NOT_NAME:
+            # a child's pet name is often a doubled noun (儿子豆豆今年…, 女儿果果说): not an adverb or time word
+            end = pos + 2
+            w = norm[pos:end]
+            kin = w in self.lex.relations or w in self.lex.stop or w in self.lex.nick_stop  # 孩子爸爸, 孩子妈妈
+            noun = self.seg.tags.get(w, "n")[:1] in "nz" and not kin
+            return end if noun and self._closed(norm, end) else 0
         end = self._kin_nickname(norm, pos)
         if end:
             return end if self._closed(norm, end) else 0

@@ -1,6 +1,7 @@
 """Schools and employers that place the poster: a specific name + an organisation suffix (北京师范大学,
-招商银行深圳分行科技园支行, 成都七中) or a brand (华为), in a first-person frame (我在…读书, 我是…的员工,
-毕业于…, 被…裁员). An institution named in general (哈佛大学的教授, 去医院) has no such frame and is kept."""
+招商银行深圳分行科技园支行, 成都七中), a brand (华为) or a name given as what a workplace is called (一家叫…的公司),
+in a first-person frame (我在…读书, 我是…的员工, 毕业于…, 被…裁员, 我们公司叫…). An institution named in general
+(哈佛大学的教授, 去医院) has no such frame and is kept."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ _AFTER = (
     "住了", "考研", "做了检查", "做检查", "的网点", "的竞争", "读高二", "任教", "教书", "的一名", "的规培",
     "在读", "研一", "研二", "研三", "大一", "大二", "大三", "大四", "打工",
     "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
-    "的公务员", "专业的",
+    "的公务员", "专业的", "的offer", "的Offer", "的录用",
 )  # fmt: skip
 # a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
 _CONTINUATION = re.compile(
@@ -69,6 +70,10 @@ _WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕
 _OWN_PLACE = re.compile(r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|学校|母校)(?:是|叫|\()$")
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
+# an organisation named by what it is called (一家叫恒大物业的公司, 叫做星辰教育的培训机构): the name, 的, its kind
+_CALLED = re.compile(
+    r"叫(?:做)?(?P<name>[\u4e00-\u9fffA-Za-z]{2,10}?)的(?:[\u4e00-\u9fff]{0,2}?)(?:公司|单位|工厂|厂|店|学校|医院|机构|幼儿园)"
+)
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
@@ -77,7 +82,7 @@ _CLAUSE_END = _SENTENCE_END + "，,；;"
 _ROLES = (
     r"经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生|博士生|本科生"
     r"|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|公务员|科员|职员"
-    r"|民警|辅警"
+    r"|民警|辅警|麻醉师|药剂师|设计师|会计师|技术员|业务员|营业员|检验师|治疗师|工人|普工"
 )
 _WORK = (
     r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过"
@@ -315,13 +320,18 @@ class OrgRecognizer(Recognizer):
             named = self._named(norm, m)
             if named:
                 s, e, attends = named
-                yield self.cand(s, e, 0.6 if attends or _clause_frame(norm, s, e) else 0.3)
+                own = _OWN_PLACE.search(_clause(norm, s, e)[0])  # 我们公司叫…, 我的学校是…: the writer names it
+                yield self.cand(s, e, 0.6 if attends or own or _clause_frame(norm, s, e) else 0.3)
         for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
             named = self._named(norm, m)
             if named and m.end() == named[1] and self._proper_head(norm[named[0] : m.start()]):
                 s, e, _attends = named
                 if _clause_frame(norm, s, e, _EMPLOYMENT) or _OWN_WORKPLACE.search(norm, max(0, s - 6), s):
                     yield self.cand(s, e, 0.6)
+        for m in _CALLED.finditer(norm) if "叫" in norm else ():  # 在一家叫…的公司上班: only where someone works
+            s, e = m.span("name")
+            if _clause_frame(norm, s, m.end()):
+                yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = left_start(norm, m.start(), 10)
             prefix = norm[s : m.start()]
