@@ -394,6 +394,7 @@ def test_no_false_positive(text):
         "女儿常常半夜哭醒",  # a doubled adverb after a child, not a pet name
         "我和孩子爸爸经常吵架",  # a kin word after a child, not a pet name
         "去光大银行办了一张信用卡",  # a bank as a customer's, no employment frame
+        "最近在听周杰伦、林俊杰的老歌",  # public figures listed: kept
         "我们宿舍的热水器又坏了",
         "出品公司是星河影业有限公司",  # a film's company, not the writer's
     ],
@@ -719,6 +720,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("新来的实习生冯俊熙总抢我的活", "name", "冯俊熙"),
         ("女儿糖糖昨天发烧了", "name", "糖糖"),  # a child's pet name is often a doubled noun
         ("那年夏天遇见了金思彤，以为会走一辈子", "name", "金思彤"),
+        ("我和许梦洁、蔡子豪一起长大", "name", "蔡子豪"),  # listed with 、 after a cue-less name
         ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
         ("我和吕姐吵了一架", "name", "吕姐"),
         # a county or city that jieba's dictionary tags as another word still heads an organisation's name

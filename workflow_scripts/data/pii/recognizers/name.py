@@ -114,6 +114,8 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 # kin words by which a younger person or a colleague addresses someone (王哥, 谢姐, 琳姐): after a surname or a given
 # name character they make a nickname
 KIN_NICK = "哥姐"
+# the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
+_WRITER_WITH = ("我和", "我跟", "我与")
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
@@ -636,6 +638,28 @@ class NameRecognizer(Recognizer):
             return False  # 说到姜文就让我: 就 opens no verb of the person's
         return self.seg.tags.get(m.group(1), "").startswith("v") and not self.seg.freq.get(m.group(0))
 
+    def _listed_after(self, norm: str, end: int, frames: int) -> Iterator[Candidate]:
+        """Full names listed with 、 after a cue-less name the writer is with (我和周瑾、吴昊天是室友): each as
+        likely a name as the first needed to be, and agreeing with segmentation."""
+        while norm.startswith("、", end):
+            pos = end + 1
+            s_end = self._surname_end(norm, pos)
+            if not s_end:
+                return
+            margin = self._surname_margin(norm[pos:s_end])
+            end = next(
+                (
+                    e
+                    for e in self.full_names(norm, pos)
+                    if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= _ODDS_BY_FRAMES[frames] + margin
+                    and self._end_agrees(norm, pos, e)
+                ),
+                0,
+            )
+            if not end:
+                return
+            yield self.cand(pos, end, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
+
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
@@ -675,4 +699,6 @@ class NameRecognizer(Recognizer):
                 if self._end_agrees(norm, pos, e):  # 过程|中: without a cue word a name may not start inside a word
                     # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
                     yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
+                    if norm.endswith(_WRITER_WITH, 0, pos):  # the writer's own company, not 认识了X、Y这些明星
+                        yield from self._listed_after(norm, e, frames)
                     break
