@@ -721,6 +721,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("女儿糖糖昨天发烧了", "name", "糖糖"),  # a child's pet name is often a doubled noun
         ("那年夏天遇见了金思彤，以为会走一辈子", "name", "金思彤"),
         ("我和许梦洁、蔡子豪一起长大", "name", "蔡子豪"),  # listed with 、 after a cue-less name
+        ("主任又让我配合邵建波写方案", "name", "邵建波"),  # cue-less: a frame word before, one of talk after
+        ("我始终忘不了柯雨涵那天说的话", "name", "柯雨涵"),
+        ("就因为龚子怡的一句话，我失眠了一周", "name", "龚子怡"),
+        ("那个人叫詹一航，是我网上认识的", "name", "詹一航"),
+        ("我的学生岳思琪最近总是请假", "name", "岳思琪"),
+        ("我们厂叫恒昌五金厂，老板很抠", "org", "恒昌五金厂"),  # the writer names their factory
         ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
         ("我和吕姐吵了一架", "name", "吕姐"),
         # a county or city that jieba's dictionary tags as another word still heads an organisation's name

@@ -65,6 +65,7 @@ _NAMING = [
     "那个叫",
     "一个叫",
     "的人叫",
+    "个人叫",
 ]
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
 _WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她")
@@ -78,14 +79,15 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
                  "约", "骂", "告诉了", "告诉", "联系", "羡慕", "看到", "遇到", "认识", "想念", "以及", "前几天",
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
-                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了")  # fmt: skip
+                 "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了",
+                 "配合", "忘不了", "忘不掉", "原谅", "嫉妒", "心疼")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
 FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|闹掰|闹翻|翻脸|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
-    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天"
+    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天|的一句话"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我"

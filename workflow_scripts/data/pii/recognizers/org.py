@@ -62,12 +62,14 @@ _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在
 _ADMIN_UNITS = set("省市县区镇乡")
 _INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
 # the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
-_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位)(?:是|叫)$")
+_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位|厂|工厂)(?:是|叫)$")
 _SPEAKER = re.compile(r"^(?:回复|咨询师|来访者|楼主|答|我)[：:]")
 # a school one hopes for, would or did not get into (希望能考上…, 没能考进…, 就算考上…): not where anyone studies
 _WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能")
 # the writer's own school or workplace named by a generic word right before it (实习单位是…, 我们学校(…))
-_OWN_PLACE = re.compile(r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|学校|母校)(?:是|叫|\()$")
+_OWN_PLACE = re.compile(
+    r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校)(?:是|叫|\()$"
+)
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 # an organisation named by what it is called (一家叫恒大物业的公司, 叫做星辰教育的培训机构): the name, 的, its kind
