@@ -725,6 +725,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我始终忘不了柯雨涵那天说的话", "name", "柯雨涵"),
         ("就因为龚子怡的一句话，我失眠了一周", "name", "龚子怡"),
         ("那个人叫詹一航，是我网上认识的", "name", "詹一航"),
+        ("真想当面跟葛文静道个歉", "name", "葛文静"),  # a frame before and a person's act after
+        ("那天晚上，邢浩然喝醉了给我打电话", "name", "邢浩然"),
         ("我的学生岳思琪最近总是请假", "name", "岳思琪"),
         ("我们厂叫恒昌五金厂，老板很抠", "org", "恒昌五金厂"),  # the writer names their factory
         ("我和小邹闹翻了", "name", "小邹"),  # a nickname after a frame word, a person's verb after it
@@ -752,6 +754,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
 def test_pii_in_real_looking_contexts(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_a_preposition_before_a_nickname_is_no_surname():
+    text = "我想当面向小蒋道歉"  # not 向小蒋 as surname + given name
+    assert not [s for s in find_pii(text) if text[s.start : s.end].startswith("向")]
 
 
 def test_name_odds_separate_names_from_text():

@@ -87,7 +87,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
 FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|闹掰|闹翻|翻脸|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
-    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天|的一句话"
+    r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天|的一句话|道歉|道个歉|喝醉|喝多"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我"
@@ -687,6 +687,8 @@ class NameRecognizer(Recognizer):
             s_end = self._surname_end(norm, pos)
             if norm[pos:s_end] in _FRAME_BEFORE or (pos > 0 and norm[pos - 1] in "小老阿"):
                 continue  # 和文涛合租: 和 is the frame word, not the surname; 小朱天天骂人: 小朱 is the nickname
+            if self.seg.tags.get(norm[pos:s_end], "") == "p" and norm[s_end : s_end + 1] in "小老阿":
+                continue  # 向小兰道歉: a preposition before a nickname (not 万小军: 万 is no preposition)
             for e in self.full_names(norm, pos, self._loose_given):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
