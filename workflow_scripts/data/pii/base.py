@@ -138,6 +138,21 @@ def digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
+CLAUSE_STOPS = "。！？!?\n，,；;"  # sentence and clause ends
+
+
+def clause_before(norm: str, start: int, width: int, stops: str = CLAUSE_STOPS) -> str:
+    """At most ``width`` characters before ``start``, from the start of their clause (after the last of ``stops``)."""
+    left = norm[max(0, start - width) : start]
+    return left[max(left.rfind(ch) for ch in stops) + 1 :]
+
+
+def clause_after(norm: str, end: int, width: int, stops: str = CLAUSE_STOPS) -> str:
+    """At most ``width`` characters after ``end``, up to the end of their clause (the first of ``stops``)."""
+    right = norm[end : end + width]
+    return right[: min([i for i in (right.find(ch) for ch in stops) if i >= 0] or [len(right)])]
+
+
 # ------------------------------------------------------------------------------------------ segmentation
 class Segmenter:
     """jieba word segmentation on a small window: does a candidate agree with the word boundaries, is it one

@@ -44,7 +44,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from workflow_scripts.data.pii.base import Candidate, alternation, digits, read_lexicon
+from workflow_scripts.data.pii.base import Candidate, alternation, clause_after, clause_before, digits, read_lexicon
 from workflow_scripts.data.pii.recognizers.name import FRAME_AFTER, KIN_NICK
 
 # the writer or their own people: with one of these in the text, its dates, schools and names may be private. A
@@ -223,12 +223,6 @@ def _mobile(value: str) -> bool:
     return bool(_MOBILE.fullmatch(digits(value)))
 
 
-def _clause_before(norm: str, start: int, width: int = 12) -> str:
-    left = norm[max(0, start - width) : start]
-    cut = max(left.rfind(ch) for ch in "。！？!?\n，,；;")
-    return left[cut + 1 :]
-
-
 def _owner(norm: str, c: Candidate) -> str | None:
     """Whose birthday or school the span is: ``THIRD`` if the last person word before it in its sentence is a
     third person (他是…出生的, 她毕业于…) or one follows it (…出生的她), ``OTHER`` for any other person word (我, 你,
@@ -244,14 +238,8 @@ def _owner(norm: str, c: Candidate) -> str | None:
 def _tied_to_writer(norm: str, c: Candidate) -> bool:
     """The name acts in the writer's life: the writer is in its clause (我和X, X总是把工作推给我) or a person's verb
     follows it (X说, 和X分手)."""
-    left = _clause_before(norm, c.start, 16)
-    return "我" in left or "我" in _clause_after(norm, c.end) or bool(FRAME_AFTER.match(norm, c.end))
-
-
-def _clause_after(norm: str, end: int, width: int = 16) -> str:
-    """At most ``width`` characters after ``end``, up to the end of the clause."""
-    right = norm[end : end + width]
-    return right[: min([i for i in (right.find(ch) for ch in "。！？!?\n，,；;") if i >= 0] or [len(right)])]
+    left = clause_before(norm, c.start, 16)
+    return "我" in left or "我" in clause_after(norm, c.end, 16) or bool(FRAME_AFTER.match(norm, c.end))
 
 
 def is_public(facts: PublicFacts, c: Candidate) -> bool:
@@ -267,7 +255,7 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         if owner is None and facts.knowledge and not facts.personal:
             return True  # 1970年11月06日出生的，也快50了: in a dialogue about a star, the one it is about
     if c.kind in ("phone", "address"):
-        before = _clause_before(norm, c.start)
+        before = clause_before(norm, c.start, 12)
         if _HOME.search(before):
             return False
         if _IT.search(before) or (facts.place_talk and not _mobile(norm[c.start : c.end])):
@@ -281,15 +269,16 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
         role_end = norm[max(0, c.start - 16) : c.start]
         role = _cues()[2].search(role_end)
         if role:
-            chain = _clause_before(norm, c.start - len(role.group()), 10)
+            chain = clause_before(norm, c.start - len(role.group()), 10)
             # 科室主任X点名批评了我; not 卫健委副主任X怒斥造谣者：“我…: the 我 of a quotation is the speaker's
-            writer_after = _WRITER_AFTER_ROLE.search(re.split('[:：“"「]', _clause_after(norm, c.end), maxsplit=1)[0])
+            unquoted = re.split('[:：“"「]', clause_after(norm, c.end, 16), maxsplit=1)[0]
+            writer_after = _WRITER_AFTER_ROLE.search(unquoted)
             if _INSTITUTION_END.search(chain) and not _PRIVATE_OWNER.search(chain) and not writer_after:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
         if _ALIAS.search(norm, max(0, c.start - 8), c.start) and not (
-            _WRITERS_RELATION.search(norm) or _OWNER.findall(_clause_before(norm, c.start, 16))[-1:] == ["我"]
+            _WRITERS_RELATION.search(norm) or _OWNER.findall(clause_before(norm, c.start, 16))[-1:] == ["我"]
         ):
             return True  # 她的外文名字叫…, 他有个别名叫…: a public person's or a work's other name
         if c.score < ONE_FRAME and facts.venue:

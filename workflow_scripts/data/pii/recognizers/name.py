@@ -30,6 +30,7 @@ from workflow_scripts.data.pii.base import (
     Context,
     Recognizer,
     alternation,
+    clause_before,
     read_lexicon,
     segmenter,
 )
@@ -150,10 +151,10 @@ _ROLE_CUED = 0.78
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
-def _clause_left(norm: str, end: int, width: int = 12) -> str:
-    """At most ``width`` characters before ``end``, from the start of their clause."""
-    left = norm[max(0, end - width) : end]
-    return left[max(left.rfind(ch) for ch in _CLAUSE_END) + 1 :]
+def _bare_score(frames: int, margin: float) -> float:
+    """A cue-less reading's score: two frames above one; a weaker surname lower, so that 和|文涛 yields to 文涛
+    where the two readings overlap."""
+    return (0.75 if frames == 2 else 0.6) - 0.05 * margin
 
 
 class _Lex:
@@ -660,7 +661,7 @@ class NameRecognizer(Recognizer):
             )
             if not end:
                 return
-            yield self.cand(pos, end, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
+            yield self.cand(pos, end, _bare_score(frames, margin))
 
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
@@ -672,7 +673,7 @@ class NameRecognizer(Recognizer):
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
             # not 大X; after a frame word too when the writer opens the clause (我和小彭吵架; not 胡大爷和小春在一起了,
             # a drama's couple)
-            framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in _clause_left(norm, nick)
+            framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in clause_before(norm, nick, 12, _CLAUSE_END)
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
             if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
@@ -701,8 +702,7 @@ class NameRecognizer(Recognizer):
                 if self.odds.name(norm[pos:s_end], norm[s_end:e]) < _ODDS_BY_FRAMES[frames] + margin:
                     continue
                 if self._end_agrees(norm, pos, e):  # 过程|中: without a cue word a name may not start inside a word
-                    # a weaker surname scores lower, so that 和|文涛 yields to 文涛 where the two readings overlap
-                    yield self.cand(pos, e, (0.75 if frames == 2 else 0.6) - 0.05 * margin)
+                    yield self.cand(pos, e, _bare_score(frames, margin))
                     if norm.endswith(_WRITER_WITH, 0, pos):  # the writer's own company, not 认识了X、Y这些明星
                         yield from self._listed_after(norm, e, frames)
                     break

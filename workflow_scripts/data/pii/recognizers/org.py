@@ -9,7 +9,16 @@ import functools
 import re
 from collections.abc import Iterator
 
-from workflow_scripts.data.pii.base import Candidate, Context, Recognizer, alternation, read_lexicon, segmenter
+from workflow_scripts.data.pii.base import (
+    Candidate,
+    Context,
+    Recognizer,
+    alternation,
+    clause_after,
+    clause_before,
+    read_lexicon,
+    segmenter,
+)
 from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_start
 
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
@@ -135,11 +144,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
 
 def _clause(norm: str, start: int, end: int) -> tuple[str, str]:
     """The clause's text left and right of a name (at most 16 characters each side)."""
-    left = norm[max(0, start - 16) : start]
-    left = left[max(left.rfind(ch) for ch in _CLAUSE_END) + 1 :]
-    right = norm[end : end + 16]
-    stops = [i for i in (right.find(ch) for ch in _CLAUSE_END) if i >= 0]
-    return left, right[: min(stops)] if stops else right
+    return clause_before(norm, start, 16, _CLAUSE_END), clause_after(norm, end, 16, _CLAUSE_END)
 
 
 def _named_in_general(norm: str, start: int, end: int) -> bool:
