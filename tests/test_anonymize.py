@@ -397,6 +397,14 @@ def test_no_false_positive(text):
         "最近在听周杰伦、林俊杰的老歌",  # public figures listed: kept
         "我们宿舍的热水器又坏了",
         "出品公司是星河影业有限公司",  # a film's company, not the writer's
+        "从北京大学到清华大学只要二十分钟",  # a route, no one's path
+        "加入了京东会员以后买得更多了",  # a customer joining
+        "父亲退伍后在公安局上班",  # a public body by its kind
+        "表哥也在家族厂里上班",
+        "我在北京做教育工作",
+        "我们在同个城市工作",
+        "江城理工大学大三学生坠楼事件引发热议",  # a headline, not the writer's year
+        "市第五人民医院的领导出来回应了",  # a public body's leaders
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -749,11 +757,44 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我室友和我都是信阳卫生学院护理专业的", "org", "信阳卫生学院"),  # a major said right after it
         ("听起来你在滨江外国语学校的那几年很孤独", "org", "滨江外国语学校"),  # years spent there
         ("南湖中学的老师都很严，我在那儿过得很累", "org", "南湖中学"),  # a role in it, the writer later on
+        ("大学读的是西北农林科技大学，毕业后回了老家", "org", "西北农林科技大学"),  # a stage of schooling, no subject
+        ("高中去了华师一附中，压力一下子大了", "org", "华师一附中"),  # 附中 is a direction word to jieba
+        ("现在在一家叫星耀教育的培训机构上班", "org", "星耀教育"),  # 在 + work said after, the subject implicit
+        ("我进了一家做外贸的公司，叫恒远国际，每天加班", "org", "恒远国际"),  # the name said after its kind
+        ("去年面试了京东，没过", "org", "京东"),  # applying for a job there
+        ("拿到了中兴通讯的offer却不敢去", "org", "中兴通讯"),
+        ("小米的同事都不怎么理我", "org", "小米"),  # the writer's colleagues there
+        ("小学在德阳市黄河路小学，那时候没人欺负我", "org", "德阳市黄河路小学"),  # a road naming a school
+        ("安徽医科大学心理中心的老师建议我休学", "org", "安徽医科大学心理中心"),  # the writer's counsellor
+        ("你在隆回一中的那几年一定很难", "org", "隆回一中"),  # 回 cuts names to left_start; 隆回 is a county
+        ("交通银行雁塔支行的同事都不理我", "org", "交通银行雁塔支行"),  # 交通|银行 (nt) heads a branch
+        ("我爸在深圳的迈瑞医疗工作，很少回家", "org", "迈瑞医疗"),  # a trade name unknown to jieba + its industry
+        ("湖北经济学院大三，每天都在焦虑", "org", "湖北经济学院"),  # a text opening with the writer's year
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("去年面试了京东和美团，都没过", ["京东", "美团"]),  # listed with a framed one
+        ("先后在新东方和好未来当过老师", ["新东方", "好未来"]),
+        ("毕业后先在格力干了两年，后来跳槽到了美的", ["格力", "美的"]),  # where the writer went next
+        ("我先在万科干了三年，后来去了龙湖地产", ["万科", "龙湖地产"]),
+        ("我是在温州医科大学读的本科，后来保研去了浙大", ["温州医科大学", "浙大"]),  # a short name, unframed
+        ("从固始三中到山东农业大学，我一直是别人眼里的好学生", ["固始三中", "山东农业大学"]),  # 从…到…
+        ("我在华为干了三年，后来去了深圳", ["华为"]),  # a city where the writer went next, not an employer
+        ("先在华为干了三年，后来去了一家外企", ["华为"]),  # a kind of employer
+        ("我在华为上班，晚上回到家老婆还在加班", ["华为"]),  # 回到 is no move to a new employer
+    ],
+)
+def test_organisations_in_the_slot_of_one_found_are_found(text, values):
+    """A second school or employer listed with the writer's, or where the writer went next, is theirs too."""
+    found = [text[s:e] for s, e, k in find_pii(text) if k == "org"]
+    assert found == values, found
 
 
 def test_a_preposition_before_a_nickname_is_no_surname():

@@ -39,7 +39,13 @@ from workflow_scripts.data.pii.recognizers.contact import (
 from workflow_scripts.data.pii.recognizers.dates import BirthDateRecognizer
 from workflow_scripts.data.pii.recognizers.name import NameRecognizer
 from workflow_scripts.data.pii.recognizers.numbers import BankCardRecognizer, IdCardRecognizer, PlateRecognizer
-from workflow_scripts.data.pii.recognizers.org import BrandEmployerRecognizer, OrgRecognizer, SchoolShortNameRecognizer
+from workflow_scripts.data.pii.recognizers.org import (
+    BrandEmployerRecognizer,
+    OrgRecognizer,
+    SchoolShortNameRecognizer,
+    WorkplaceSlotRecognizer,
+    coordinated,
+)
 
 THRESHOLD = 0.5
 _BARE_LIST = 4  # this many distinct cue-less names in one text make them a list of public people
@@ -67,6 +73,7 @@ def recognizers() -> tuple[Recognizer, ...]:
         OrgRecognizer(),
         BrandEmployerRecognizer(),
         SchoolShortNameRecognizer(),
+        WorkplaceSlotRecognizer(),
         NameRecognizer(),
     )
 
@@ -150,10 +157,14 @@ def _find_pii_norm(
     books = [m.span() for m in BOOK_RE.finditer(norm)] if any(c in norm for c in "《#@") else []
     facts = PublicFacts(norm, post_personal, post_topics) if facts is None else facts
     kept: list[tuple[float, Candidate]] = []
+    unframed: list[tuple[Recognizer, Candidate]] = []  # organisations proposed without a frame of their own
     for rec in recognizers():
         for c in rec.candidates(ctx):
             s = score(rec, norm, c)
-            if s < THRESHOLD or _blocked(ctx, books, c):
+            if _blocked(ctx, books, c):
+                continue
+            if s < THRESHOLD:
+                unframed += [(rec, c)] * (c.kind == "org")
                 continue
             valid = rec.validate(norm, c)
             if c.kind == "name" and valid and s >= PostNames.STRONG:
@@ -162,6 +173,10 @@ def _find_pii_norm(
                 kept.append((s, c))
             elif c.kind == "name":
                 post_names.public_seen.add(norm[c.start : c.end])
+    if unframed or any(c.kind == "org" for _s, c in kept):  # 在新东方和好未来当过老师: both are the writer's
+        pending = [c for rec, c in unframed if rec.validate(norm, c)]
+        found = [c for _s, c in kept if c.kind == "org"]
+        kept += [(THRESHOLD, c) for c in coordinated(norm, found, pending) if not is_public(facts, c)]
     # four or more people named without a cue word in one text (看到W叫…，看到X叫…，看到Y叫…) are public people
     # listed: a counselling post names its own people with relation words (我同事X)
     bare = {norm[c.start : c.end] for s, c in kept if c.kind == "name" and s < PostNames.STRONG}

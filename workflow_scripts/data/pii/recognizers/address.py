@@ -68,6 +68,9 @@ def left_start(norm: str, end: int, max_len: int) -> int:
     return m.start() + cut
 
 
+_INSTITUTION_AFTER = re.compile(r"小学|中学|学校|幼儿园|附小|附中|医院|卫生院")
+
+
 class AddressRecognizer(Recognizer):
     """Anchored addresses (建国路88号, 阳光花园3栋2单元501室, 幸福里5号楼402, 朝阳区建国路) with the place names
     before them. An anchor without a name before it (路88号, 3号线, 第3单元) is not an address."""
@@ -109,9 +112,11 @@ class AddressRecognizer(Recognizer):
             unit = admin[cut:]
             if len(unit) < 2 or unit in _ADMIN_GENERIC or admin in _ADMIN_GENERIC:
                 continue
-            e = m.end()
-            t = _TAIL.match(norm, e)
-            yield self.cand(s, t.end() if t else e, 0.75)
+            t = _TAIL.match(norm, m.end())
+            e = t.end() if t else m.end()
+            if e == m.end() and _INSTITUTION_AFTER.match(norm, e):
+                continue  # 绵阳市太湖路|小学: the road names a school, which the organisation recogniser judges
+            yield self.cand(s, e, 0.75)
 
     @staticmethod
     def _admin_runs(norm: str) -> Iterator[re.Match[str]]:

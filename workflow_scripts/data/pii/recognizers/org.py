@@ -6,6 +6,7 @@ in a first-person frame (我在…读书, 我是…的员工, 毕业于…, 被�
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -24,7 +25,7 @@ from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
            "考进了", "考入", "考入了", "考到", "学校是", "单位是",
            "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到",
-           "来自", "母校", "母校是", "我(", "学校(", "单位(", "公司(")  # fmt: skip
+           "来自", "母校", "母校是", "我(", "学校(", "单位(", "公司(", "面试了", "面试过")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
     "实习", "毕业", "当", "任职", "就读", "的学生", "的员工", "的老师", "的同事", "的医生", "的护士",
@@ -34,9 +35,9 @@ _AFTER = (
     "高一", "高二", "高三", "初一", "初二", "初三", "录取", "的工资", "的工号", "的工牌", "的合同", "待了", "呆了",
     "的公务员", "专业的", "的offer", "的Offer", "的录用",
 )  # fmt: skip
-# a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行)
+# a branch or a part that continues an organisation's name (北京大学|第六医院, 招商银行|深圳分行, 某大学|心理中心)
 _CONTINUATION = re.compile(
-    r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)"
+    r"(?:第[一二三四五六七八九十]{1,3}|附属|[\u4e00-\u9fff]{2,6}?)?"
     r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心"
     r"|心理中心|心理咨询中心|心理健康中心|心理健康教育中心)"
     r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
@@ -85,6 +86,13 @@ _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
 _CALLED = re.compile(
     r"叫(?:做)?(?P<name>[\u4e00-\u9fffA-Za-z]{2,10}?)的(?:[\u4e00-\u9fff]{0,2}?)(?:公司|单位|工厂|厂|店|学校|医院|机构|幼儿园)"
 )
+# …or by the name said after its kind, closing the clause (进了一家做物流的公司，叫…; 我们厂是一家电子厂，叫…)
+_CALLED_AFTER = re.compile(
+    r"(?:公司|单位|工厂|厂|店|学校|医院|机构|幼儿园|专科|大专|企业|外企|国企|私企)[，,]?(?:名字)?叫(?:做)?"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,10})(?=[，。！？；,.!?;\s]|$)"
+)
+# joining or having been hired where the writer was in the sentence before the name (进了…, 我们厂是…)
+_JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|我们)(?:公司|厂|单位|学校)")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
@@ -103,7 +111,7 @@ _MEMBERSHIP = re.compile(
     _WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学|(?:上|读|念)的是"
 )
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
-_ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)")
+_ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
 _TIME_IN = re.compile(r"的(?:那)?(?:几年|些年|时候|日子|压力)")
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
@@ -115,6 +123,14 @@ _PUBLIC = re.compile(
 _TIME_LEAD = re.compile(
     r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前|[\u4e00-\u9fff]{1,3}?(?:以后|之后|后))"
 )
+# a stage of schooling and how the writer got there, with no subject: the writer's own (大学读的是…, 高中去了…,
+# 初中是在…, 研究生考到了…)
+_STAGE = re.compile(
+    r"^(?:小学|初中|高中|中学|大学|大专|专科|本科|研究生|读研|硕士|博士)(?:是|时|的时候)?"
+    r"(?:在|(?:读|上|念|考)的是|读的|(?:考|保研|调剂)?(?:到|上|进|入|去)了?)$"
+)
+# a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
+_YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
@@ -135,9 +151,13 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     clause = left[cut + 1 :]
     if cut < 0 and start <= 30:
         clause = _SPEAKER.sub("", clause)  # 回复：同在…工作: a speaker's label opening a chat line is no part of it
-    if _OWN_PLACE.search(clause):  # 实习单位是…, 我们学校(…): the writer's own
+    if _OWN_PLACE.search(clause) or (not clause and _YEAR.match(right)):  # 实习单位是…; …大学大三，…: the writer's
         return True
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
+    if _STAGE.match(timed) or (timed.startswith("在") and _MEMBERSHIP.search(right)):  # 现在在一家叫…的机构上班
+        return True
+    if clause.startswith("从") and clause.endswith("到"):  # 从…到…，我一直…: the subject may follow the path
+        return bool(_SUBJECT.search(sentence_after))
     sentence = left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]
     return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
 
@@ -150,7 +170,11 @@ def _clause(norm: str, start: int, end: int) -> tuple[str, str]:
 def _named_in_general(norm: str, start: int, end: int) -> bool:
     """The clause names the organisation in general (an expert from it, its ranking, a place near it, a school one
     dreams of), whatever frame is around it."""
-    return any(_PUBLIC.search(side) for side in _clause(norm, start, end))
+    left, right = _clause(norm, start, end)
+    role = _ROLE_AFTER.match(right)
+    if role and right.startswith(("建议", "推荐"), role.end()):
+        right = right[: role.end()]  # …心理中心的老师建议我…: the writer's counsellor advising, not a recommendation
+    return bool(_PUBLIC.search(left) or _PUBLIC.search(right))
 
 
 def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP) -> bool:
@@ -176,6 +200,16 @@ def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
 _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
 
 
+def _place_start(norm: str, start: int, end: int) -> int:
+    """``start`` moved back to the start of a place name that the left cut split (隆|回 一中: 回 is a stop
+    character to ``left_start``, 隆回 a county)."""
+    seg = segmenter()
+    for j in range(max(0, start - 3), start):
+        if any(start <= j + k <= end and seg.is_place(norm[j : j + k]) for k in (2, 3, 4)):
+            return j
+    return start
+
+
 class _Lex:
     def __init__(self) -> None:
         self.institutions = read_lexicon("org_suffixes.txt")
@@ -194,7 +228,9 @@ def _specific(prefix: str, generic: set[str]) -> bool:
     """Something specific is left of the prefix once generic modifiers (一所, 三甲, 互联网, 师范) are gone."""
     if len(prefix) < 2 or re.search(r"\d岁|[男女]$", prefix):
         return False
-    if prefix[-1] in _VERB_BEFORE and segmenter().tags.get(prefix, "") not in _PROPER_TAGS:  # 南开 is a name
+    seg = segmenter()
+    if prefix[-1] in _VERB_BEFORE and seg.tags.get(prefix, "") not in _PROPER_TAGS and not seg.is_place(prefix):
+        # 南开 is a name, 隆回 a county
         return False
     rest = prefix
     changed = True
@@ -223,6 +259,7 @@ class OrgRecognizer(Recognizer):
         lex = _lex()
         self.generic = lex.generic
         self.suffixes = lex.suffixes
+        self.institutions = set(lex.institutions)
         self.brands = set(lex.brands)  # 百度|南京分公司: a brand heads a name like a place does
         self.suffix_re = re.compile("(?:" + alternation(lex.institutions) + ")")
         self.workplace_re = re.compile("(?:" + alternation(lex.workplaces) + ")")
@@ -248,10 +285,14 @@ class OrgRecognizer(Recognizer):
         if lead and unit and len(span) > lead + 1:
             lead += 1  # 安庆|县|第三中学: the county belongs to the place name
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
-            if tag in _FUNCTION_TAGS and not (
-                (tag == "m" and _ORDINAL.fullmatch(word))
-                or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
-                or (tag == "t" and _NUM_SCHOOL.fullmatch(word))
+            if (
+                tag in _FUNCTION_TAGS
+                and word not in self.institutions
+                and not (  # 华师一|附中 (f)
+                    (tag == "m" and _ORDINAL.fullmatch(word))
+                    or (tag == "f" and len(word) > 1 and word[0] in "东南西北中")
+                    or (tag == "t" and _NUM_SCHOOL.fullmatch(word))
+                )
             ):  # 第一|人民医院, 南方|医科大学 and 泉州|八中 (a time word to jieba) name an organisation
                 return False
             if word in self.generic or any(word in x for x in self.suffixes) or (head and word in _ROAD_WORDS):
@@ -265,8 +306,8 @@ class OrgRecognizer(Recognizer):
             plain = tag.startswith("n") and tag not in _PROPER_TAGS and seg.freq.get(word, 0) >= 100
             suffix = next((x for x in self.suffixes if word.endswith(x)), "")
             if suffix:  # one dictionary word for the whole name (武汉职业技术学院): its part before the suffix
-                if word[: -len(suffix)] in self.generic:
-                    return False
+                if word[: -len(suffix)] in self.generic and not (tag in ("nt", "nz") and word != span):
+                    return False  # 职业技术|学院 names a kind; 交通|银行 (nt) heading a branch names a bank
             elif not tag:  # a word jieba's HMM made up: a name (博远) unless built on a function word (催着, 时刚)
                 if any(ch in _FUNCTION_CHARS for ch in word):
                     return False
@@ -311,7 +352,7 @@ class OrgRecognizer(Recognizer):
         before = norm[m.start() - 1 : m.start()]
         if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
             return None
-        s, attends = self._trim(norm, left_start(norm, m.start(), 14), m.start())
+        s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 14), m.start()), m.start())
         if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
             return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
@@ -339,11 +380,86 @@ class OrgRecognizer(Recognizer):
             s, e = m.span("name")
             if _clause_frame(norm, s, m.end()):
                 yield self.cand(s, e, 0.6)
+        for m in _CALLED_AFTER.finditer(norm) if "叫" in norm else ():
+            s, e = m.span("name")
+            sentence = norm[max(0, m.start() - 30) : m.start()]
+            sentence = sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+            if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence):
+                yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
-            s = left_start(norm, m.start(), 10)
+            s = _place_start(norm, left_start(norm, m.start(), 10), m.start())
             prefix = norm[s : m.start()]
             if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
                 yield self.cand(s, m.end(), 0.6 if _clause_frame(norm, s, m.end()) else 0.3)
+
+
+# a second organisation in the slot of one already found: listed with it (在新东方和好未来当过老师, 面试了京东和美团)
+# or where the writer went next in the same sentence (先在格力干了两年，后来跳槽到了美的; 初中在…读的，高中去了…)
+_LIST_WORD = re.compile(r"和|、|跟|与|以及|或者|或|还有")
+_MOVED_TO = re.compile(
+    r"[，,；;][^。！？!?\n，,；;]{0,8}?(?:(?:(?:跳槽|换|转|调|考|保研|调剂)(?:到|去|进|入)|考上|去读)了?|(?:去|进)了)$"
+)
+_NEXT_REACH = 25  # how far after the first name the second may start
+
+
+def _name_like(words: list[tuple[str, str]]) -> bool:
+    """Words read as an organisation's name: the first is a brand, a proper name or a rare word (美的, 龙湖|地产),
+    not a lone place (去了深圳) nor ordinary words (去了外企, 和老婆)."""
+    seg, lex = segmenter(), _lex()
+    (first, tag), rest = words[0], words[1:]
+    if first in lex.brands:
+        return True
+    if seg.is_place(first) and not rest:
+        return False
+    if not tag:  # a word jieba's HMM made up: a name (迈瑞) unless built on a function word (时刚)
+        return not any(ch in _FUNCTION_CHARS for ch in first)
+    named = tag in _PROPER_TAGS or (tag.startswith("n") and seg.freq.get(first, 0) < 300)
+    return named and first not in lex.generic
+
+
+def _next_name(norm: str, start: int, pending: list[Candidate]) -> Candidate | None:
+    """The organisation that opens at ``start``: one a recogniser proposed there without a frame of its own, or the
+    words up to the next verb or function word if they read as a name."""
+    for c in pending:
+        if c.start == start:
+            return c
+    words: list[tuple[str, str]] = []
+    end = start
+    for word, tag in segmenter().tagged_words(clause_after(norm, start, 10, _CLAUSE_END)):
+        if not "\u4e00" <= word[0] <= "\u9fff" or (tag and (tag in _FUNCTION_TAGS or tag[0] in "vdpa")):
+            break
+        words.append((word, tag))
+        end += len(word)
+    if not 2 <= end - start <= 8 or not _name_like(words):
+        return None
+    return Candidate(start, end, "org", 0.6, "coordinated")
+
+
+def coordinated(norm: str, found: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
+    """Organisations named in the same slot as one already found (listed with it, or where the writer went next);
+    ``pending``: those proposed without a frame of their own."""
+    pending = sorted(pending, key=lambda c: c.start)
+    out = [  # 从固始三中到山东农业大学: where the writer went from and to, neither framed on its own
+        c
+        for a, b in itertools.pairwise(pending)
+        if norm[a.start - 1 : a.start] == "从" and norm[a.end : b.start] == "到"
+        for c in (a, b)
+    ]
+    found = found + out
+    todo = list(found)
+    while todo:
+        c = todo.pop()
+        gap = norm[c.end : c.end + _NEXT_REACH]
+        gap = gap[: min([i for i in map(gap.find, _SENTENCE_END) if i >= 0] or [len(gap)])]
+        starts = [c.end + m.end() for m in [_LIST_WORD.match(gap)] if m]
+        starts += [c.end + i for i in range(1, len(gap)) if gap[i] != "了" and _MOVED_TO.search(gap, 0, i)][:1]
+        nexts = [_next_name(norm, start, pending) for start in starts]
+        nexts += [x for x in pending if _LIST_WORD.fullmatch(norm[x.end : c.start])]  # 腾讯和|网易的offer
+        for nxt in nexts:
+            if nxt and all(nxt.end <= o.start or o.end <= nxt.start for o in found + out):
+                out.append(nxt)
+                todo.append(nxt)
+    return out
 
 
 class BrandEmployerRecognizer(Recognizer):
@@ -363,12 +479,19 @@ class BrandEmployerRecognizer(Recognizer):
         self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
-            r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业)?"
+            r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
+            r"|商管|物业|医疗|证券|航空)?"
             r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店)"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
         )
 
-    HIRED = ("入职", "加入", "刚进", "跳槽到", "跳槽去", "考进", "应聘到")
+    # hired, or applying (入职华为, 跳槽到了美团, 面试了京东; 腾讯的offer)
+    HIRED = re.compile(r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约)了?的?$")
+    COLLEAGUE = re.compile(r"的(?:同事|领导|上司|主管|组长)[^。！？!?\n]{0,12}我")
+    MEMBER = re.compile(r"会员|[Pp][Ll][Uu][Ss]|[Vv][Ii][Pp]")  # 加入了京东会员: a customer
+    OFFER = re.compile(
+        r"的(?:offer|Offer|OFFER|录用|实习机会|面试|工作机会)|报到|的(?:HR|hr|人事)[^，。！？,!?]{0,6}我"
+    )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
@@ -382,8 +505,47 @@ class BrandEmployerRecognizer(Recognizer):
                 s -= place
             # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
-            hired = norm.endswith(self.HIRED, 0, m.start()) or (framed and _clause_frame(norm, s, e, _EMPLOYMENT))
-            yield self.cand(s, e, 0.3 if hired else 0.0)
+            hired = (
+                self.HIRED.search(norm, max(0, m.start() - 5), m.start()) and not self.MEMBER.match(norm, e)
+            ) or self.OFFER.match(norm, e)
+            employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
+            colleague = self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
+            yield self.cand(s, e, 0.6 if hired or colleague else 0.3 if employed else 0.0)
+
+
+class WorkplaceSlotRecognizer(Recognizer):
+    """An employer in no lexicon, named in the slot of 在…上班 (我爸在鞍钢干了一辈子, 在深圳的迈瑞医疗工作): only a
+    name jieba tags proper or does not know (not 在便利店打工, 在外企上班, 在北京工作), with a person as subject."""
+
+    kind = "org"
+    SLOT = re.compile(
+        r"在(?:[\u4e00-\u9fff]{2,4}的)?(?P<name>[^\W\d_和跟与及或、]{2,8}?)"
+        r"(?=上班|工作(?!人员)|干了|干过|打工|实习|任职|就职|值班|加班|待了|呆了"
+        r"|当(?:了|过)?(?![中时天地年初然作成场面下做])[\u4e00-\u9fff])"
+    )
+
+    def validate(self, norm: str, c: Candidate) -> bool:
+        """The name agrees with word segmentation, is said of someone and not in general."""
+        return (
+            segmenter().agrees(norm, c.start, c.end)
+            and _has_subject(norm, c.start, c.end)
+            and not _named_in_general(norm, c.start, c.end)
+        )
+
+    def candidates(self, ctx: Context) -> Iterator[Candidate]:
+        norm = ctx.norm
+        seg, brands, generic, suffixes = segmenter(), _lex().brands, _lex().generic, tuple(_lex().suffixes)
+        for m in self.SLOT.finditer(norm) if "在" in norm else ():
+            words = seg.tagged_words(m.group("name"))
+            (first, tag), rest = words[0], [w for w, _t in words[1:]]
+            nominal = all(not t or t[0] == "n" or t in ("j", "eng") for _w, t in words)  # not 北京|做|教育
+            # jieba's HMM words and places (夜店, 后厨, 深圳) name a kind or a city unless an industry word follows
+            industry = bool(rest) and all(w in generic and not seg.is_place(w) for w in rest)
+            named = tag in ("nt", "nz", "j") or ((not tag or tag == "ns") and industry)
+            # 公安局, 家族|厂里: a suffix names a kind, which the suffix recogniser judges
+            suffixed = any(w.startswith(suffixes) or w.endswith(suffixes) for w, _t in words)
+            if first in brands or (named and nominal and not suffixed and _name_like(words)):
+                yield self.cand(*m.span("name"), 0.6)
 
 
 class SchoolShortNameRecognizer(Recognizer):
@@ -394,7 +556,7 @@ class SchoolShortNameRecognizer(Recognizer):
     kind = "org"
     AFTER = re.compile(
         r"(?:大[一二三四]|研[一二三]|博[一二三四]|毕业|在读|读研|读博|读书|念书|上学|的学生|的研究生|的本科|本科|硕士|博士"
-        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生)"
+        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导)"
     )
     BEFORE = re.compile(
         r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到)$"
@@ -429,5 +591,5 @@ class SchoolShortNameRecognizer(Recognizer):
         norm = ctx.norm
         for m in self.rx.finditer(norm):
             s, e = m.span()
-            if self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s):
-                yield self.cand(s, e, 0.6)
+            framed = self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s)
+            yield self.cand(s, e, 0.6 if framed else 0.3)  # unframed: counts only listed with another (coordinated)
