@@ -605,6 +605,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我和宋诗涵合租了两年", "name", "宋诗涵"),  # jieba cuts 宋诗|涵; the frame after pins the end
         ("同事仇昕玥经常在背后说我", "name", "仇昕玥"),
         ("同事于梓萱总是抢功劳", "name", "于梓萱"),  # 于 is mostly a preposition
+        ("我真的受不了魏子航的脾气", "name", "魏子航"),  # what the writer cannot bear
+        ("连郝欣怡也不理我了", "name", "郝欣怡"),  # what a person does (not) to the writer
+        ("在最难的时候，是柴雨萌陪着我", "name", "柴雨萌"),
+        ("我不懂为什么施俊豪要那样对我", "name", "施俊豪"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
