@@ -609,6 +609,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("连郝欣怡也不理我了", "name", "郝欣怡"),  # what a person does (not) to the writer
         ("在最难的时候，是柴雨萌陪着我", "name", "柴雨萌"),
         ("我不懂为什么施俊豪要那样对我", "name", "施俊豪"),
+        ("真没想到韦嘉宁会背叛我", "name", "韦嘉宁"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
@@ -779,6 +780,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
 def test_pii_in_real_looking_contexts(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_names_listed_after_the_writer_are_the_writers_people():
+    text = "寝室四个人，我、张佳慧、刘雨菲和马若琳，只有我被孤立"
+    assert [text[s:e] for s, e, _k in find_pii(text)] == ["张佳慧", "刘雨菲", "马若琳"]
+    assert find_pii("我、你、他都一样") == []
 
 
 @pytest.mark.parametrize(

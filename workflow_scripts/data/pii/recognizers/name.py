@@ -82,7 +82,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
                  "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了",
                  "配合", "忘不了", "忘不掉", "原谅", "嫉妒", "心疼", "受不了", "碰到了", "看到了",
-                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起")  # fmt: skip
+                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
@@ -92,7 +92,7 @@ FRAME_AFTER = re.compile(
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天|的一句话|道歉|道个歉|喝醉|喝多"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
-    r"|怪我|推了?我|向我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
+    r"|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
     # what only happens to a person (去世, 住院, 怀孕)
     r"|去世|住院|生病|怀孕|自杀|哭了|发火"
     # a phone number in brackets right after it: 王芳（138…）, 李明(+86 …); not a year of birth (1889年-)
@@ -119,7 +119,7 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 # name character they make a nickname
 KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
-_WRITER_WITH = ("我和", "我跟", "我与")
+_WRITER_WITH = ("我和", "我跟", "我与", "我、")
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
