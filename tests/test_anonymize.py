@@ -610,6 +610,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("在最难的时候，是柴雨萌陪着我", "name", "柴雨萌"),
         ("我不懂为什么施俊豪要那样对我", "name", "施俊豪"),
         ("真没想到韦嘉宁会背叛我", "name", "韦嘉宁"),
+        ("我男朋友国强最近总是很晚回家", "name", "国强"),  # a given name alone that is a rare dictionary noun
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

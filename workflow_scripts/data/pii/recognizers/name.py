@@ -427,8 +427,9 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if len(w) < 2 or not all(c in self.given for c in w) or w in self.lex.famous:
             return 0
-        if self.seg.freq.get(w) and not self._rare_proper(w):
-            return 0  # 朋友庆生: a dictionary word (庆生, 平安) is read as that word here; a rare name (雅芳) is not
+        rare_noun = self.seg.tags.get(w) == "n" and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
+        if self.seg.freq.get(w) and not (self._rare_proper(w) or rare_noun):
+            return 0  # 朋友庆生: a dictionary word (庆生, 平安) is that word here; a rare name (雅芳, 国强) is not
         if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not self._closed(norm, pos + 2):
             return 0
         b = self.seg.bounds(norm, pos, pos + 2)
