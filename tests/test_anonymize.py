@@ -783,6 +783,13 @@ def test_pii_in_real_looking_contexts(text, kind, value):
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
 
 
+def test_a_list_of_workplaces_closed_by_a_job_history_is_the_writers():
+    text = "宏图装饰工程、华联超市、麦当劳（东门店），一年换了三份工作"
+    found = [text[s:e] for s, e, k in find_pii(text) if k == "org"]
+    assert found == ["宏图装饰工程", "华联超市", "麦当劳（东门店）"], found
+    assert find_pii("北京、上海、广州，一年换了三份工作") == []  # cities, not workplaces
+
+
 def test_names_listed_after_the_writer_are_the_writers_people():
     text = "寝室四个人，我、张佳慧、刘雨菲和马若琳，只有我被孤立"
     assert [text[s:e] for s, e, _k in find_pii(text)] == ["张佳慧", "刘雨菲", "马若琳"]

@@ -435,6 +435,33 @@ def _next_name(norm: str, start: int, pending: list[Candidate]) -> Candidate | N
     return Candidate(start, end, "org", 0.6, "coordinated")
 
 
+# a job history said of a list right before it (X、Y、Z，一年换了三份工作; X和Y都干过)
+_JOB_HISTORY = re.compile(
+    r"[，,]?(?:[\u4e00-\u9fff]{0,4}?换了[一二三四五六七八九十两几\d]+(?:份|个|家)(?:工作|工|单位|公司)|都(?:干|待|呆|做|工作)过)"
+)
+_LIST_ITEM = re.compile(r"[^、，,。！？!?\n]+")
+
+
+def _job_list(norm: str, pending: list[Candidate]) -> list[Candidate]:
+    """Every item of a list of workplaces that a job history closes (卓越装饰工程、泉州立讯塑胶厂、星巴克（万象城店），
+    一年换了三份工作): each a proposed organisation or a name, and the list names no other thing."""
+    out: list[Candidate] = []
+    for m in _JOB_HISTORY.finditer(norm):
+        clause = clause_before(norm, m.start(), 40, _CLAUSE_END)
+        if "、" not in clause:
+            continue
+        items = []
+        for part in _LIST_ITEM.finditer(clause):
+            start, end = m.start() - len(clause) + part.start(), m.start() - len(clause) + part.end()
+            words = segmenter().tagged_words(part.group())
+            if not 2 <= end - start <= 16 or not words or not _name_like(words):
+                break
+            items.append(Candidate(start, end, "org", 0.6, "job list"))  # the whole item, a branch in brackets too
+        else:
+            out += items
+    return out
+
+
 def coordinated(norm: str, found: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
     """Organisations named in the same slot as one already found (listed with it, or where the writer went next);
     ``pending``: those proposed without a frame of their own."""
@@ -445,6 +472,7 @@ def coordinated(norm: str, found: list[Candidate], pending: list[Candidate]) -> 
         if norm[a.start - 1 : a.start] == "从" and norm[a.end : b.start] == "到"
         for c in (a, b)
     ]
+    out += _job_list(norm, pending) if "、" in norm else []
     found = found + out
     todo = list(found)
     while todo:
