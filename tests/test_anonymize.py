@@ -405,6 +405,8 @@ def test_no_false_positive(text):
         "我们在同个城市工作",
         "江城理工大学大三学生坠楼事件引发热议",  # a headline, not the writer's year
         "市第五人民医院的领导出来回应了",  # a public body's leaders
+        "新闻：\n川大大三学生坠楼引发关注",  # a headline line, not the writer's year
+        "小区门口的星巴克（万象城店）很好喝",  # a customer's
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -776,6 +778,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("交通银行雁塔支行的同事都不理我", "org", "交通银行雁塔支行"),  # 交通|银行 (nt) heads a branch
         ("我爸在深圳的迈瑞医疗工作，很少回家", "org", "迈瑞医疗"),  # a trade name unknown to jieba + its industry
         ("湖北经济学院大三，每天都在焦虑", "org", "湖北经济学院"),  # a text opening with the writer's year
+        ("昨晚又失眠了。\n川大毕业两年了，还在租房", "org", "川大"),  # a line opening with the writer's years
+        ("上财大三，每天都在焦虑", "org", "上财"),  # jieba reads 上|财大|三
+        ("我是德克士（东站店）的店长，压力很大", "org", "德克士（东站店）"),  # a branch in brackets
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -511,6 +511,7 @@ class BrandEmployerRecognizer(Recognizer):
             r"|商管|物业|医疗|证券|航空)?"
             r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店)"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
+            r"(?:[（(][\u4e00-\u9fff]{1,8}店[）)])?"  # 星巴克|（万象城店）: a branch in brackets
         )
 
     # hired, or applying (入职华为, 跳槽到了美团, 面试了京东; 腾讯的offer)
@@ -593,8 +594,8 @@ class SchoolShortNameRecognizer(Recognizer):
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(read_lexicon("school_short_names.txt")) + ")")
 
-    # a text that opens with the short name and the writer's year or years since graduating (华科大三，…, 郑大毕业
-    # 三年了): the writer describing themself; not a headline (…大三学生坠楼)
+    # a text or line that opens with the short name and the writer's year or years since graduating (华科大三，…,
+    # 郑大毕业三年了): the writer describing themself; not a headline (…大三学生坠楼)
     SELF = re.compile(
         r"(?:大[一二三四]|研[一二三]|博[一二三四])(?:[，,。！!？?\s]|$)|毕业[一二三四五六七八九十两几\d]+年"
     )
@@ -606,9 +607,10 @@ class SchoolShortNameRecognizer(Recognizer):
         """The short name is a word of its own (全国人大, 重大事件 cut it), said of someone (我, a relative, an
         implicit subject, a text opening with the writer's year), not in general (北大的教授, 清华北大的录取线) and
         not where the writer heard something (听北大的老师说)."""
-        opens = not norm[: c.start].strip() and self.SELF.match(norm, c.end)
+        before = norm[: c.start].rstrip(" ")
+        opens = (not before.strip() or before.endswith("\n")) and self.SELF.match(norm, c.end)  # a text or a line
         return (
-            segmenter().agrees(norm, c.start, c.end)
+            (segmenter().agrees(norm, c.start, c.end) or bool(self.SELF.match(norm, c.end)))  # 上财|大三: 上|财大|三
             and not self.SOURCE.search(norm, max(0, c.start - 2), c.start)
             and (opens or _has_subject(norm, c.start, c.end))
             and not _named_in_general(norm, c.start, c.end)
