@@ -407,6 +407,7 @@ def test_no_false_positive(text):
         "市第五人民医院的领导出来回应了",  # a public body's leaders
         "新闻：\n川大大三学生坠楼引发关注",  # a headline line, not the writer's year
         "小区门口的星巴克（万象城店）很好喝",  # a customer's
+        "和朱一龙一起热心公益",  # a fan with a star, not the writer's company
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -613,6 +614,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我不懂为什么施俊豪要那样对我", "name", "施俊豪"),
         ("真没想到韦嘉宁会背叛我", "name", "韦嘉宁"),
         ("我男朋友国强最近总是很晚回家", "name", "国强"),  # a given name alone that is a rare dictionary noun
+        ("我和老林一起进的厂，现在他是主管了", "name", "老林"),  # the writer together with someone
+        ("我和邬佳琪一起去看了电影", "name", "邬佳琪"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

@@ -119,7 +119,9 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 # name character they make a nickname
 KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
-_WRITER_WITH = ("我和", "我跟", "我与", "我、")
+_WRITER_AND = ("我和", "我跟", "我与")
+_WRITER_WITH = (*_WRITER_AND, "我、")
+_TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
@@ -665,17 +667,25 @@ class NameRecognizer(Recognizer):
                 return
             yield self.cand(pos, end, _bare_score(frames, margin))
 
+    @staticmethod
+    def _with_writer(norm: str, frame: int) -> bool:
+        """我和/我跟/我与 opens the clause before ``frame`` (我和老吴一起…, not 和朱一龙一起…)."""
+        return any(w in clause_before(norm, frame, 8, _CLAUSE_END) for w in _WRITER_AND)
+
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
         starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
         heads = self.surname_heads
-        for m in self.frame_after_re.finditer(norm):  # …说, …总是: look back for surname + one or two given characters
+        together = [m for m in _TOGETHER.finditer(norm) if self._with_writer(norm, m.start())]
+        for m in [*self.frame_after_re.finditer(norm), *together]:  # …说, …总是: look back for surname + given
             frame = m.start()
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
             # not 大X; after a frame word too when the writer opens the clause (我和小彭吵架; not 胡大爷和小春在一起了,
             # a drama's couple)
             framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in clause_before(norm, nick, 12, _CLAUSE_END)
+            if m.group() == "一起" and not norm.endswith(_WRITER_AND, 0, nick):
+                framed = False  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
             if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
@@ -696,7 +706,9 @@ class NameRecognizer(Recognizer):
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
-                    frames = bool(before) + bool(self.frame_after_re.match(norm, e) or self._acts_on_writer(norm, e))
+                    with_writer = norm.startswith("一起", e) and norm.endswith(_WRITER_AND, 0, pos)  # 我和X一起
+                    after = self.frame_after_re.match(norm, e) or self._acts_on_writer(norm, e) or with_writer
+                    frames = bool(before) + bool(after)
                 if not frames:
                     continue
                 margin = self._surname_margin(norm[pos:s_end])
