@@ -543,8 +543,9 @@ class BrandEmployerRecognizer(Recognizer):
 
 
 class WorkplaceSlotRecognizer(Recognizer):
-    """An employer in no lexicon, named in the slot of 在…上班 (我爸在鞍钢干了一辈子, 在深圳的迈瑞医疗工作): only a
-    name jieba tags proper or does not know (not 在便利店打工, 在外企上班, 在北京工作), with a person as subject."""
+    """An employer in no lexicon, named in the slot of 在…上班 (在厦门航空当空乘, 在深圳的迈瑞医疗工作): only a name
+    jieba tags as an organisation, or a word it does not know followed by an industry word (not 在便利店打工, 在夜店
+    上班, 在北京工作), with a person as subject."""
 
     kind = "org"
     SLOT = re.compile(
