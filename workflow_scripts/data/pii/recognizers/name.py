@@ -82,7 +82,7 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
                  "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了",
                  "配合", "忘不了", "忘不掉", "原谅", "嫉妒", "心疼", "受不了", "碰到了", "看到了",
-                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、")  # fmt: skip
+                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、", "联系过")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
@@ -90,6 +90,8 @@ FRAME_AFTER = re.compile(
     r"说|告诉|问我|对我|跟我|和我|骂|打我|拉黑|找我|约我|给我|发消息|打电话|总是|一直|经常|每次|老是|竟然|居然|突然|是我|在群里"
     r"|分手|分开|合租|结婚|离婚|出轨|闹掰|闹翻|翻脸|又|把我|让我|当众|拖欠|从来|今年|还有|在一起|吵架|吵了|带头|呢[？?]|的微信|的电话|总说|每天"
     r"|昨天|今天|前天|最近|这几天|前几天|那天|后来|天天|的一句话|道歉|道个歉|喝醉|喝多"
+    # what is a person's own (王芳的日记, 李明的朋友圈)
+    r"|的日记|的生日|的朋友圈|的头像|的照片|的劝"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
     r"|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
