@@ -617,6 +617,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我和老林一起进的厂，现在他是主管了", "name", "老林"),  # the writer together with someone
         ("我和邬佳琪一起去看了电影", "name", "邬佳琪"),
         ("我偷偷翻过喻晨曦的日记", "name", "喻晨曦"),  # what is a person's own
+        ("我最好的朋友就是甄可欣", "name", "甄可欣"),  # a relation word, 就是, a name
         ("分手后我再也没联系过芮子昂", "name", "芮子昂"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林

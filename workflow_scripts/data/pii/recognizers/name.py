@@ -195,7 +195,7 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation((*lex.relations, *_REFERRING))})(?:的)?(?:叫做|名叫|叫|是|：|:| )?(?=[{CJK}A-Z])"
+            rf"(?:{alternation((*lex.relations, *_REFERRING))})(?:的)?(?:叫做|名叫|叫|就是|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
         # a person's verb after a name, or the name's relative or partner (王芳的妈妈, 王芳的男朋友)
