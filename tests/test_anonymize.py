@@ -786,6 +786,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("湖北经济学院大三，每天都在焦虑", "org", "湖北经济学院"),  # a text opening with the writer's year
         ("昨晚又失眠了。\n川大毕业两年了，还在租房", "org", "川大"),  # a line opening with the writer's years
         ("上财大三，每天都在焦虑", "org", "上财"),  # jieba reads 上|财大|三
+        ("实习在一家叫云岫文化的广告公司，天天加班", "org", "云岫文化"),  # 实习在: the writer's, no subject
+        ("公司叫蓝鲸互娱，做游戏的，我是策划", "org", "蓝鲸互娱"),  # the kind opening the text: the writer's own
+        ("我在东莞一家电子厂打工，厂名叫鑫科电子", "org", "鑫科电子"),
+        ("我的初中是成都市棕北中学，那时候很开心", "org", "成都市棕北中学"),  # 我的初中是…
         ("我是德克士（东站店）的店长，压力很大", "org", "德克士（东站店）"),  # a branch in brackets
     ],
 )
@@ -818,6 +822,7 @@ def test_names_listed_after_the_writer_are_the_writers_people():
         ("从固始三中到山东农业大学，我一直是别人眼里的好学生", ["固始三中", "山东农业大学"]),  # 从…到…
         ("我在华为干了三年，后来去了深圳", ["华为"]),  # a city where the writer went next, not an employer
         ("先在华为干了三年，后来去了一家外企", ["华为"]),  # a kind of employer
+        ("高一在黄冈中学，高二转学到了武汉二中", ["黄冈中学", "武汉二中"]),  # 转学到
         ("我在华为上班，晚上回到家老婆还在加班", ["华为"]),  # 回到 is no move to a new employer
     ],
 )

@@ -78,7 +78,8 @@ _SPEAKER = re.compile(r"^(?:回复|咨询师|来访者|楼主|答|我)[：:]")
 _WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能")
 # the writer's own school or workplace named by a generic word right before it (实习单位是…, 我们学校(…))
 _OWN_PLACE = re.compile(
-    r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校)(?:是|叫|\()$"
+    r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校|小学|初中|高中|大学|本科)"
+    r"(?:是|叫|\()$"
 )
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
@@ -88,11 +89,11 @@ _CALLED = re.compile(
 )
 # …or by the name said after its kind, closing the clause (进了一家做物流的公司，叫…; 我们厂是一家电子厂，叫…)
 _CALLED_AFTER = re.compile(
-    r"(?:公司|单位|工厂|厂|店|学校|医院|机构|幼儿园|专科|大专|企业|外企|国企|私企)[，,]?(?:名字)?叫(?:做)?"
+    r"(?:公司|单位|工厂|厂|店|学校|医院|机构|幼儿园|专科|大专|企业|外企|国企|私企)[，,]?(?:名字|名)?叫(?:做)?"
     r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,10})(?=[，。！？；,.!?;\s]|$)"
 )
 # joining or having been hired where the writer was in the sentence before the name (进了…, 我们厂是…)
-_JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|我们)(?:公司|厂|单位|学校)")
+_JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|我们)(?:公司|厂|单位|学校)|我(?:现在)?在一家")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
@@ -130,6 +131,7 @@ _STAGE = re.compile(
     r"(?:在|(?:读|上|念|考)的是|读的|(?:考|保研|调剂)?(?:到|上|进|入|去)了?)$"
 )
 # a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
+_WORK_AT = re.compile(r"(?:实习|工作|上班|读书|上学)(?:是)?在")
 _YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
@@ -155,6 +157,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
     if _STAGE.match(timed) or (timed.startswith("在") and _MEMBERSHIP.search(right)):  # 现在在一家叫…的机构上班
+        return True
+    if _WORK_AT.match(timed):  # 实习在…, 工作是在…: the writer's, the subject left out
         return True
     if clause.startswith("从") and clause.endswith("到"):  # 从…到…，我一直…: the subject may follow the path
         return bool(_SUBJECT.search(sentence_after))
@@ -384,7 +388,8 @@ class OrgRecognizer(Recognizer):
             s, e = m.span("name")
             sentence = norm[max(0, m.start() - 30) : m.start()]
             sentence = sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :]
-            if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence):
+            opens = not sentence or sentence[-1] in _CLAUSE_END  # 公司叫…, opening: the writer's own (_OWN_PLACE)
+            if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
             s = _place_start(norm, left_start(norm, m.start(), 10), m.start())
@@ -397,7 +402,7 @@ class OrgRecognizer(Recognizer):
 # or where the writer went next in the same sentence (先在格力干了两年，后来跳槽到了美的; 初中在…读的，高中去了…)
 _LIST_WORD = re.compile(r"和|、|跟|与|以及|或者|或|还有")
 _MOVED_TO = re.compile(
-    r"[，,；;][^。！？!?\n，,；;]{0,8}?(?:(?:(?:跳槽|换|转|调|考|保研|调剂)(?:到|去|进|入)|考上|去读)了?|(?:去|进)了)$"
+    r"[，,；;][^。！？!?\n，,；;]{0,8}?(?:(?:(?:跳槽|换|转学|转|调|考|保研|调剂)(?:到|去|进|入)|考上|去读)了?|(?:去|进)了)$"
 )
 _NEXT_REACH = 25  # how far after the first name the second may start
 
@@ -509,7 +514,7 @@ class BrandEmployerRecognizer(Recognizer):
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
             r"|商管|物业|医疗|证券|航空)?"
-            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|门店|分店|店)"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|门店|分店|店)"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
             r"(?:[（(][\u4e00-\u9fff]{1,8}店[）)])?"  # 星巴克|（万象城店）: a branch in brackets
         )
