@@ -669,25 +669,23 @@ class NameRecognizer(Recognizer):
                 return
             yield self.cand(pos, end, _bare_score(frames, margin))
 
-    @staticmethod
-    def _with_writer(norm: str, frame: int) -> bool:
-        """我和/我跟/我与 opens the clause before ``frame`` (我和老吴一起…, not 和朱一龙一起…)."""
-        return any(w in clause_before(norm, frame, 8, _CLAUSE_END) for w in _WRITER_AND)
-
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
         starts = {m.start("s") for rx in self.free_res for m in rx.finditer(norm)}
         heads = self.surname_heads
-        together = [m for m in _TOGETHER.finditer(norm) if self._with_writer(norm, m.start())]
+        # 一起 after a reading of two to four characters right after 我和/我跟/我与 (我和老吴一起…, not 和朱一龙一起…)
+        together = [
+            m for m in _TOGETHER.finditer(norm) if any(norm.endswith(_WRITER_AND, 0, m.start() - k) for k in (2, 3, 4))
+        ]
         for m in [*self.frame_after_re.finditer(norm), *together]:  # …说, …总是: look back for surname + given
             frame = m.start()
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
             # not 大X; after a frame word too when the writer opens the clause (我和小彭吵架; not 胡大爷和小春在一起了,
             # a drama's couple)
             framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in clause_before(norm, nick, 12, _CLAUSE_END)
-            if m.group() == "一起" and not norm.endswith(_WRITER_AND, 0, nick):
-                framed = False  # 我和老吴一起: only a nickname right after the writer
+            if m.group() == "一起":
+                framed = norm.endswith(_WRITER_AND, 0, nick)  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
             if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:

@@ -386,8 +386,7 @@ class OrgRecognizer(Recognizer):
                 yield self.cand(s, e, 0.6)
         for m in _CALLED_AFTER.finditer(norm) if "叫" in norm else ():
             s, e = m.span("name")
-            sentence = norm[max(0, m.start() - 30) : m.start()]
-            sentence = sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+            sentence = clause_before(norm, m.start(), 30, _SENTENCE_END)
             opens = not sentence or sentence[-1] in _CLAUSE_END  # 公司叫…, opening: the writer's own (_OWN_PLACE)
             if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
@@ -482,8 +481,7 @@ def coordinated(norm: str, found: list[Candidate], pending: list[Candidate]) -> 
     todo = list(found)
     while todo:
         c = todo.pop()
-        gap = norm[c.end : c.end + _NEXT_REACH]
-        gap = gap[: min([i for i in map(gap.find, _SENTENCE_END) if i >= 0] or [len(gap)])]
+        gap = clause_after(norm, c.end, _NEXT_REACH, _SENTENCE_END)
         starts = [c.end + m.end() for m in [_LIST_WORD.match(gap)] if m]
         starts += [c.end + i for i in range(1, len(gap)) if gap[i] != "了" and _MOVED_TO.search(gap, 0, i)][:1]
         nexts = [_next_name(norm, start, pending) for start in starts]
@@ -559,6 +557,10 @@ class WorkplaceSlotRecognizer(Recognizer):
         r"|当(?:了|过)?(?![中时天地年初然作成场面下做])[\u4e00-\u9fff])"
     )
 
+    def __init__(self) -> None:
+        lex = _lex()
+        self.brands, self.generic, self.suffixes = lex.brands, lex.generic, tuple(lex.suffixes)
+
     def validate(self, norm: str, c: Candidate) -> bool:
         """The name agrees with word segmentation, is said of someone and not in general."""
         return (
@@ -569,7 +571,7 @@ class WorkplaceSlotRecognizer(Recognizer):
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
         norm = ctx.norm
-        seg, brands, generic, suffixes = segmenter(), _lex().brands, _lex().generic, tuple(_lex().suffixes)
+        seg, generic, suffixes = segmenter(), self.generic, self.suffixes
         for m in self.SLOT.finditer(norm) if "在" in norm else ():
             words = seg.tagged_words(m.group("name"))
             (first, tag), rest = words[0], [w for w, _t in words[1:]]
@@ -579,7 +581,7 @@ class WorkplaceSlotRecognizer(Recognizer):
             named = tag in ("nt", "nz", "j") or ((not tag or tag == "ns") and industry)
             # 公安局, 家族|厂里: a suffix names a kind, which the suffix recogniser judges
             suffixed = any(w.startswith(suffixes) or w.endswith(suffixes) for w, _t in words)
-            if first in brands or (named and nominal and not suffixed and _name_like(words)):
+            if first in self.brands or (named and nominal and not suffixed and _name_like(words)):
                 yield self.cand(*m.span("name"), 0.6)
 
 
