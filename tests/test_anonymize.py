@@ -408,6 +408,16 @@ def test_no_false_positive(text):
         "新闻：\n川大大三学生坠楼引发关注",  # a headline line, not the writer's year
         "小区门口的星巴克（万象城店）很好喝",  # a customer's
         "和朱一龙一起热心公益",  # a fan with a star, not the writer's company
+        # a workplace as the topic, but not the writer's: a customer, envy, news, a friend's
+        "京东的工作人员弄丢了我的快递",
+        "华为的工资那么高，我真羡慕",
+        "腾讯的年终奖新闻刷屏了，我看了很焦虑",
+        "字节跳动的工作强度我朋友说很大",
+        "顺丰干了什么好事，我的包裹又坏了",
+        "中国移动拖欠了我的话费退款",
+        "约了王医生下周复诊",  # a title, not a name
+        "我最爱的人是我妈妈",
+        "一直放不下张国荣，每年四月都很难过",  # a public figure
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -619,6 +629,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我偷偷翻过喻晨曦的日记", "name", "喻晨曦"),  # what is a person's own
         ("我最好的朋友就是甄可欣", "name", "甄可欣"),  # a relation word, 就是, a name
         ("分手后我再也没联系过芮子昂", "name", "芮子昂"),
+        ("都两年了，我还是放不下龚思彤", "name", "龚思彤"),
+        ("周五约了祁俊杰去打球，他又放我鸽子", "name", "祁俊杰"),
+        ("在地铁上碰见了严梓萱，她装作不认识我", "name", "严梓萱"),
+        ("我爱的人是翟浩宇，可他心里没有我", "name", "翟浩宇"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
@@ -791,6 +805,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我在东莞一家电子厂打工，厂名叫鑫科电子", "org", "鑫科电子"),
         ("我的初中是成都市棕北中学，那时候很开心", "org", "成都市棕北中学"),  # 我的初中是…
         ("我是德克士（东站店）的店长，压力很大", "org", "德克士（东站店）"),  # a branch in brackets
+        # the writer's workplace opening the sentence as its topic (its appraisal, pay, time there)
+        ("京东的绩效又没达标，我这个月白干了", "org", "京东"),
+        ("无锡远航电子有限公司拖欠了我两个月工资", "org", "无锡远航电子有限公司"),
+        ("美团干了一年半，我还是个普通骑手", "org", "美团"),
+        ("百度这边我待了五年，上周被裁了", "org", "百度"),
+        ("光大银行城西支行今年不给我们发奖金了", "org", "光大银行城西支行"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

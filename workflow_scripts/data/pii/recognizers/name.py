@@ -82,7 +82,8 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "自从",
                  "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了",
                  "配合", "忘不了", "忘不掉", "原谅", "嫉妒", "心疼", "受不了", "碰到了", "看到了",
-                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、", "联系过")  # fmt: skip
+                 "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、", "联系过", "约了", "等了",
+                 "放不下", "喜欢的人是", "爱的人是", "喜欢过", "碰见", "碰见了", "撞见")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).

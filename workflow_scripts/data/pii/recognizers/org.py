@@ -133,6 +133,36 @@ _STAGE = re.compile(
 # a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
 _WORK_AT = re.compile(r"(?:实习|工作|上班|读书|上学)(?:是)?在")
 _YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
+# the workplace as the topic opening the writer's sentence (平安保险的考核太变态了，我…; …有限公司拖欠了我三个月工资;
+# 贝壳找房干了八个月…; 网易这边我待了四年): its pay, appraisal or shop floor said right after the name, what it did to
+# the writer, or the writer's time there; a customer's words (的快递, 的服务, 的工作人员) are none of these
+_TOPIC_WORK = re.compile(
+    r"(?:这边|这里)?的?(?:这份|这)?(?:工作(?!人员|环境|氛围)|工资|考核|绩效|业绩|流水线|车间|项目部|年终奖|试用期|实习期"
+    r"|规培|编制|岗位|996|offer|Offer|面试(?!官))"
+    r"|(?:这边|这里)?(?:我|我们)?(?:已经|都|才|天天|每天|经常|一直)?"
+    r"(?:入职|(?:干|待|呆|做|工作|实习)了(?=[一两二三四五六七八九十半几\d多好整快近])|上班(?!的)|加班(?!的))"
+    r"|(?:去年|今年|前年|最近|上个?月|这个?月|这两年|这几年)?"
+    r"(?:(?:拖欠|克扣)(?=[^，。！？,!?]{0,8}(?:工资|薪|加班费|提成|奖金|绩效))|裁了|裁员|辞退|开除|不给我们?发"
+    r"|把我(?:调|辞|开|派|分))"
+)
+# the writer in person, not a relation of theirs (我朋友说…)
+_WRITER = re.compile(
+    r"我(?!朋友|同学|室友|爸|妈|老公|老婆|男朋友|女朋友|男友|女友|哥|姐|弟|妹|闺蜜|舅|叔|姑|姨|爷|奶|对象|亲戚|表|堂|家)"
+)
+_INNER_UNITS = ("研发中心", "分公司", "子公司", "事业部", "办事处", "项目部")
+_ENVY = re.compile(r"羡慕|向往|想进|想去|梦想|听说|据说|出了名|新闻|报道|怎么样|如何|好不好")
+
+
+def topic_of_writer(norm: str, start: int, end: int) -> bool:
+    """The organisation opens its clause as the writer's workplace (``_TOPIC_WORK`` right after it, or a unit only
+    its staff name) and the writer is in the sentence, not envying or hearing of it (腾讯的工资那么高，我好羡慕)."""
+    inner = norm[start:end].endswith(_INNER_UNITS)  # 腾讯成都研发中心这边…: a unit only its staff name
+    if (start and norm[start - 1] not in _CLAUSE_END) or not (inner or _TOPIC_WORK.match(norm, end)):
+        return False
+    sentence = clause_after(norm, end, 40, _SENTENCE_END)
+    return bool(_WRITER.search(sentence)) and not _ENVY.search(sentence)
+
+
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
@@ -142,7 +172,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
     right = _clause(norm, start, end)[1]
-    if "我" in right[:10]:
+    if "我" in right[:10] or topic_of_writer(norm, start, end):
         return True
     sentence_after = norm[end : end + 30]
     sentence_after = sentence_after[: min([i for i in map(sentence_after.find, _SENTENCE_END) if i >= 0] or [30])]
@@ -373,12 +403,17 @@ class OrgRecognizer(Recognizer):
             if named:
                 s, e, attends = named
                 own = _OWN_PLACE.search(_clause(norm, s, e)[0])  # 我们公司叫…, 我的学校是…: the writer names it
-                yield self.cand(s, e, 0.6 if attends or own or _clause_frame(norm, s, e) else 0.3)
+                framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
+                yield self.cand(s, e, 0.6 if framed else 0.3)
         for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
             named = self._named(norm, m)
             if named and m.end() == named[1] and self._proper_head(norm[named[0] : m.start()]):
                 s, e, _attends = named
-                if _clause_frame(norm, s, e, _EMPLOYMENT) or _OWN_WORKPLACE.search(norm, max(0, s - 6), s):
+                if (
+                    _clause_frame(norm, s, e, _EMPLOYMENT)
+                    or _OWN_WORKPLACE.search(norm, max(0, s - 6), s)
+                    or topic_of_writer(norm, s, e)
+                ):
                     yield self.cand(s, e, 0.6)
         for m in _CALLED.finditer(norm) if "叫" in norm else ():  # 在一家叫…的公司上班: only where someone works
             s, e = m.span("name")
@@ -542,7 +577,8 @@ class BrandEmployerRecognizer(Recognizer):
             ) or self.OFFER.match(norm, e)
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             colleague = self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
-            yield self.cand(s, e, 0.6 if hired or colleague else 0.3 if employed else 0.0)
+            topic = topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
+            yield self.cand(s, e, 0.6 if hired or colleague or topic else 0.3 if employed else 0.0)
 
 
 class WorkplaceSlotRecognizer(Recognizer):
