@@ -416,6 +416,8 @@ def test_no_false_positive(text):
         "顺丰干了什么好事，我的包裹又坏了",
         "中国移动拖欠了我的话费退款",
         "约了王医生下周复诊",  # a title, not a name
+        "我是拼多多的一名忠实用户",  # a customer
+        "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
     ],
@@ -811,6 +813,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("美团干了一年半，我还是个普通骑手", "org", "美团"),
         ("百度这边我待了五年，上周被裁了", "org", "百度"),
         ("光大银行城西支行今年不给我们发奖金了", "org", "光大银行城西支行"),
+        ("女朋友在星巴克当店长，周末也要上班", "org", "星巴克"),  # 当店长 is no branch of the brand
+        ("我是美团的一名骑手，天天风里雨里", "org", "美团"),  # one of its staff
+        ("老东家华为又来挖我了", "org", "华为"),
+        ("实习结束后我留在了小米", "org", "小米"),
+        ("毕业后被分配到了中国电信", "org", "中国电信"),
+        ("简历投了阿里，一直没有回音", "org", "阿里"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -547,13 +547,18 @@ class BrandEmployerRecognizer(Recognizer):
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
             r"|商管|物业|医疗|证券|航空)?"
-            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|门店|分店|店)"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|门店|分店|店)(?![长员主])"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
             r"(?:[（(][\u4e00-\u9fff]{1,8}店[）)])?"  # 星巴克|（万象城店）: a branch in brackets
         )
 
     # hired, or applying (入职华为, 跳槽到了美团, 面试了京东; 腾讯的offer)
-    HIRED = re.compile(r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约)了?的?$")
+    HIRED = re.compile(
+        r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约|简历投了|投递了"
+        r"|留在|分配到|分到|东家是|老东家)了?的?$"
+    )
+    # one of its staff (我是链家的一名经纪人, 作为拼多多的一名员工), not one of its customers (京东的一名老用户)
+    STAFF = re.compile(r"的一名(?!(?:忠实|普通|老)?(?:会员|用户|顾客|客户|粉丝|消费者|买家|乘客|股民))")
     COLLEAGUE = re.compile(r"的(?:同事|领导|上司|主管|组长)[^。！？!?\n]{0,12}我")
     MEMBER = re.compile(r"会员|[Pp][Ll][Uu][Ss]|[Vv][Ii][Pp]")  # 加入了京东会员: a customer
     OFFER = re.compile(
@@ -573,8 +578,10 @@ class BrandEmployerRecognizer(Recognizer):
             # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
             hired = (
-                self.HIRED.search(norm, max(0, m.start() - 5), m.start()) and not self.MEMBER.match(norm, e)
-            ) or self.OFFER.match(norm, e)
+                (self.HIRED.search(norm, max(0, m.start() - 5), m.start()) and not self.MEMBER.match(norm, e))
+                or self.OFFER.match(norm, e)
+                or self.STAFF.match(norm, e)
+            )
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             colleague = self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
             topic = topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
