@@ -417,6 +417,9 @@ def test_no_false_positive(text):
         "中国移动拖欠了我的话费退款",
         "约了王医生下周复诊",  # a title, not a name
         "我是拼多多的一名忠实用户",  # a customer
+        "刘德华就教会我一件事：坚持",  # a public figure's lesson
+        "部门的领导就不怎么理我",
+        "班上的学霸总拿我当反面例子",
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
@@ -635,6 +638,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("周五约了祁俊杰去打球，他又放我鸽子", "name", "祁俊杰"),
         ("在地铁上碰见了严梓萱，她装作不认识我", "name", "严梓萱"),
         ("我爱的人是翟浩宇，可他心里没有我", "name", "翟浩宇"),
+        ("上了高中以后，鲍雨婷就慢慢疏远我了", "name", "鲍雨婷"),  # an adverb, a few words, then the writer
+        ("开会的时候柏志勇又当众挖苦我", "name", "柏志勇"),
+        ("我们宿舍的闵佳欣每天熬夜打游戏", "name", "闵佳欣"),  # 宿舍的 / 班上的: the writer's people
+        ("班上的仇浩然成绩特别好", "name", "仇浩然"),
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

@@ -83,7 +83,9 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "面对", "碰到", "见到", "看见", "怀疑", "梦到", "梦见", "遇见", "遇见了", "遇到了",
                  "配合", "忘不了", "忘不掉", "原谅", "嫉妒", "心疼", "受不了", "碰到了", "看到了",
                  "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、", "联系过", "约了", "等了",
-                 "放不下", "喜欢的人是", "爱的人是", "喜欢过", "碰见", "碰见了", "撞见")  # fmt: skip
+                 "放不下", "喜欢的人是", "爱的人是", "喜欢过", "碰见", "碰见了", "撞见", "晚上",
+                 # the writer's class, dorm or team (我们班的X, 宿舍的X)
+                 "班的", "班上的", "宿舍的", "寝室的", "隔壁的", "部门的")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
@@ -95,9 +97,16 @@ FRAME_AFTER = re.compile(
     r"|的日记|的生日|的朋友圈|的头像|的照片|的劝"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
-    r"|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
+    r"|带我|教我|冲我|朝我|拿我|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
+    # the same after an adverb and a few words (陈雨桐就不怎么联系我了, 石磊都要拿我开玩笑, 白雪梅就开始孤立我),
+    # one branch per adverb
+    + "".join(
+        f"|{adverb}[\u4e00-\u9fff]{{0,4}}?(?:联系|理|找|管|搭理|回|拿|冲|带|教|骂|打|欺负|嘲笑|针对|帮|陪|孤立|排挤"
+        "|讽刺|挖苦|无视|疏远|冷落|骗|删|拉黑)(?:了|过)?我"
+        for adverb in "就也都又还总先"
+    )
     # what only happens to a person (去世, 住院, 怀孕)
-    r"|去世|住院|生病|怀孕|自杀|哭了|发火"
+    + r"|去世|住院|生病|怀孕|自杀|哭了|发火"
     # a phone number in brackets right after it: 王芳（138…）, 李明(+86 …); not a year of birth (1889年-)
     r"|（(?=\+?\d[\d -]{6})|\((?=\+?\d[\d -]{6})"
     + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
