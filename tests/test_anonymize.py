@@ -418,6 +418,7 @@ def test_no_false_positive(text):
         "约了王医生下周复诊",  # a title, not a name
         "我是拼多多的一名忠实用户",  # a customer
         "刘德华就教会我一件事：坚持",  # a public figure's lesson
+        "复旦大学的食堂据说很好吃，我一直想去尝尝",  # heard of, not the writer's school
         "部门的领导就不怎么理我",
         "班上的学霸总拿我当反面例子",
         "自从投了茅台，我天天看股票",  # an investor
@@ -826,6 +827,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("实习结束后我留在了小米", "org", "小米"),
         ("毕业后被分配到了中国电信", "org", "中国电信"),
         ("简历投了阿里，一直没有回音", "org", "阿里"),
+        ("长沙市第一中学的晚自习要上到十点半，我天天犯困", "org", "长沙市第一中学"),  # the writer's school life
+        ("去年转学到了南宁市第三中学，还是交不到朋友", "org", "南宁市第三中学"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

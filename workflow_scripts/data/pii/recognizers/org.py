@@ -24,7 +24,8 @@ from workflow_scripts.data.pii.recognizers.address import LEFT_STOP_CHARS, left_
 
 _BEFORE = ("在", "我是", "我们", "就读于", "毕业于", "工作于", "任职于", "就职于", "供职于", "考上了", "考上", "考进",
            "考进了", "考入", "考入了", "考到", "学校是", "单位是",
-           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "调剂到", "跳槽到", "应聘到",
+           "入职", "加入", "进了", "进入", "被", "去了", "住进", "转到", "转到了", "转学到", "转学到了", "调剂到",
+           "跳槽到", "应聘到",
            "来自", "母校", "母校是", "我(", "学校(", "单位(", "公司(", "面试了", "面试过")  # fmt: skip
 _AFTER = (
     "上班", "工作", "读书", "念书", "上学", "读研", "读博", "读大", "读高", "读初", "读小", "上高", "上初", "上大",
@@ -133,12 +134,15 @@ _STAGE = re.compile(
 # a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
 _WORK_AT = re.compile(r"(?:实习|工作|上班|读书|上学)(?:是)?在")
 _YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
-# the workplace as the topic opening the writer's sentence (平安保险的考核太变态了，我…; …有限公司拖欠了我三个月工资;
-# 贝壳找房干了八个月…; 网易这边我待了四年): its pay, appraisal or shop floor said right after the name, what it did to
-# the writer, or the writer's time there; a customer's words (的快递, 的服务, 的工作人员) are none of these
+# the workplace or school as the topic opening the writer's sentence (平安保险的考核太变态了，我…; …有限公司拖欠了我
+# 三个月工资; 贝壳找房干了八个月…; 网易这边我待了四年; …中学的晚自习…): its pay, appraisal, shop floor or school life
+# said right after the name, what it did to the writer, or the writer's time there; a customer's or a visitor's
+# words (的快递, 的服务, 的工作人员, 的排名) are none of these
 _TOPIC_WORK = re.compile(
     r"(?:这边|这里)?的?(?:这份|这)?(?:工作(?!人员|环境|氛围)|工资|考核|绩效|业绩|流水线|车间|项目部|年终奖|试用期|实习期"
-    r"|规培|编制|岗位|996|offer|Offer|面试(?!官))"
+    r"|规培|编制|岗位|996|offer|Offer|面试(?!官)"
+    # or the writer's school life there (…外国语学校的竞争太激烈了，我每次考试都排倒数)
+    r"|竞争|宿舍|食堂|晚自习|军训|校规|作业|考试|学习压力|课程|宿管|辅导员|班主任)"
     r"|(?:这边|这里)?(?:我|我们)?(?:已经|都|才|天天|每天|经常|一直)?"
     r"(?:入职|(?:干|待|呆|做|工作|实习)了(?=[一两二三四五六七八九十半几\d多好整快近])|上班(?!的)|加班(?!的))"
     r"|(?:去年|今年|前年|最近|上个?月|这个?月|这两年|这几年)?"
