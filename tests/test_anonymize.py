@@ -643,6 +643,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("开会的时候柏志勇又当众挖苦我", "name", "柏志勇"),
         ("我们宿舍的闵佳欣每天熬夜打游戏", "name", "闵佳欣"),  # 宿舍的 / 班上的: the writer's people
         ("班上的仇浩然成绩特别好", "name", "仇浩然"),
+        ("邵诗涵和蒋立伟是我高中同桌", "name", "邵诗涵"),  # listed before a name the frame after finds
+        ("周末和包雨欣、祁梦瑶一起去爬山", "name", "祁梦瑶"),  # a list the person frame closes
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
@@ -829,6 +831,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("简历投了阿里，一直没有回音", "org", "阿里"),
         ("长沙市第一中学的晚自习要上到十点半，我天天犯困", "org", "长沙市第一中学"),  # the writer's school life
         ("去年转学到了南宁市第三中学，还是交不到朋友", "org", "南宁市第三中学"),
+        ("我是郑大大一的，想转专业", "org", "郑大"),  # 郑|大大|一: a short name before the year
+        ("我在海天塑料厂做质检，天天被骂", "org", "海天塑料厂"),  # 质检 is a job there
+        ("我爸在国家电网上了一辈子班", "org", "国家电网"),
+        ("德邦物流是我第一份工作，干了两年", "org", "德邦物流"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

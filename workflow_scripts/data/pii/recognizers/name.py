@@ -679,6 +679,25 @@ class NameRecognizer(Recognizer):
                 return
             yield self.cand(pos, end, _bare_score(frames, margin))
 
+    def _listed_before(self, norm: str, start: int, frames: int) -> Iterator[Candidate]:
+        """A full name opening the clause and joined to a cue-less name by 和/、/跟/与 (罗佳怡和郑凯是我室友): the
+        person frame after the list is about both; as likely a name as the second needed to be."""
+        if norm[start - 1 : start] not in ("和", "、", "跟", "与"):
+            return
+        for pos in (start - 4, start - 3, start - 2):
+            if pos < 0 or not (pos == 0 or norm[pos - 1] in _CLAUSE_START):
+                continue
+            s_end = self._surname_end(norm, pos)
+            margin = self._surname_margin(norm[pos:s_end]) if s_end else 0.0
+            if (
+                s_end
+                and start - 1 in self.full_names(norm, pos)
+                and self.odds.name(norm[pos:s_end], norm[s_end : start - 1]) >= _ODDS_BY_FRAMES[frames] + margin
+                and self._end_agrees(norm, pos, start - 1)
+            ):
+                yield self.cand(pos, start - 1, _bare_score(frames, margin))
+                return
+
     def _bare(self, norm: str) -> Iterator[Candidate]:
         """Names without a cue word, by a person frame (和王芳, 王芳说, 王芳你好), taken when their name odds
         (``name_odds.py``) reach what the frames ask: one frame asks more than two."""
@@ -713,6 +732,7 @@ class NameRecognizer(Recognizer):
             if self.seg.tags.get(norm[pos:s_end], "") == "p" and norm[s_end : s_end + 1] in "小老阿":
                 continue  # 向小兰道歉: a preposition before a nickname (not 万小军: 万 is no preposition)
             for e in self.full_names(norm, pos, self._loose_given):
+                after = None
                 if start_ok and _GREETING_AFTER.match(norm, e):
                     frames = 2  # a greeting that opens a clause (向明你好) counts as two frames
                 else:
@@ -727,6 +747,14 @@ class NameRecognizer(Recognizer):
                     continue
                 if self._end_agrees(norm, pos, e):  # 过程|中: without a cue word a name may not start inside a word
                     yield self.cand(pos, e, _bare_score(frames, margin))
-                    if norm.endswith(_WRITER_WITH, 0, pos):  # the writer's own company, not 认识了X、Y这些明星
-                        yield from self._listed_after(norm, e, frames)
+                    listed = list(self._listed_after(norm, e, frames))
+                    # the writer's own company, or a list the person frame closes (和X、Y一起…); not 认识了X、Y这些明星
+                    if listed and (
+                        norm.endswith(_WRITER_WITH, 0, pos)
+                        or norm.startswith("一起", listed[-1].end)
+                        or self.frame_after_re.match(norm, listed[-1].end)
+                    ):
+                        yield from listed
+                    if after:  # X和Y是我大学室友: the predicate after Y is X's too
+                        yield from self._listed_before(norm, pos, frames)
                     break

@@ -107,7 +107,9 @@ _ROLES = (
 )
 _WORK = (
     r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过"
-    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|(?:做|当)了?(?:" + _ROLES + "|服务员|店员|普工|技术员)"
+    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班"
+    r"|(?:做|当)了?(?:" + _ROLES + "|服务员|店员|普工|技术员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
+    r"|文案|策划)"
 )
 _MEMBERSHIP = re.compile(
     _WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学|(?:上|读|念)的是"
@@ -133,6 +135,7 @@ _STAGE = re.compile(
 )
 # a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
 _WORK_AT = re.compile(r"(?:实习|工作|上班|读书|上学)(?:是)?在")
+_YEAR_WORD = re.compile(r"大[一二三四]|研[一二三]|博[一二三四]")
 _YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
 # the workplace or school as the topic opening the writer's sentence (平安保险的考核太变态了，我…; …有限公司拖欠了我
 # 三个月工资; 贝壳找房干了八个月…; 网易这边我待了四年; …中学的晚自习…): its pay, appraisal, shop floor or school life
@@ -143,6 +146,7 @@ _TOPIC_WORK = re.compile(
     r"|规培|编制|岗位|996|offer|Offer|面试(?!官)"
     # or the writer's school life there (…外国语学校的竞争太激烈了，我每次考试都排倒数)
     r"|竞争|宿舍|食堂|晚自习|军训|校规|作业|考试|学习压力|课程|宿管|辅导员|班主任)"
+    r"|是我的?(?:第[一二三四五六七八九十]份|现在的|目前的)?(?:工作|单位|东家)"
     r"|(?:这边|这里)?(?:我|我们)?(?:已经|都|才|天天|每天|经常|一直)?"
     r"(?:入职|(?:干|待|呆|做|工作|实习)了(?=[一两二三四五六七八九十半几\d多好整快近])|上班(?!的)|加班(?!的))"
     r"|(?:去年|今年|前年|最近|上个?月|这个?月|这两年|这几年)?"
@@ -665,7 +669,11 @@ class SchoolShortNameRecognizer(Recognizer):
         before = norm[: c.start].rstrip(" ")
         opens = (not before.strip() or before.endswith("\n")) and self.SELF.match(norm, c.end)  # a text or a line
         return (
-            (segmenter().agrees(norm, c.start, c.end) or bool(self.SELF.match(norm, c.end)))  # 上财|大三: 上|财大|三
+            # 上财|大三: 上|财大|三; 川大|大二的: 川|大大|二
+            (
+                segmenter().agrees(norm, c.start, c.end)
+                or bool(self.SELF.match(norm, c.end) or _YEAR_WORD.match(norm, c.end))
+            )
             and not self.SOURCE.search(norm, max(0, c.start - 2), c.start)
             and (opens or _has_subject(norm, c.start, c.end))
             and not _named_in_general(norm, c.start, c.end)
