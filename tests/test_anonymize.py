@@ -421,6 +421,8 @@ def test_no_false_positive(text):
         "复旦大学的食堂据说很好吃，我一直想去尝尝",  # heard of, not the writer's school
         "部门的领导就不怎么理我",
         "班上的学霸总拿我当反面例子",
+        "刚刚说的话我没听清",
+        "旺旺还有吗？我想买一包",  # a brand
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
@@ -645,6 +647,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("班上的仇浩然成绩特别好", "name", "仇浩然"),
         ("邵诗涵和蒋立伟是我高中同桌", "name", "邵诗涵"),  # listed before a name the frame after finds
         ("周末和包雨欣、祁梦瑶一起去爬山", "name", "祁梦瑶"),  # a list the person frame closes
+        ("我生日那天，萱萱说再也不想跟我玩了", "name", "萱萱"),  # a doubled nickname opening a clause, a person's verb
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

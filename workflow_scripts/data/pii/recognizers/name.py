@@ -385,9 +385,8 @@ class NameRecognizer(Recognizer):
         or a person's verb follow."""
         doubled = norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and "\u4e00" <= norm[pos] <= "\u9fff"
         if doubled and norm[pos] in self.given:  # 闺蜜凡凡
-            end = pos + 2
-            named = self.odds.char(norm[pos]) >= _VOCATIVE_CHAR_ODDS and not self._ordinary_given(norm[pos:end])
-            return end if named and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
+            end = self._doubled_nickname(norm, pos)
+            return end if end and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
         if doubled and norm.endswith(_CHILD, 0, pos) and norm[pos] not in _NOT_NAME:
             # a child's pet name is often a doubled noun (儿子豆豆今年…, 女儿果果说): not an adverb or time word
             end = pos + 2
@@ -399,6 +398,15 @@ class NameRecognizer(Recognizer):
         if end:
             return end if self._closed(norm, end) else 0
         return self._prefixed_nickname(norm, pos)
+
+    def _doubled_nickname(self, norm: str, pos: int) -> int:
+        """凡凡, 娟娟: a doubled character likely in names that is no ordinary word (刚刚, 天天); its end or 0."""
+        c = norm[pos : pos + 1]
+        if not c or norm[pos + 1 : pos + 2] != c or c not in self.given:
+            return 0
+        w = norm[pos : pos + 2]
+        ordinary = self._ordinary_given(w) or w in self.lex.nick_stop
+        return pos + 2 if self.odds.char(c) >= _VOCATIVE_CHAR_ODDS and not ordinary else 0
 
     def _prefixed_nickname(self, norm: str, pos: int) -> int:
         """小王 / 老李 / 阿杰 (and 小雨雨): 小 or 阿 before a surname or a name character, 老 before a surname."""
@@ -717,7 +725,12 @@ class NameRecognizer(Recognizer):
                 framed = norm.endswith(_WRITER_AND, 0, nick)  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
-            if opens and (self._kin_nickname(norm, nick) or self._prefixed_nickname(norm, nick)) == frame:
+            nickname = (
+                self._kin_nickname(norm, nick)
+                or self._prefixed_nickname(norm, nick)
+                or self._doubled_nickname(norm, nick)
+            )
+            if opens and nickname == frame:  # 刘哥说, 老王总是, 娟娟说
                 yield self.cand(nick, frame, 0.6)
             for pos in range(max(0, frame - 4), frame - 1):
                 # most characters start no surname: skip them before slicing out surname readings
