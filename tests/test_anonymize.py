@@ -648,6 +648,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("邵诗涵和蒋立伟是我高中同桌", "name", "邵诗涵"),  # listed before a name the frame after finds
         ("周末和包雨欣、祁梦瑶一起去爬山", "name", "祁梦瑶"),  # a list the person frame closes
         ("我生日那天，萱萱说再也不想跟我玩了", "name", "萱萱"),  # a doubled nickname opening a clause, a person's verb
+        ("放学后韦志鹏带着一帮人在门口堵我", "name", "韦志鹏"),
+        ("雅雯说她也失眠，我们约好一起去看医生", "name", "雅雯"),  # a given name alone in the writer's sentence
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

@@ -30,6 +30,7 @@ from workflow_scripts.data.pii.base import (
     Context,
     Recognizer,
     alternation,
+    clause_after,
     clause_before,
     read_lexicon,
     segmenter,
@@ -75,6 +76,7 @@ _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
 )
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)”」』"
+_SENTENCE_END = "。！？!?\n"
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
@@ -97,7 +99,7 @@ FRAME_AFTER = re.compile(
     r"|的日记|的生日|的朋友圈|的头像|的照片|的劝"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
-    r"|带我|教我|冲我|朝我|拿我|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
+    r"|带着|带我|教我|冲我|朝我|拿我|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
     # the same after an adverb and a few words (陈雨桐就不怎么联系我了, 石磊都要拿我开玩笑, 白雪梅就开始孤立我),
     # one branch per adverb
     + "".join(
@@ -687,6 +689,11 @@ class NameRecognizer(Recognizer):
                 return
             yield self.cand(pos, end, _bare_score(frames, margin))
 
+    @staticmethod
+    def _writer_in_sentence(norm: str, start: int, end: int) -> bool:
+        """The writer (我) is in the sentence around ``norm[start:end]``."""
+        return "我" in clause_before(norm, start, 30, _SENTENCE_END) + clause_after(norm, end, 30, _SENTENCE_END)
+
     def _listed_before(self, norm: str, start: int, frames: int) -> Iterator[Candidate]:
         """A full name opening the clause and joined to a cue-less name by 和/、/跟/与 (罗佳怡和郑凯是我室友): the
         person frame after the list is about both; as likely a name as the second needed to be."""
@@ -729,6 +736,8 @@ class NameRecognizer(Recognizer):
                 self._kin_nickname(norm, nick)
                 or self._prefixed_nickname(norm, nick)
                 or self._doubled_nickname(norm, nick)
+                # a given name alone only in the writer's sentence (思琪说她也…，我们…; not a shop's 丽华又…)
+                or (self._given_alone(norm, nick) if self._writer_in_sentence(norm, nick, frame) else 0)
             )
             if opens and nickname == frame:  # 刘哥说, 老王总是, 娟娟说
                 yield self.cand(nick, frame, 0.6)
