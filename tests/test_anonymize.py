@@ -650,6 +650,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我生日那天，萱萱说再也不想跟我玩了", "name", "萱萱"),  # a doubled nickname opening a clause, a person's verb
         ("放学后韦志鹏带着一帮人在门口堵我", "name", "韦志鹏"),
         ("雅雯说她也失眠，我们约好一起去看医生", "name", "雅雯"),  # a given name alone in the writer's sentence
+        ("我弟媳叫苗诗雨，一直跟我妈不对付", "name", "苗诗雨"),  # an in-law
+        ("我：睡了吗？ 莉姐：还没，怎么了？", "name", "莉姐"),  # a speaker's label in a pasted chat
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name
@@ -845,6 +847,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
 def test_pii_in_real_looking_contexts(text, kind, value):
     start = text.index(value)
     assert Span(start, start + len(value), kind) in find_pii(text), find_pii(text)
+
+
+def test_a_given_name_alone_after_the_full_name_is_the_same_person():
+    text = "我同桌叫钟梦琪。上周梦琪直接搬回娘家住了。"
+    assert anonymize_text(text) == "我同桌叫[姓名1]。上周[姓名1]直接搬回娘家住了。"
+    # an ordinary word as the given name stays a word elsewhere; a given name glued to a noun morpheme names a place
+    assert anonymize_text("新班主任叫严文静，她一点也不文静。") == "新班主任叫[姓名1]，她一点也不文静。"
+    assert anonymize_text("我同学叫汪松堂，他带我去了松堂斋。") == "我同学叫[姓名1]，他带我去了松堂斋。"
 
 
 def test_a_list_of_workplaces_closed_by_a_job_history_is_the_writers():

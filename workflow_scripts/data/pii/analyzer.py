@@ -26,6 +26,7 @@ from workflow_scripts.data.pii.base import (
     Recognizer,
     Span,
     normalize_width,
+    segmenter,
 )
 from workflow_scripts.data.pii.public import CUED, PostTopics, PublicFacts, is_public, post_is_personal
 from workflow_scripts.data.pii.recognizers.address import AddressRecognizer
@@ -206,17 +207,30 @@ def _name_recognizer() -> Recognizer:
 
 
 def _mentions(norm: str, names: Iterable[str]) -> list[Candidate]:
-    """Every occurrence of an already found name (a Latin name as a whole word: Tom, not Tomorrow)."""
+    """Every occurrence of an already found name (a Latin name as a whole word: Tom, not Tomorrow; a Chinese one
+    not glued to a noun morpheme that makes it part of a place's name: 松堂|斋 for 松堂)."""
     out = []
     for name in names:
         start = norm.find(name)
         while start != -1:
             end = start + len(name)
             edge = norm[start - 1 : start] + norm[end : end + 1]
-            if not name.isascii() or not any(c.isascii() and c.isalnum() for c in edge):
+            if name.isascii():
+                whole = not any(c.isascii() and c.isalnum() for c in edge)
+            else:
+                after = segmenter().tagged_words(norm[end : end + 3])
+                whole = not after or after[0][1] != "ng"
+            if whole:
                 out.append(Candidate(start, end, "name", 1.0, "mention"))
             start = norm.find(name, end)
     return out
+
+
+def given_name_aliases(names: Iterable[str]) -> dict[str, str]:
+    """Given names alone that stand for a full name found (梦琪 -> 钟梦琪), so a post that names a person again
+    by the given name has that mention replaced too, by the same placeholder."""
+    rec = _name_recognizer()
+    return {g: n for n in sorted(names) if (g := rec.given_of(n))}
 
 
 def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
@@ -232,6 +246,7 @@ def find_pii_post(texts: Sequence[str]) -> list[list[Span]]:
     ]
     names = {n[s:e] for n, spans in zip(norms, first, strict=True) for s, e, k in spans if k == "name"}
     names = {n for n in names if len(n) >= 2}
+    names |= set(given_name_aliases(names))  # 钟梦琪 … 梦琪: the same person by the given name
     for n, f in zip(norms, facts, strict=True):  # a mention elsewhere may show a name public (before spans are final)
         if any(name in n for name in names):
             _note_public_mentions(n, names, f, post_names)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from workflow_scripts.data.pii.analyzer import find_pii_post
+from workflow_scripts.data.pii.analyzer import find_pii_post, given_name_aliases
 from workflow_scripts.data.pii.base import KINDS, LABELS, PLACEHOLDER_RE, Span, digits, normalize_width
 
 _DIGIT_KINDS = {"phone", "qq", "id_card", "bank_card"}
@@ -32,9 +32,11 @@ def canonical(kind: str, value: str) -> str:
 
 
 class Placeholders:
-    """Per-post placeholder numbering: one number per (kind, canonical value)."""
+    """Per-post placeholder numbering: one number per (kind, canonical value); a given name alone shares the
+    number of the full name it stands for (``aliases``: 梦琪 -> 钟梦琪)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], aliases: dict[str, str] | None = None) -> None:
+        self.aliases = aliases or {}
         self.next: dict[str, int] = dict.fromkeys(KINDS, 1)
         by_label = {v: k for k, v in LABELS.items()}
         for t in texts:
@@ -44,6 +46,7 @@ class Placeholders:
         self.ids: dict[tuple[str, str], int] = {}
 
     def get(self, kind: str, value: str) -> str:
+        value = self.aliases.get(value, value) if kind == "name" else value
         key = (kind, canonical(kind, value))
         if key not in self.ids:
             self.ids[key] = self.next[kind]
@@ -65,8 +68,10 @@ def replace(text: str, spans: Sequence[Span], ph: Placeholders) -> str:
 def anonymize_post(title: str, description: str, answers: list[str]) -> tuple[str, str, list[str]]:
     """Anonymise a whole post with one placeholder numbering (the same value -> the same placeholder)."""
     texts = [title or "", description or "", *[a or "" for a in answers]]
-    ph = Placeholders(texts)
-    out = [replace(t, sp, ph) for t, sp in zip(texts, find_pii_post(texts), strict=True)]
+    spans = find_pii_post(texts)
+    found = {t[s:e] for t, sp in zip(texts, spans, strict=True) for s, e, k in sp if k == "name"}
+    ph = Placeholders(texts, given_name_aliases(found))
+    out = [replace(t, sp, ph) for t, sp in zip(texts, spans, strict=True)]
     return out[0], out[1], out[2:]
 
 

@@ -77,6 +77,9 @@ _NOT_NAME = set(
 )
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)”」』"
 _SENTENCE_END = "。！？!?\n"
+# a chat pasted as turns: the writer's own label (我：), and a speaker's label opening a turn (… 叶子：…)
+_WRITER_TURN = re.compile(r"(?:^|(?<=[\s。！？!?]))我[：:]")
+_TURN_LABEL = re.compile(r"(?:^|(?<=[\s。！？!?]))(?P<label>[\u4e00-\u9fff]{2,3})[：:]")
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
@@ -640,6 +643,11 @@ class NameRecognizer(Recognizer):
             e = self._addressed(norm, m.end())
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        if _WRITER_TURN.search(norm):  # a pasted chat (我：… 叶子：…): the other speakers' labels name them
+            for m in _TURN_LABEL.finditer(norm):
+                pos, e = m.start("label"), m.end("label")
+                if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e:
+                    yield self.cand(pos, e, 0.75)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
             # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
@@ -688,6 +696,17 @@ class NameRecognizer(Recognizer):
             if not end:
                 return
             yield self.cand(pos, end, _bare_score(frames, margin))
+
+    def given_of(self, name: str) -> str:
+        """The two-character given name of a full name found (钟|梦琪 -> 梦琪), by which a post often names the
+        person again; "" for other names and for given names that are ordinary words (严|文静: 她很文静)."""
+        n = len(name) - 2
+        surname, given = name[:n], name[n:]
+        if n not in (1, 2) or surname not in (self.lex.single if n == 1 else self.lex.compound):
+            return ""
+        if not all(c in self.given for c in given) or self._ordinary_given(given) or given in self.lex.nick_stop:
+            return ""
+        return given
 
     @staticmethod
     def _writer_in_sentence(norm: str, start: int, end: int) -> bool:
