@@ -842,6 +842,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我在海天塑料厂做质检，天天被骂", "org", "海天塑料厂"),  # 质检 is a job there
         ("我爸在国家电网上了一辈子班", "org", "国家电网"),
         ("德邦物流是我第一份工作，干了两年", "org", "德邦物流"),
+        ("我是昆山立讯精密的员工，天天加班", "org", "昆山立讯精密"),  # a city before the brand after 是
+        ("今天是我在京东的最后一天，没人来送我", "org", "京东"),
+        ("我读的是华南理工，专业是爸妈选的", "org", "华南理工"),
+        ("你们美团的年终奖发了没？我们一分没有", "org", "美团"),  # the addressee's workplace
+        ("我在肯德基后厨炸了两年鸡翅", "org", "肯德基"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

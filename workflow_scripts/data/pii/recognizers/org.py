@@ -107,7 +107,7 @@ _ROLES = (
 )
 _WORK = (
     r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过"
-    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班"
+    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
     r"|(?:做|当)了?(?:" + _ROLES + "|服务员|店员|普工|技术员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
     r"|文案|策划)"
 )
@@ -117,7 +117,7 @@ _MEMBERSHIP = re.compile(
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
-_TIME_IN = re.compile(r"的(?:那)?(?:几年|些年|时候|日子|压力)")
+_TIME_IN = re.compile(r"的(?:那)?(?:几年|些年|时候|日子|压力|最后一天|第一天)")
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
     r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
@@ -165,10 +165,12 @@ def topic_of_writer(norm: str, start: int, end: int) -> bool:
     """The organisation opens its clause as the writer's workplace (``_TOPIC_WORK`` right after it, or a unit only
     its staff name) and the writer is in the sentence, not envying or hearing of it (腾讯的工资那么高，我好羡慕)."""
     inner = norm[start:end].endswith(_INNER_UNITS)  # 腾讯成都研发中心这边…: a unit only its staff name
-    if (start and norm[start - 1] not in _CLAUSE_END) or not (inner or _TOPIC_WORK.match(norm, end)):
+    group = norm[max(0, start - 2) : start] if norm.endswith(("我们", "你们"), 0, start) else ""
+    lead = len(group)  # 我们京东的…, 你们京东的年终奖发了没: the writer's or the addressee's own
+    if (start > lead and norm[start - lead - 1] not in _CLAUSE_END) or not (inner or _TOPIC_WORK.match(norm, end)):
         return False
     sentence = clause_after(norm, end, 40, _SENTENCE_END)
-    return bool(_WRITER.search(sentence)) and not _ENVY.search(sentence)
+    return (group == "你们" or bool(_WRITER.search(sentence))) and not _ENVY.search(sentence)
 
 
 _SUBJECT = re.compile(
@@ -580,8 +582,9 @@ class BrandEmployerRecognizer(Recognizer):
             e = t.end() if t and not any(c in LEFT_STOP_CHARS for c in t.group()) else m.end()
             s = m.start()
             place = next((k for k in (3, 2) if segmenter().is_place(norm[s - k : s])), 0)
-            if place and (e > m.end() or norm[s - place - 1 : s - place] in "在从到进"):
-                # 宜昌|海尔事业部, 在荆州|交行…: a city before a brand's branch, or after 在, belongs to its name
+            if place and (e > m.end() or norm[s - place - 1 : s - place] in "在从到进是"):
+                # 宜昌|海尔事业部, 在荆州|交行…, 我是郑州|富士康的员工: a city before a brand's branch, or after 在
+                # or 是, belongs to its name
                 s -= place
             # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
@@ -647,7 +650,7 @@ class SchoolShortNameRecognizer(Recognizer):
         r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导)"
     )
     BEFORE = re.compile(
-        r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到)$"
+        r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到|(?:读|上|念)的是)$"
     )
 
     def __init__(self) -> None:
