@@ -423,6 +423,8 @@ def test_no_false_positive(text):
         "班上的学霸总拿我当反面例子",
         "刚刚说的话我没听清",
         "旺旺还有吗？我想买一包",  # a brand
+        "坐标上海，每天挤地铁，阿里的钉钉让我很焦虑",  # no profile list: one mark only
+        "我用阿里Pay付的钱",
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
@@ -847,6 +849,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我读的是华南理工，专业是爸妈选的", "org", "华南理工"),
         ("你们美团的年终奖发了没？我们一分没有", "org", "美团"),  # the addressee's workplace
         ("我在肯德基后厨炸了两年鸡翅", "org", "肯德基"),
+        # an item of the writer's profile list
+        ("本人女，27岁，坐标杭州，阿里P7，未婚", "org", "阿里"),
+        ("男，31，已婚，中国移动，最近失眠很严重", "org", "中国移动"),
+        ("楼主女，24，华科毕业，现在在家待业", "org", "华科"),
+        ("88年，女，兴业银行客户经理，离异", "org", "兴业银行"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

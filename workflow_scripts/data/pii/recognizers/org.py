@@ -173,6 +173,27 @@ def topic_of_writer(norm: str, start: int, end: int) -> bool:
     return (group == "你们" or bool(_WRITER.search(sentence))) and not _ENVY.search(sentence)
 
 
+# the writer's profile, a sentence of short comma-separated items (本人女，27岁，坐标杭州，阿里P6，未婚): an
+# organisation that is one of its items, alone or with a level, a role or a year after it, is the writer's own
+_PROFILE_MARK = re.compile(
+    r"(?:^|(?<=[，,。：:\s]))(?:本人|楼主)?[男女](?=[，,])|(?<!\d)\d{2}岁|(?:^|(?<=[，,]))\d{2}(?=[，,])|[6789０]\d年(?=[，,])"
+    r"|[0０09]0后|坐标|未婚|已婚|离异|单身|硕士|本科|博士|985|211|年薪|月薪|有房|有车"
+)
+_ITEM_TAIL = re.compile(
+    r"(?:[PpTtMm]\d{1,2}|员工|在职|毕业|在读|大[一二三四]|研[一二三]|[\u4e00-\u9fff]{0,3}?(?:" + _ROLES + r"))?"
+    r"(?=[，,。；;！!\n]|$)"
+)
+
+
+def profile_item(norm: str, start: int, end: int) -> bool:
+    """``norm[start:end]`` opens an item of the writer's profile (``_PROFILE_MARK`` twice in its sentence) and the
+    item holds nothing else but a level, a role or a year (阿里P6, 平安银行客户经理, 川大毕业)."""
+    if (start and norm[start - 1] not in "，,：: ") or not _ITEM_TAIL.match(norm, end):
+        return False
+    sentence = clause_before(norm, start, 40, _SENTENCE_END) + clause_after(norm, end, 60, _SENTENCE_END)
+    return len(_PROFILE_MARK.findall(sentence)) >= 2
+
+
 _SUBJECT = re.compile(
     r"我|你|他|她|孩子|儿子|女儿|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象|本人|自己"
 )
@@ -182,7 +203,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
     right = _clause(norm, start, end)[1]
-    if "我" in right[:10] or topic_of_writer(norm, start, end):
+    if "我" in right[:10] or topic_of_writer(norm, start, end) or profile_item(norm, start, end):
         return True
     sentence_after = norm[end : end + 30]
     sentence_after = sentence_after[: min([i for i in map(sentence_after.find, _SENTENCE_END) if i >= 0] or [30])]
@@ -414,6 +435,7 @@ class OrgRecognizer(Recognizer):
                 s, e, attends = named
                 own = _OWN_PLACE.search(_clause(norm, s, e)[0])  # 我们公司叫…, 我的学校是…: the writer names it
                 framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
+                framed = framed or profile_item(norm, s, e)
                 yield self.cand(s, e, 0.6 if framed else 0.3)
         for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
             named = self._named(norm, m)
@@ -552,7 +574,7 @@ class BrandEmployerRecognizer(Recognizer):
     window = (3, 6)
 
     def __init__(self) -> None:
-        self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z])")
+        self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z](?!\\d))")  # not 阿里Pay; 阿里P6
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
@@ -595,7 +617,7 @@ class BrandEmployerRecognizer(Recognizer):
             )
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             colleague = self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
-            topic = topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
+            topic = topic_of_writer(norm, s, e) or profile_item(norm, s, e)  # 链家这边天天加班…，我…; 坐标杭州，阿里P6
             yield self.cand(s, e, 0.6 if hired or colleague or topic else 0.3 if employed else 0.0)
 
 
@@ -687,5 +709,7 @@ class SchoolShortNameRecognizer(Recognizer):
         norm = ctx.norm
         for m in self.rx.finditer(norm):
             s, e = m.span()
-            framed = self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s)
+            framed = (
+                self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s) or profile_item(norm, s, e)
+            )
             yield self.cand(s, e, 0.6 if framed else 0.3)  # unframed: counts only listed with another (coordinated)
