@@ -425,6 +425,8 @@ def test_no_false_positive(text):
         "旺旺还有吗？我想买一包",  # a brand
         "坐标上海，每天挤地铁，阿里的钉钉让我很焦虑",  # no profile list: one mark only
         "我用阿里Pay付的钱",
+        "我们公司（化名A公司）规定很多",  # a pseudonym
+        "我在一家广告有限公司工作",  # a kind of company
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
@@ -854,6 +856,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("男，31，已婚，中国移动，最近失眠很严重", "org", "中国移动"),
         ("楼主女，24，华科毕业，现在在家待业", "org", "华科"),
         ("88年，女，兴业银行客户经理，离异", "org", "兴业银行"),
+        ("在鼎盛创达广告有限公司工作三年，感觉被PUA了", "org", "鼎盛创达广告有限公司"),  # an auspicious trade name
+        ("单位：德润食品有限公司 岗位：质检员", "org", "德润食品有限公司"),  # a form's field
+        ("学校：华东师范大学 专业：心理学", "org", "华东师范大学"),
+        ("我们公司（恒远物流）规定周六必须加班", "org", "恒远物流"),  # named in brackets after its kind
+        ("我们红星机械厂今年开始末位淘汰", "org", "红星机械厂"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -73,14 +73,14 @@ _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在
 _ADMIN_UNITS = set("省市县区镇乡")
 _INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
 # the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
-_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位|厂|工厂)(?:是|叫)$")
+_OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位|厂|工厂)(?:是|叫|\(|：|:)$|我们$")
 _SPEAKER = re.compile(r"^(?:回复|咨询师|来访者|楼主|答|我)[：:]")
 # a school one hopes for, would or did not get into (希望能考上…, 没能考进…, 就算考上…): not where anyone studies
 _WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能")
 # the writer's own school or workplace named by a generic word right before it (实习单位是…, 我们学校(…))
 _OWN_PLACE = re.compile(
     r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校|小学|初中|高中|大学|本科)"
-    r"(?:是|叫|\()$"
+    r"(?:是|叫|\(|：|:)$"  # 我们公司(…), 学校：… (a form's field)
 )
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
@@ -95,6 +95,9 @@ _CALLED_AFTER = re.compile(
 )
 # joining or having been hired where the writer was in the sentence before the name (进了…, 我们厂是…)
 _JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|我们)(?:公司|厂|单位|学校)|我(?:现在)?在一家")
+# the writer's own workplace or school named in brackets after its kind (我们公司(恒远物流), 我们厂（…）)
+_BRACKETED = re.compile(r"(?:我|我们|我的)(?:公司|单位|厂|工厂|学校)\((?P<name>[^()，。,.]{2,14})\)")
+_PSEUDONYM = re.compile(r"某|化名|匿名|保密|不便")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = _SENTENCE_END + "，,；;"
@@ -255,13 +258,18 @@ def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEM
     return bool(words.search(left) or words.search(right) or _ROLE_AFTER.match(right))
 
 
-def _rare_name(word: str, tag: str, freq: int, school: object) -> bool:
+def _rare_name(word: str, tag: str, freq: int, school: object, registered: bool = False) -> bool:
     """A word unknown to jieba's dictionary, very rare, or a rare noun reads as a name (博远, 鼎新, 星辰);
     a verb (升入大学) or a frequent noun (品牌公司) names a kind of organisation. Schools are often named
-    with ordinary nouns (育才中学); their category words are in org_generic_words.txt."""
+    with ordinary nouns (育才中学); their category words are in org_generic_words.txt. Before a registered
+    company's legal form (…有限公司, …事务所) the first content word is its trade name by law, often an
+    auspicious word (鼎盛, 华泰): any noun, adjective or descriptive word counts."""
+    if registered and tag[:1] in ("n", "a", "z", "b"):
+        return True
     return freq < 50 or (tag.startswith("n") and freq < (1000 if school else 300))
 
 
+_REGISTERED = ("有限公司", "有限责任公司", "事务所")
 _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
 
 
@@ -337,7 +345,7 @@ class OrgRecognizer(Recognizer):
         span = norm[c.start : c.end]
         if (
             norm[c.end : c.end + 1] == "生"
-            or "某" in span
+            or _PSEUDONYM.search(span)  # 某公司, 化名A公司
             or _BARE_NUMBER.search(span)
             or not _has_subject(norm, c.start, c.end)
             or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
@@ -380,7 +388,7 @@ class OrgRecognizer(Recognizer):
                 word in self.brands
                 or tag in _PROPER_TAGS
                 or tag == "f"  # 南方, 东北: a direction word of two characters opening the name
-                or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span))
+                or _rare_name(word, tag, seg.freq.get(word, 0), _SCHOOL.search(span), span.endswith(_REGISTERED))
             ):
                 return False
         return bool(head)
@@ -447,6 +455,10 @@ class OrgRecognizer(Recognizer):
                     or topic_of_writer(norm, s, e)
                 ):
                     yield self.cand(s, e, 0.6)
+        for m in _BRACKETED.finditer(norm) if "(" in norm else ():  # 我们公司(恒远物流): the writer names it
+            s, e = m.span("name")
+            if not _PSEUDONYM.search(m.group("name")) and self._proper_head(m.group("name")):
+                yield self.cand(s, e, 0.6)
         for m in _CALLED.finditer(norm) if "叫" in norm else ():  # 在一家叫…的公司上班: only where someone works
             s, e = m.span("name")
             if _clause_frame(norm, s, m.end()):
