@@ -656,6 +656,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("雅雯说她也失眠，我们约好一起去看医生", "name", "雅雯"),  # a given name alone in the writer's sentence
         ("我弟媳叫苗诗雨，一直跟我妈不对付", "name", "苗诗雨"),  # an in-law
         ("我：睡了吗？ 莉姐：还没，怎么了？", "name", "莉姐"),  # a speaker's label in a pasted chat
+        ("群里有个网名叫“南风知我意”的人天天私聊我", "name", "南风知我意"),  # an online name in quotes
+        ("凭什么邱雨桐比我受欢迎", "name", "邱雨桐"),
+        ("韩子墨（28岁）是我前男友", "name", "韩子墨"),  # an age in brackets
+        ("高一被蒋浩、邓佳琪、秦一鸣三个人轮流欺负", "name", "秦一鸣"),  # a list closed by its count
         ("我被于梓萱拉黑了", "name", "于梓萱"),  # no cue word, but framed on both sides
         ("我和林欣怡分手了", "name", "林欣怡"),  # jieba glues 我和林
         ("我男朋友孙子墨最近很冷淡", "name", "孙子墨"),  # 孙子 (a public figure) starts a longer name

@@ -69,6 +69,8 @@ _NAMING = [
     "的人叫",
     "个人叫",
 ]
+# an online name in quotes after what it is (网名叫“X”, 昵称是「X」, 游戏里的ID叫"X")
+_HANDLE = re.compile(r"(?:网名|昵称|游戏名|ID|id)(?:叫|是|为)?[:：]?[“\"「『](?P<handle>[^”\"」』\n]{1,12})[”\"」』]")
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
 _WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她")
 _INTRO = ("我是", "本人", "实名", "署名")
@@ -102,7 +104,7 @@ FRAME_AFTER = re.compile(
     r"|的日记|的生日|的朋友圈|的头像|的照片|的劝"
     # what a person does to the writer (王芳骗我, 李明借了我钱, 张伟不理我): the writer as the object
     r"|骗了?我|帮了?我|陪了?我|追了?我|欺负我|孤立我|欠了?我|借了?我|不理我|不回我|删了我|害了?我|逼我|催我|劝我|嫌弃?我"
-    r"|带着|带我|教我|冲我|朝我|拿我|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
+    r"|比我|带着|带我|教我|冲我|朝我|拿我|怪我|推了?我|向我|背叛了?我|会背叛|伤害了?我|会伤害|出卖了?我|针对我|威胁我|看不起我|陪着我|要那样对我|要这样对我|那样对我|这样对我|也不理|也不站|也不帮|也不信|也不管"
     # the same after an adverb and a few words (陈雨桐就不怎么联系我了, 石磊都要拿我开玩笑, 白雪梅就开始孤立我),
     # one branch per adverb
     + "".join(
@@ -112,8 +114,8 @@ FRAME_AFTER = re.compile(
     )
     # what only happens to a person (去世, 住院, 怀孕)
     + r"|去世|住院|生病|怀孕|自杀|哭了|发火"
-    # a phone number in brackets right after it: 王芳（138…）, 李明(+86 …); not a year of birth (1889年-)
-    r"|（(?=\+?\d[\d -]{6})|\((?=\+?\d[\d -]{6})"
+    # a phone number or an age in brackets right after it: 王芳（138…）, 方明（14岁）; not a year of birth (1889年-)
+    r"|（(?=\+?\d[\d -]{6}|\d{1,2}岁）)|\((?=\+?\d[\d -]{6}|\d{1,2}岁\))"
     + "".join(f"|{kin}(?=[，,。！!：:]|说)" for kin in ("姐", "哥", "姐姐", "哥哥"))
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
@@ -138,6 +140,7 @@ KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
 _WRITER_WITH = (*_WRITER_AND, "我、")
+_LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of people closed by its count
 _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
@@ -543,6 +546,8 @@ class NameRecognizer(Recognizer):
                 e = self._given_run(norm, m.end(), weak)
                 if e and not self.seg.is_word(norm[m.end() - 1 : m.end() + 1]):  # 我叫醒了: 叫醒 is one word
                     yield self.cand(m.end(), e, 0.9)
+        for m in _HANDLE.finditer(norm) if "“" in norm or '"' in norm or "「" in norm else ():
+            yield self.cand(*m.span("handle"), 0.9)  # 网名叫“北风不语”: an online identity the writer knows
         for m in self.intro_re.finditer(norm):
             e = self._after_cue(norm, m.end(), strong=True)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END):
@@ -793,6 +798,7 @@ class NameRecognizer(Recognizer):
                     if listed and (
                         norm.endswith(_WRITER_WITH, 0, pos)
                         or norm.startswith("一起", listed[-1].end)
+                        or _LIST_CLOSE.match(norm, listed[-1].end)  # 被王浩、刘子涵、赵一鸣三个人轮流欺负
                         or self.frame_after_re.match(norm, listed[-1].end)
                     ):
                         yield from listed
