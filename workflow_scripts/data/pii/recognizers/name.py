@@ -713,10 +713,13 @@ class NameRecognizer(Recognizer):
             return ""
         return given
 
-    @staticmethod
-    def _writer_in_sentence(norm: str, start: int, end: int) -> bool:
-        """The writer (我) is in the sentence around ``norm[start:end]``."""
-        return "我" in clause_before(norm, start, 30, _SENTENCE_END) + clause_after(norm, end, 30, _SENTENCE_END)
+    def _writers_given_alone(self, norm: str, pos: int, end: int) -> int:
+        """A given name alone at ``pos`` (``_given_alone``) in a sentence that has the writer (我) in it."""
+        e = self._given_alone(norm, pos)
+        if not e:
+            return 0
+        around = clause_before(norm, pos, 30, _SENTENCE_END) + clause_after(norm, end, 30, _SENTENCE_END)
+        return e if "我" in around else 0
 
     def _listed_before(self, norm: str, start: int, frames: int) -> Iterator[Candidate]:
         """A full name opening the clause and joined to a cue-less name by 和/、/跟/与 (罗佳怡和郑凯是我室友): the
@@ -756,14 +759,13 @@ class NameRecognizer(Recognizer):
                 framed = norm.endswith(_WRITER_AND, 0, nick)  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
-            nickname = (
+            if opens and frame == (  # 刘哥说, 老王总是, 娟娟说
                 self._kin_nickname(norm, nick)
                 or self._prefixed_nickname(norm, nick)
                 or self._doubled_nickname(norm, nick)
                 # a given name alone only in the writer's sentence (思琪说她也…，我们…; not a shop's 丽华又…)
-                or (self._given_alone(norm, nick) if self._writer_in_sentence(norm, nick, frame) else 0)
-            )
-            if opens and nickname == frame:  # 刘哥说, 老王总是, 娟娟说
+                or self._writers_given_alone(norm, nick, frame)
+            ):
                 yield self.cand(nick, frame, 0.6)
             for pos in range(max(0, frame - 4), frame - 1):
                 # most characters start no surname: skip them before slicing out surname readings
