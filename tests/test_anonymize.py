@@ -426,6 +426,7 @@ def test_no_false_positive(text):
         "坐标上海，每天挤地铁，阿里的钉钉让我很焦虑",  # no profile list: one mark only
         "我用阿里Pay付的钱",
         "我们公司（化名A公司）规定很多",  # a pseudonym
+        "姥姥拉着我的手喊我妈的小名",  # 小名 is the word for a childhood name
         "我在一家广告有限公司工作",  # a kind of company
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
