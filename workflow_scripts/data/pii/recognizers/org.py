@@ -179,8 +179,8 @@ def topic_of_writer(norm: str, start: int, end: int) -> bool:
 # the writer's profile, a sentence of short comma-separated items (本人女，27岁，坐标杭州，阿里P6，未婚): an
 # organisation that is one of its items, alone or with a level, a role or a year after it, is the writer's own
 _PROFILE_MARK = re.compile(
-    r"(?:^|(?<=[，,。：:\s]))(?:本人|楼主)?[男女](?=[，,])|(?<!\d)\d{2}岁|(?:^|(?<=[，,]))\d{2}(?=[，,])|[6789０]\d年(?=[，,])"
-    r"|[0０09]0后|坐标|未婚|已婚|离异|单身|硕士|本科|博士|985|211|年薪|月薪|有房|有车"
+    r"(?:^|(?<=[，,。：:\s]))(?:本人|楼主)?[男女](?=[，,])|(?<!\d)\d{2}岁|(?:^|(?<=[，,]))\d{2}(?=[，,])|[06789]\d年(?=[，,])"
+    r"|[0789]0后|坐标|未婚|已婚|离异|单身|硕士|本科|博士|985|211|年薪|月薪|有房|有车"
 )
 _ITEM_TAIL = re.compile(
     r"(?:[PpTtMm]\d{1,2}|员工|在职|毕业|在读|大[一二三四]|研[一二三]|[\u4e00-\u9fff]{0,3}?(?:" + _ROLES + r"))?"
