@@ -427,6 +427,8 @@ def test_no_false_positive(text):
         "我用阿里Pay付的钱",
         "我们公司（化名A公司）规定很多",  # a pseudonym
         "姥姥拉着我的手喊我妈的小名",  # 小名 is the word for a childhood name
+        "很喜欢Edward和Bella的感情线",  # a novel's characters, no clause of the writer's
+        "我用Kevin老师的方法背单词",
         "我在一家广告有限公司工作",  # a kind of company
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
@@ -658,6 +660,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我弟媳叫苗诗雨，一直跟我妈不对付", "name", "苗诗雨"),  # an in-law
         ("我：睡了吗？ 莉姐：还没，怎么了？", "name", "莉姐"),  # a speaker's label in a pasted chat
         ("群里有个网名叫“南风知我意”的人天天私聊我", "name", "南风知我意"),  # an online name in quotes
+        ("昨天跟Lucy吵了一架，她说我太敏感", "name", "Lucy"),  # a Latin given name with a person frame
+        ("Eric是我大学最好的朋友", "name", "Eric"),
         ("凭什么邱雨桐比我受欢迎", "name", "邱雨桐"),
         ("韩子墨（28岁）是我前男友", "name", "韩子墨"),  # an age in brackets
         ("高一被蒋浩、邓佳琪、秦一鸣三个人轮流欺负", "name", "秦一鸣"),  # a list closed by its count

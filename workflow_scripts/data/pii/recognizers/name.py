@@ -140,6 +140,7 @@ KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
 _WRITER_WITH = (*_WRITER_AND, "我、")
+_LATIN_START = re.compile("[A-Z]")
 _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of people closed by its count
 _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
@@ -192,6 +193,7 @@ class _Lex:
         self.stop = set(read_lexicon("name_stopwords.txt"))
         self.nick_stop = set(read_lexicon("nickname_stopwords.txt"))
         self.famous = set(read_lexicon("famous_names.txt"))
+        self.latin_given = frozenset(read_lexicon("latin_given_names.txt"))
         self.place_heads = read_lexicon("name_place_heads.txt")
         self.public_roles = read_lexicon("name_public_roles.txt")
         self.public_works = read_lexicon("name_public_works.txt")
@@ -407,6 +409,18 @@ class NameRecognizer(Recognizer):
             return end if self._closed(norm, end) else 0
         return self._prefixed_nickname(norm, pos)
 
+    def _latin_framed(self, norm: str, start: int, end: int) -> bool:
+        """A Latin given name as a whole word with a person frame right after it, greeted, or with a frame word
+        before it in a clause of the writer's (我跟Tony…; not a fan's Edward和Bella, 给Mike点赞)."""
+        if norm[start - 1 : start].isascii() and norm[start - 1 : start].isalnum():
+            return False
+        return (
+            (norm.endswith(_FRAME_BEFORE, 0, start) and "我" in clause_before(norm, start, 12, _CLAUSE_END))
+            or norm.endswith(_GREETING_BEFORE, 0, start)
+            or norm.endswith(_VOCATIVE_BEFORE, 0, start)
+            or bool(self.frame_after_re.match(norm, end))
+        )
+
     def _doubled_nickname(self, norm: str, pos: int) -> int:
         """凡凡, 娟娟: a doubled character likely in names that is no ordinary word (刚刚, 天天); its end or 0."""
         c = norm[pos : pos + 1]
@@ -548,6 +562,9 @@ class NameRecognizer(Recognizer):
                     yield self.cand(m.end(), e, 0.9)
         for m in _HANDLE.finditer(norm) if "“" in norm or '"' in norm or "「" in norm else ():
             yield self.cand(*m.span("handle"), 0.9)  # 网名叫“北风不语”: an online identity the writer knows
+        for m in self.latin_re.finditer(norm) if _LATIN_START.search(norm) else ():
+            if m.group() in self.lex.latin_given and self._latin_framed(norm, m.start(), m.end()):
+                yield self.cand(m.start(), m.end(), 0.75)  # 跟Amy吵了一架, Kevin是我最好的朋友
         for m in self.intro_re.finditer(norm):
             e = self._after_cue(norm, m.end(), strong=True)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END):
