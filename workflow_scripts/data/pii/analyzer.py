@@ -21,6 +21,7 @@ from workflow_scripts.data.pii.base import (
     BOOK_RE,
     KINDS,
     PLACEHOLDER_RE,
+    SENTENCE_STOPS,
     Candidate,
     Context,
     Recognizer,
@@ -51,7 +52,6 @@ from workflow_scripts.data.pii.recognizers.org import (
 THRESHOLD = 0.5
 _BARE_LIST = 4  # this many distinct cue-less names in one text make them a list of public people
 BOOST = 0.3
-_SENTENCE_END = "。！？!?\n"
 _IN_BOOKS_KEPT = {"name", "org", "address"}
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 _DIGIT = re.compile(r"\d")
@@ -82,9 +82,9 @@ def recognizers() -> tuple[Recognizer, ...]:
 def _sentence(norm: str, start: int, end: int, before: int, after: int) -> tuple[str, str]:
     """The text within ``before``/``after`` characters of a span, cut at sentence ends."""
     left = norm[max(0, start - before) : start]
-    cut = max(left.rfind(c) for c in _SENTENCE_END)
+    cut = max(left.rfind(c) for c in SENTENCE_STOPS)
     right = norm[end : end + after]
-    stops = [i for i in (right.find(c) for c in _SENTENCE_END) if i >= 0]
+    stops = [i for i in (right.find(c) for c in SENTENCE_STOPS) if i >= 0]
     return left[cut + 1 :], right[: min(stops)] if stops else right
 
 

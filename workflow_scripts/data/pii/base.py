@@ -138,7 +138,8 @@ def digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
 
-CLAUSE_STOPS = "。！？!?\n，,；;"  # sentence and clause ends
+SENTENCE_STOPS = "。！？!?\n"  # sentence ends
+CLAUSE_STOPS = SENTENCE_STOPS + "，,；;"  # sentence and clause ends
 
 
 def clause_before(norm: str, start: int, width: int, stops: str = CLAUSE_STOPS) -> str:

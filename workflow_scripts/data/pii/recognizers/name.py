@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 
 from workflow_scripts.data.pii.base import (
     CJK,
+    SENTENCE_STOPS,
     Candidate,
     Context,
     Recognizer,
@@ -78,7 +79,6 @@ _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
 )
 _CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)”」』"
-_SENTENCE_END = "。！？!?\n"
 # a chat pasted as turns: the writer's own label (我：), and a speaker's label opening a turn (… 叶子：…)
 _WRITER_TURN = re.compile(r"(?:^|(?<=[\s。！？!?]))我[：:]")
 _TURN_LABEL = re.compile(r"(?:^|(?<=[\s。！？!?]))(?P<label>[\u4e00-\u9fff]{2,3})[：:]")
@@ -409,13 +409,18 @@ class NameRecognizer(Recognizer):
             return end if self._closed(norm, end) else 0
         return self._prefixed_nickname(norm, pos)
 
+    @staticmethod
+    def _writer_framed(norm: str, pos: int) -> bool:
+        """A frame word right before ``pos`` in a clause of the writer's (我和小彭吵架, 我跟Tony…)."""
+        return norm.endswith(_FRAME_BEFORE, 0, pos) and "我" in clause_before(norm, pos, 12, _CLAUSE_END)
+
     def _latin_framed(self, norm: str, start: int, end: int) -> bool:
         """A Latin given name as a whole word with a person frame right after it, greeted, or with a frame word
         before it in a clause of the writer's (我跟Tony…; not a fan's Edward和Bella, 给Mike点赞)."""
         if norm[start - 1 : start].isascii() and norm[start - 1 : start].isalnum():
             return False
         return (
-            (norm.endswith(_FRAME_BEFORE, 0, start) and "我" in clause_before(norm, start, 12, _CLAUSE_END))
+            self._writer_framed(norm, start)
             or norm.endswith(_GREETING_BEFORE, 0, start)
             or norm.endswith(_VOCATIVE_BEFORE, 0, start)
             or bool(self.frame_after_re.match(norm, end))
@@ -735,7 +740,7 @@ class NameRecognizer(Recognizer):
         e = self._given_alone(norm, pos)
         if not e:
             return 0
-        around = clause_before(norm, pos, 30, _SENTENCE_END) + clause_after(norm, end, 30, _SENTENCE_END)
+        around = clause_before(norm, pos, 30, SENTENCE_STOPS) + clause_after(norm, end, 30, SENTENCE_STOPS)
         return e if "我" in around else 0
 
     def _listed_before(self, norm: str, start: int, frames: int) -> Iterator[Candidate]:
@@ -771,7 +776,7 @@ class NameRecognizer(Recognizer):
             nick = frame - 2  # 刘哥说, 老王总是: a nickname opening the clause, a person's verb after it
             # not 大X; after a frame word too when the writer opens the clause (我和小彭吵架; not 胡大爷和小春在一起了,
             # a drama's couple)
-            framed = norm.endswith(_FRAME_BEFORE, 0, nick) and "我" in clause_before(norm, nick, 12, _CLAUSE_END)
+            framed = self._writer_framed(norm, nick)
             if m.group() == "一起":
                 framed = norm.endswith(_WRITER_AND, 0, nick)  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from workflow_scripts.data.pii.base import (
+    SENTENCE_STOPS,
     Candidate,
     Context,
     Recognizer,
@@ -99,8 +100,7 @@ _JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|�
 _BRACKETED = re.compile(r"(?:我|我们|我的)(?:公司|单位|厂|工厂|学校)\((?P<name>[^()，。,.]{2,14})\)")
 _PSEUDONYM = re.compile(r"某|化名|匿名|保密|不便")
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
-_SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = _SENTENCE_END + "，,；;"
+_CLAUSE_END = SENTENCE_STOPS + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
 # 我在…当客服实习, 大学是在…读的): working or studying there
 _ROLES = (
@@ -172,7 +172,7 @@ def topic_of_writer(norm: str, start: int, end: int) -> bool:
     lead = len(group)  # 我们京东的…, 你们京东的年终奖发了没: the writer's or the addressee's own
     if (start > lead and norm[start - lead - 1] not in _CLAUSE_END) or not (inner or _TOPIC_WORK.match(norm, end)):
         return False
-    sentence = clause_after(norm, end, 40, _SENTENCE_END)
+    sentence = clause_after(norm, end, 40, SENTENCE_STOPS)
     return (group == "你们" or bool(_WRITER.search(sentence))) and not _ENVY.search(sentence)
 
 
@@ -193,7 +193,7 @@ def profile_item(norm: str, start: int, end: int) -> bool:
     item holds nothing else but a level, a role or a year (阿里P6, 平安银行客户经理, 川大毕业)."""
     if (start and norm[start - 1] not in "，,：: ") or not _ITEM_TAIL.match(norm, end):
         return False
-    sentence = clause_before(norm, start, 40, _SENTENCE_END) + clause_after(norm, end, 60, _SENTENCE_END)
+    sentence = clause_before(norm, start, 40, SENTENCE_STOPS) + clause_after(norm, end, 60, SENTENCE_STOPS)
     return len(_PROFILE_MARK.findall(sentence)) >= 2
 
 
@@ -209,7 +209,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     if "我" in right[:10] or topic_of_writer(norm, start, end) or profile_item(norm, start, end):
         return True
     sentence_after = norm[end : end + 30]
-    sentence_after = sentence_after[: min([i for i in map(sentence_after.find, _SENTENCE_END) if i >= 0] or [30])]
+    sentence_after = sentence_after[: min([i for i in map(sentence_after.find, SENTENCE_STOPS) if i >= 0] or [30])]
     if _ROLE_AFTER.match(right) and "我" in sentence_after:  # …中学的老师都只看成绩，我在那里…: the writer's
         return True
     left = norm[max(0, start - 30) : start]
@@ -226,7 +226,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True
     if clause.startswith("从") and clause.endswith("到"):  # 从…到…，我一直…: the subject may follow the path
         return bool(_SUBJECT.search(sentence_after))
-    sentence = left[max(left.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+    sentence = left[max(left.rfind(ch) for ch in SENTENCE_STOPS) + 1 :]
     return 0 < len(clause) <= 4 or (timed != clause and timed in _BEFORE) or bool(_SUBJECT.search(sentence))
 
 
@@ -249,7 +249,7 @@ def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEM
     """The clause around a name says someone works or studies there, and its latest subject is no third person
     (我只知道他毕业于…: often a public figure)."""
     sentence = norm[max(0, start - 30) : start]
-    subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in _SENTENCE_END) + 1 :])
+    subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in SENTENCE_STOPS) + 1 :])
     if subjects and subjects[-1] in ("他", "她"):
         return False
     left, right = _clause(norm, start, end)
@@ -465,7 +465,7 @@ class OrgRecognizer(Recognizer):
                 yield self.cand(s, e, 0.6)
         for m in _CALLED_AFTER.finditer(norm) if "叫" in norm else ():
             s, e = m.span("name")
-            sentence = clause_before(norm, m.start(), 30, _SENTENCE_END)
+            sentence = clause_before(norm, m.start(), 30, SENTENCE_STOPS)
             opens = not sentence or sentence[-1] in _CLAUSE_END  # 公司叫…, opening: the writer's own (_OWN_PLACE)
             if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
@@ -560,7 +560,7 @@ def coordinated(norm: str, found: list[Candidate], pending: list[Candidate]) -> 
     todo = list(found)
     while todo:
         c = todo.pop()
-        gap = clause_after(norm, c.end, _NEXT_REACH, _SENTENCE_END)
+        gap = clause_after(norm, c.end, _NEXT_REACH, SENTENCE_STOPS)
         starts = [c.end + m.end() for m in [_LIST_WORD.match(gap)] if m]
         starts += [c.end + i for i in range(1, len(gap)) if gap[i] != "了" and _MOVED_TO.search(gap, 0, i)][:1]
         nexts = [_next_name(norm, start, pending) for start in starts]
@@ -628,9 +628,13 @@ class BrandEmployerRecognizer(Recognizer):
                 or self.STAFF.match(norm, e)
             )
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
-            colleague = self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
-            topic = topic_of_writer(norm, s, e) or profile_item(norm, s, e)  # 链家这边天天加班…，我…; 坐标杭州，阿里P6
-            yield self.cand(s, e, 0.6 if hired or colleague or topic else 0.3 if employed else 0.0)
+            own = (
+                hired
+                or self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
+                or topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
+                or profile_item(norm, s, e)  # 坐标杭州，阿里P6
+            )
+            yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
 
 
 class WorkplaceSlotRecognizer(Recognizer):
