@@ -516,6 +516,13 @@ def test_real_usage_phrases_stay_unchanged(text):
         "听浙大的老师说这本书不错",  # a university the writer heard something from, not the writer's
         "物流很快，刘哥又送了小礼物。",  # one frame after a nickname (X哥), no 我/你/relation word: a third person
         "让我去找京东客服，真差",  # a brand's service desk, not the writer's employer
+        # s11: a registered company named by someone who knows of it, one that serves the writer, a platform used
+        "我知道它的全名是星海音乐文化有限公司，你知道吗",
+        "他们把我的电脑寄到了成都迅达科技有限公司售后部维修",
+        "我在小红书上看到一篇文章，说得很对",
+        "我天天在抖音做视频，可是没人看",
+        "那个美的同事今天对我笑了",
+        "平安夜我一个人在宿舍哭",
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
@@ -871,6 +878,23 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("学校：华东师范大学 专业：心理学", "org", "华东师范大学"),
         ("我们公司（恒远物流）规定周六必须加班", "org", "恒远物流"),  # named in brackets after its kind
         ("我们红星机械厂今年开始末位淘汰", "org", "红星机械厂"),
+        # s11: a registered company or a bank branch in a sentence of the writer's, whatever the frame
+        ("跟宏图远景建材有限公司续签的时候，我犹豫了很久", "org", "宏图远景建材有限公司"),
+        ("作为农业银行苏州园区支行的柜员，我每天要站八个小时", "org", "农业银行苏州园区支行"),
+        ("自从离开南宁恒博电子有限公司，我就一直失眠", "org", "南宁恒博电子有限公司"),
+        ("五月份入职的青岛海川物流有限公司，试用期还没过", "org", "青岛海川物流有限公司"),
+        # a brand as the writer's or a relative's employer: 公司是…, a job there, a contract, a boss, leaving it
+        ("公司是网易，福利还行但是天天加班", "org", "网易"),
+        ("我表哥是比亚迪的老工程师，看不起我的工作", "org", "比亚迪"),
+        ("我和顺丰签了两年劳动合同，现在想走", "org", "顺丰"),
+        ("在携程被主管当众批评，我回家哭了", "org", "携程"),
+        ("在拼多多的这几年，身体越来越差", "org", "拼多多"),
+        ("前年从京东离职，现在还在找工作", "org", "京东"),
+        ("研究生毕业以后进了百度，但我不开心", "org", "百度"),
+        # brands that are also words or platforms only on evidence of their own (employer_platforms.txt)
+        ("我去年跳槽到了快手，压力更大了", "org", "快手"),
+        ("我姐在美的上班，经常加班到很晚", "org", "美的"),
+        ("小红书的同事都很卷，我跟不上", "org", "小红书"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

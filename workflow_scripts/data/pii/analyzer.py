@@ -44,6 +44,7 @@ from workflow_scripts.data.pii.recognizers.numbers import BankCardRecognizer, Id
 from workflow_scripts.data.pii.recognizers.org import (
     BrandEmployerRecognizer,
     OrgRecognizer,
+    PlatformEmployerRecognizer,
     SchoolShortNameRecognizer,
     WorkplaceSlotRecognizer,
     coordinated,
@@ -73,6 +74,7 @@ def recognizers() -> tuple[Recognizer, ...]:
         AddressRecognizer(),
         OrgRecognizer(),
         BrandEmployerRecognizer(),
+        PlatformEmployerRecognizer(),
         SchoolShortNameRecognizer(),
         WorkplaceSlotRecognizer(),
         NameRecognizer(),

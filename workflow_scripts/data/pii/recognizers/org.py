@@ -120,7 +120,7 @@ _MEMBERSHIP = re.compile(
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
-_TIME_IN = re.compile(r"的(?:那)?(?:几年|些年|时候|日子|压力|最后一天|第一天)")
+_TIME_IN = re.compile(r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)")
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
     r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
@@ -138,6 +138,9 @@ _STAGE = re.compile(
 )
 # a student's year closing the clause (…大学大三，…), not a headline's (…大学大三学生坠楼)
 _WORK_AT = re.compile(r"(?:实习|工作|上班|读书|上学)(?:是)?在")
+_JOINED_WHEN = re.compile(
+    r"(?:[一二三四五六七八九十两\d]{1,2}月份?|上个?月|这个?月|年初|年底|年中|刚刚?)(?:入职|进|加入|考上|考进|考入)了?的?$"
+)
 _YEAR_WORD = re.compile(r"大[一二三四]|研[一二三]|博[一二三四]")
 _YEAR = re.compile(r"(?:大[一二三四]|研[一二三]|博[一二三四]|高[一二三]|初[一二三])(?:在读)?$")
 # the workplace or school as the topic opening the writer's sentence (平安保险的考核太变态了，我…; …有限公司拖欠了我
@@ -162,6 +165,25 @@ _WRITER = re.compile(
 )
 _INNER_UNITS = ("研发中心", "分公司", "子公司", "事业部", "办事处", "项目部")
 _ENVY = re.compile(r"羡慕|向往|想进|想去|梦想|听说|据说|出了名|新闻|报道|怎么样|如何|好不好")
+_REGISTERED = ("有限公司", "有限责任公司", "事务所")
+_KNOWING = re.compile(
+    r"(?:也|都|还|就|只)?(?:知道|以为|觉得|认为|记得|听说|猜|估计|了解|想问|问你|告诉你)"
+)  # 我知道…: no place of the writer's
+# a registered company or one branch or unit of a body: a place that few people share, not a body named in general
+_SPECIFIC_UNITS = (*_REGISTERED, "支行", "分行", "营业部", *_INNER_UNITS)
+
+
+def in_writers_sentence(norm: str, start: int, end: int) -> bool:
+    """The sentence around ``norm[start:end]`` speaks of the writer (我, 我们; not 我朋友), no third person is its
+    latest subject before it and it is no hearsay or envy (听说…有限公司…, 他在…支行…)."""
+    before = clause_before(norm, start, 30, SENTENCE_STOPS)
+    sentence = before + clause_after(norm, end, 30, SENTENCE_STOPS)
+    subjects = _SUBJECT.findall(before)
+    if subjects and subjects[-1] in ("他", "她"):
+        return False
+    return any(not _KNOWING.match(sentence, m.end()) for m in _WRITER.finditer(sentence)) and not _ENVY.search(
+        sentence
+    )
 
 
 def topic_of_writer(norm: str, start: int, end: int) -> bool:
@@ -222,7 +244,7 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
     if _STAGE.match(timed) or (timed.startswith("在") and _MEMBERSHIP.search(right)):  # 现在在一家叫…的机构上班
         return True
-    if _WORK_AT.match(timed):  # 实习在…, 工作是在…: the writer's, the subject left out
+    if _WORK_AT.match(timed) or _JOINED_WHEN.match(timed):  # 实习在…, 三月份入职的…: the writer's, no subject said
         return True
     if clause.startswith("从") and clause.endswith("到"):  # 从…到…，我一直…: the subject may follow the path
         return bool(_SUBJECT.search(sentence_after))
@@ -269,7 +291,6 @@ def _rare_name(word: str, tag: str, freq: int, school: object, registered: bool 
     return freq < 50 or (tag.startswith("n") and freq < (1000 if school else 300))
 
 
-_REGISTERED = ("有限公司", "有限责任公司", "事务所")
 _VERB_BEFORE = set("上读考念去到进回在开住出离转办换跳逃找看来叫")
 
 
@@ -403,6 +424,23 @@ class OrgRecognizer(Recognizer):
             return s + person + 1, verb in "上读念进转"
         return s, False
 
+    def _lead_cut(self, norm: str, s: int, suffix_start: int) -> int:
+        """Start of a registered name or a branch after a preposition or conjunction that the left cut keeps
+        (和|深圳市…公司, 作为|中国建设银行…支行) or a verb before a place or brand (离开|深圳市…), since 和, 作 and 离
+        also open names."""
+        seg = segmenter()
+        words = seg.tagged_words(norm[s:suffix_start])
+        if len(words) < 2:
+            return s
+        word, tag = words[0]
+        rest = s + len(word)
+        named_next = seg.is_place(norm[rest : rest + 2]) or seg.is_place(norm[rest : rest + 3])
+        named_next = named_next or words[1][0] in self.brands
+        verb = tag.startswith("v") and seg.freq.get(word, 0) >= 500 and not seg.is_place(word)  # not 招行, 遵义
+        if tag in ("p", "c") or (verb and named_next and word not in self.brands):
+            return rest
+        return s
+
     def _proper_head(self, prefix: str) -> bool:
         """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
         not a category (服装|厂, 食品|厂), nor what someone does there (没时间逛|超市: a one-character verb before
@@ -426,6 +464,8 @@ class OrgRecognizer(Recognizer):
         if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
             return None
         s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 14), m.start()), m.start())
+        if norm.endswith(_SPECIFIC_UNITS, s, m.end()):
+            s = self._lead_cut(norm, s, m.start())
         if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
             return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
@@ -444,6 +484,9 @@ class OrgRecognizer(Recognizer):
                 own = _OWN_PLACE.search(_clause(norm, s, e)[0])  # 我们公司叫…, 我的学校是…: the writer names it
                 framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
                 framed = framed or profile_item(norm, s, e)
+                # 我和…有限公司签了三年合同, 离开…支行以后我…: a registered name or a branch in the writer's sentence
+                specific = norm.endswith(_SPECIFIC_UNITS, s, e) and not norm.startswith(("售后", "客服"), e)
+                framed = framed or (specific and in_writers_sentence(norm, s, e))  # not …公司售后部: a customer's
                 yield self.cand(s, e, 0.6 if framed else 0.3)
         for m in self.workplace_re.finditer(norm):  # …超市, …电子厂: only where the clause says someone works there
             named = self._named(norm, m)
@@ -585,8 +628,11 @@ class BrandEmployerRecognizer(Recognizer):
                      "打工", "的HR", "的hr", "的绩效", "的工牌", "的工号")  # fmt: skip
     window = (3, 6)
 
+    lexicon = "employer_brands.txt"
+    strict = False  # only evidence of its own counts, never a context word alone (PlatformEmployerRecognizer)
+
     def __init__(self) -> None:
-        self.rx = re.compile("(?:" + alternation(_lex().brands) + ")(?![A-Za-z](?!\\d))")  # not 阿里Pay; 阿里P6
+        self.rx = re.compile("(?:" + alternation(read_lexicon(self.lexicon)) + ")(?![A-Za-z](?!\\d))")  # 阿里P6
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
@@ -599,8 +645,14 @@ class BrandEmployerRecognizer(Recognizer):
     # hired, or applying (入职华为, 跳槽到了美团, 面试了京东; 腾讯的offer)
     HIRED = re.compile(
         r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约|简历投了|投递了"
-        r"|留在|分配到|分到|东家是|老东家)了?的?$"
+        r"|留在|分配到|分到|东家是|老东家|(?:年|月份?|后|以后|之后)进|调到|调去|外派到|派驻|借调到|被派到)了?的?$"
     )
+    # the writer's company given as what it is (公司是京东, 我们单位是…), a person's employer by their job (我男朋友是
+    # 京东的工程师; not 这是京东的客服电话) or a contract signed with it (和京东签了三年合同)
+    JOB_AFTER = re.compile(r"的(?:老|新|资深|正式|普通)?(?:" + _ROLES + r")(?=[，。！？,.!?；;\s]|$)")
+    BOSSED = re.compile(r"被(?:领导|老板|主管|经理|组长|上司)")  # 在京东被领导骂: the writer's boss
+    LEFT = re.compile(r"离职|辞职|裁|辞退|开除|优化")  # 从美的离职, 被国家电投裁了
+    SIGNED = re.compile(r"签了?(?:[一两二三四五六七八九十\d]+年的?)?(?:劳动|工作|实习)?合同|签约")
     # one of its staff (我是链家的一名经纪人, 作为拼多多的一名员工), not one of its customers (京东的一名老用户)
     STAFF = re.compile(r"的一名(?!(?:忠实|普通|老)?(?:会员|用户|顾客|客户|粉丝|消费者|买家|乘客|股民))")
     COLLEAGUE = re.compile(r"的(?:同事|领导|上司|主管|组长)[^。！？!?\n]{0,12}我")
@@ -628,13 +680,34 @@ class BrandEmployerRecognizer(Recognizer):
                 or self.STAFF.match(norm, e)
             )
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
+            left = clause_before(norm, s, 16, _CLAUSE_END)
             own = (
                 hired
+                or _OWN_PLACE.search(left)
+                or (left.endswith("是") and _SUBJECT.search(left) and self.JOB_AFTER.match(norm, e))
+                or (left.endswith(("和", "跟", "与")) and self.SIGNED.match(norm, e))
+                or (left.endswith("在") and (self.BOSSED.match(norm, e) or _TIME_IN.match(norm, e)))
+                or (left.endswith(("从", "被")) and self.LEFT.match(norm, e))
                 or self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
                 or topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
                 or profile_item(norm, s, e)  # 坐标杭州，阿里P6
             )
-            yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
+            if not self.strict:
+                yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
+            elif own or (left.endswith("在") and self.WORKS.match(norm, e)):
+                yield self.cand(s, e, 0.6)
+
+
+class PlatformEmployerRecognizer(BrandEmployerRecognizer):
+    """Employers whose brand is also an ordinary word or a platform people use (employer_platforms.txt: 快手, 美的,
+    小红书): only on evidence of their own (入职快手, 快手的同事…我, 在快手工作两年, 公司是美的), never a context word
+    alone, so 在抖音做视频, 在小红书上看到 and 很美的同事 stay."""
+
+    lexicon = "employer_platforms.txt"
+    strict = True
+    context_before = ()
+    context_after = ()
+    WORKS = re.compile(r"上班|工作(?!室|人员)|实习|任职|就职|打工|干了|待了|呆了")
 
 
 class WorkplaceSlotRecognizer(Recognizer):
