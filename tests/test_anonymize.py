@@ -523,6 +523,9 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我天天在抖音做视频，可是没人看",
         "那个美的同事今天对我笑了",
         "平安夜我一个人在宿舍哭",
+        "我天天给晨晨打榜，她一定会火",  # a fan supporting a star by nickname
+        "我最喜欢萌萌的小狗了",  # a reduplicated description, not a nickname
+        "我和小孩一起去公园",
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
@@ -895,6 +898,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我去年跳槽到了快手，压力更大了", "org", "快手"),
         ("我姐在美的上班，经常加班到很晚", "org", "美的"),
         ("小红书的同事都很卷，我跟不上", "org", "小红书"),
+        # s11: a nickname after a frame word in a sentence of the writer's, or after a time word opening it
+        ("我跟莹莹说了实话，她再也没理我", "name", "莹莹"),
+        ("被阿豪删了好友以后，我整夜睡不着", "name", "阿豪"),
+        ("这件事我只告诉了小蕾", "name", "小蕾"),
+        ("前几天琳琳又来找我借钱", "name", "琳琳"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

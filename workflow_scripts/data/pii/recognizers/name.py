@@ -139,6 +139,12 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
+# frame words after which a nickname is someone the writer deals with (我跟婷婷…, 告诉了小雪, 昨天阿杰又…), not one
+# a fan admires (喜欢晨晨, 羡慕娜娜, 见到凡凡) or supports (_FAN_AFTER: 给凡凡打榜, 和娜姐合影)
+_FAN_AFTER = re.compile(r"打榜|打call|应援|投票|合影|同框|签名|的粉丝|的演唱会")
+_NICK_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "陪", "找", "骂", "约了", "告诉了", "告诉过", "告诉",
+                      "原谅", "暗恋", "拉黑了", "甩了", "联系", "联系过", "对不起", "昨天", "今天", "上周", "前几天",
+                      "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天")  # fmt: skip
 _WRITER_WITH = (*_WRITER_AND, "我、")
 _LATIN_START = re.compile("[A-Z]")
 _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of people closed by its count
@@ -248,6 +254,7 @@ class NameRecognizer(Recognizer):
         self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)
         # a signature closing a text or line: ——老王, -- 小李
         self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
+        self.nick_frame_re = re.compile(rf"(?:{alternation(_NICK_FRAME_BEFORE)})(?=[{CJK}])")
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
@@ -603,7 +610,37 @@ class NameRecognizer(Recognizer):
                         yield self.cand(pos, m.start(), 0.75)
                     break
         yield from self._bare(norm)
+        yield from self._framed_nicknames(norm)
         yield from self._vocatives(norm)
+
+    def _framed_nicknames(self, norm: str) -> Iterator[Candidate]:
+        """A nickname (婷婷, 小雪, 阿杰, 王哥) right after a frame word in a sentence of the writer's (我跟婷婷表白,
+        告诉了小雪，…, 被阿杰拉黑以后我…, 昨天婷婷又跟我…): it must be a word of its own (not 和小孩, 给大家) and the
+        writer must be in its clause before it or in its sentence after it, since fans and shops name people too
+        (羡慕娜娜的腿, 和乐乐一起逛街 in a post about no one)."""
+        for m in self.nick_frame_re.finditer(norm) if "我" in norm else ():
+            pos = m.end()
+            if norm[pos] == "大":  # 大X is mostly a word (大家, 大哥)
+                continue
+            end = (
+                self._kin_nickname(norm, pos)
+                or self._prefixed_nickname(norm, pos)
+                or self._doubled_nickname(norm, pos)
+            )
+            if not end or not self.seg.agrees(norm, pos, end) or norm[end : end + 1] in self.given:
+                continue
+            if norm[end : end + 1] == "的" and not self.frame_after_re.match(norm, end):
+                continue  # 萌萌的, 小巧的: a description, unless a relative follows (婷婷的妈妈)
+            if _FAN_AFTER.match(norm, end):
+                continue  # 给凡凡打榜, 和娜姐合影: a star a fan supports or meets
+            x = norm[pos + 1 : end]
+            if norm[pos] in "小阿" and x not in self.lex.single and self.seg.freq.get(x, 0) >= 5000:
+                continue  # 小想, 小中: a frequent word after 小 is no name character there
+            writer = "我" in clause_before(norm, pos, 12, _CLAUSE_END) or "我" in clause_after(
+                norm, end, 20, SENTENCE_STOPS
+            )
+            if writer:
+                yield self.cand(pos, end, 0.6)
 
     def _surnamed_role(self, norm: str, start: int) -> bool:
         """A surname right before a relation or role word (陈老师, not 高中同学: 高中 is a word)."""
