@@ -526,6 +526,9 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我天天给晨晨打榜，她一定会火",  # a fan supporting a star by nickname
         "我最喜欢萌萌的小狗了",  # a reduplicated description, not a nickname
         "我和小孩一起去公园",
+        "新娘是我大学室友，婚礼很热闹",  # a role said to be the writer's friend, not a name
+        "音乐是我最好的朋友",
+        "彭于晏是我老公，谁都别抢",  # a fan's star
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
@@ -903,6 +906,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("被阿豪删了好友以后，我整夜睡不着", "name", "阿豪"),
         ("这件事我只告诉了小蕾", "name", "小蕾"),
         ("前几天琳琳又来找我借钱", "name", "琳琳"),
+        # a clause naming one of the writer's people by the copula, even where the name is also a word
+        ("雨晴是我表妹，从小跟我一起长大", "name", "雨晴"),
+        ("海燕是我高中最好的同学，后来我们闹翻了", "name", "海燕"),
+        ("阿胖是我发小，我们无话不谈", "name", "阿胖"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

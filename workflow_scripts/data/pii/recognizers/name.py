@@ -141,6 +141,10 @@ KIN_NICK = "哥姐"
 _WRITER_AND = ("我和", "我跟", "我与")
 # frame words after which a nickname is someone the writer deals with (我跟婷婷…, 告诉了小雪, 昨天阿杰又…), not one
 # a fan admires (喜欢晨晨, 羡慕娜娜, 见到凡凡) or supports (_FAN_AFTER: 给凡凡打榜, 和娜姐合影)
+# a fan calls a star 老公 (胡歌是我老公): for the copula rule only the writer's other people count
+_FAN_KIN = ("老公", "老婆", "先生", "太太", "爱人")
+_NOT_COPULA_START = set("这那他她它谁你我哪每某此该其")
+_PERSON_NOUN_END = set("郎娘者员生长师友人客众士手方主")  # last characters of words for roles (新郎, 班长, 对方)
 _FAN_AFTER = re.compile(r"打榜|打call|应援|投票|合影|同框|签名|的粉丝|的演唱会")
 _NICK_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "陪", "找", "骂", "约了", "告诉了", "告诉过", "告诉",
                       "原谅", "暗恋", "拉黑了", "甩了", "联系", "联系过", "对不起", "昨天", "今天", "上周", "前几天",
@@ -254,6 +258,13 @@ class NameRecognizer(Recognizer):
         self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}[，,：:!！])", re.M)
         # a signature closing a text or line: ——老王, -- 小李
         self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
+        # a clause opening with two or three characters said to be one of the writer's people (晨曦是我女儿, 小胖是
+        # 我初中同学): the copula with a relation word names them even where the name is also a word (海洋, 叶子)
+        kin = [r for r in lex.relations if not r.startswith("我") and r not in _FAN_KIN]
+        self.copula_re = re.compile(
+            rf"(?:^|(?<=[{_CLAUSE_START}]))(?P<name>[{CJK}]{{2,3}})是我(?:的)?[{CJK}]{{0,6}}?(?:{alternation(kin)})",
+            re.M,
+        )
         self.nick_frame_re = re.compile(rf"(?:{alternation(_NICK_FRAME_BEFORE)})(?=[{CJK}])")
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
@@ -611,6 +622,7 @@ class NameRecognizer(Recognizer):
                     break
         yield from self._bare(norm)
         yield from self._framed_nicknames(norm)
+        yield from self._copula_named(norm)
         yield from self._vocatives(norm)
 
     def _framed_nicknames(self, norm: str) -> Iterator[Candidate]:
@@ -641,6 +653,21 @@ class NameRecognizer(Recognizer):
             )
             if writer:
                 yield self.cand(pos, end, 0.6)
+
+    def _copula_named(self, norm: str) -> Iterator[Candidate]:
+        """X是我女儿 / X是我大学最好的朋友: X is a name if it reads as one (a surname and name characters, a
+        小X/阿X nickname, or name characters only) and is no pronoun, kin word or generic person (她, 妈妈, 女生)."""
+        for m in self.copula_re.finditer(norm) if "是我" in norm else ():
+            s, e = m.span("name")
+            w = m.group("name")
+            if w in self.lex.relations or w[0] in _NOT_COPULA_START or self.seg.tags.get(w, "n")[:1] not in "nazi":
+                continue  # 这是我女儿, 妈妈是我最好的朋友, 学习是…: no name
+            if self.seg.freq.get(w, 0) and w[-1] in _PERSON_NOUN_END:
+                continue  # 新郎是我大学室友, 班长是我同桌: a role, not a name
+            nickname = w[0] in "小阿" and len(w) == 2 and self.seg.freq.get(w, 0) < 1000  # 小胖, not 小学
+            chars = w[1:] if w[0] in self.lex.single else w
+            if nickname or all(c in self.given for c in chars):
+                yield self.cand(s, e, 0.75)
 
     def _surnamed_role(self, norm: str, start: int) -> bool:
         """A surname right before a relation or role word (陈老师, not 高中同学: 高中 is a word)."""
