@@ -529,6 +529,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "新娘是我大学室友，婚礼很热闹",  # a role said to be the writer's friend, not a name
         "音乐是我最好的朋友",
         "彭于晏是我老公，谁都别抢",  # a fan's star
+        "我手机也是华为的，用了三年",  # a product's maker, not an employer
+        "小学一年级的时候我很胖",
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
@@ -901,6 +903,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我去年跳槽到了快手，压力更大了", "org", "快手"),
         ("我姐在美的上班，经常加班到很晚", "org", "美的"),
         ("小红书的同事都很卷，我跟不上", "org", "小红书"),
+        # a person said to be of the organisation by the copula, its branch in the writer's sentence, the time
+        # spent there or its pace opening the sentence, a role word before the place that opens its name
+        ("我舅舅是娄底市财政局的科员，总拿我跟表哥比", "org", "娄底市财政局"),
+        ("我姐夫是中建三局的，一年到头在工地", "org", "中建三局"),
+        ("建设银行河西支行的主任天天在群里点名，我快撑不住了", "org", "建设银行河西支行"),
+        ("长沙市一中的三年让我很压抑，现在还会做噩梦", "org", "长沙市一中"),
+        ("美团的节奏太快了，我每天都怕被优化", "org", "美团"),
+        ("身为天心区教育局的一名职员，我不敢请假", "org", "天心区教育局"),
         # s11: a nickname after a frame word in a sentence of the writer's, or after a time word opening it
         ("我跟莹莹说了实话，她再也没理我", "name", "莹莹"),
         ("被阿豪删了好友以后，我整夜睡不着", "name", "阿豪"),

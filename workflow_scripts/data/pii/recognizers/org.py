@@ -151,7 +151,8 @@ _TOPIC_WORK = re.compile(
     r"(?:这边|这里)?的?(?:这份|这)?(?:工作(?!人员|环境|氛围)|工资|考核|绩效|业绩|流水线|车间|项目部|年终奖|试用期|实习期"
     r"|规培|编制|岗位|996|offer|Offer|面试(?!官)"
     # or the writer's school life there (…外国语学校的竞争太激烈了，我每次考试都排倒数)
-    r"|竞争|宿舍|食堂|晚自习|军训|校规|作业|考试|学习压力|课程|宿管|辅导员|班主任)"
+    r"|竞争|宿舍|食堂|晚自习|军训|校规|作业|考试|学习压力|课程|宿管|辅导员|班主任|实验室|课题组"
+    r"|节奏|待遇|福利|夜班|排班|(?:这|那)?[一二三四五六七八九十两几]年(?!级)(?:里|来|时光|生活|时间)?)"
     r"|是我的?(?:第[一二三四五六七八九十]份|现在的|目前的)?(?:工作|单位|东家)"
     r"|(?:这边|这里)?(?:我|我们)?(?:已经|都|才|天天|每天|经常|一直)?"
     r"(?:入职|(?:干|待|呆|做|工作|实习)了(?=[一两二三四五六七八九十半几\d多好整快近])|上班(?!的)|加班(?!的))"
@@ -166,11 +167,32 @@ _WRITER = re.compile(
 _INNER_UNITS = ("研发中心", "分公司", "子公司", "事业部", "办事处", "项目部")
 _ENVY = re.compile(r"羡慕|向往|想进|想去|梦想|听说|据说|出了名|新闻|报道|怎么样|如何|好不好")
 _REGISTERED = ("有限公司", "有限责任公司", "事务所")
+_LEAD_WORDS = ("作为", "离开", "身为")
 _KNOWING = re.compile(
     r"(?:也|都|还|就|只)?(?:知道|以为|觉得|认为|记得|听说|猜|估计|了解|想问|问你|告诉你)"
 )  # 我知道…: no place of the writer's
 # a registered company or one branch or unit of a body: a place that few people share, not a body named in general
 _SPECIFIC_UNITS = (*_REGISTERED, "支行", "分行", "营业部", *_INNER_UNITS)
+
+
+# a person's job there said after the name (…的老工程师, …的科长) or the name closing the clause (我爸是…局的。)
+_JOB_AFTER = re.compile(
+    r"的(?:老|新|资深|正式|普通)?(?:" + _ROLES + r"|科长|处长|股长|科员|行长|店长)?(?=[，。！？,.!?；;\s]|$)"
+)
+
+
+_PERSON_IS = re.compile(
+    r"(?:我|你|他|她|我们|本人|自己|老公|老婆|丈夫|妻子|爸|妈|爸爸|妈妈|父亲|母亲|哥|姐|弟|妹|哥哥|姐姐|弟弟|妹妹|朋友"
+    r"|同学|室友|男朋友|女朋友|男友|女友|对象|闺蜜|亲戚|舅舅|叔叔|姑姑|阿姨|表哥|表姐|表妹|表弟|儿子|女儿|姐夫|嫂子)"
+    r"(?:也|都|还|就|原来|以前|现在)?是$"
+)
+
+
+def _job_of(norm: str, start: int, end: int) -> bool:
+    """A person (我, 我妈, 我男朋友) is said to be of the organisation by the copula (我妈是…局的科长, 他是…的。),
+    not a thing (我手机也是华为的: its maker)."""
+    left = clause_before(norm, start, 16, _CLAUSE_END)
+    return bool(_PERSON_IS.search(left)) and bool(_JOB_AFTER.match(norm, end))  # not 我手机也是华为的
 
 
 def in_writers_sentence(norm: str, start: int, end: int) -> bool:
@@ -229,6 +251,10 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
     right = _clause(norm, start, end)[1]
     if "我" in right[:10] or topic_of_writer(norm, start, end) or profile_item(norm, start, end):
+        return True
+    if norm.endswith(_SPECIFIC_UNITS, start, end) and in_writers_sentence(norm, start, end):
+        return True  # …支行的领导经常骂人，我每天上班都心慌: a branch in the writer's sentence
+    if _job_of(norm, start, end):
         return True
     sentence_after = norm[end : end + 30]
     sentence_after = sentence_after[: min([i for i in map(sentence_after.find, SENTENCE_STOPS) if i >= 0] or [30])]
@@ -466,6 +492,8 @@ class OrgRecognizer(Recognizer):
         s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 14), m.start()), m.start())
         if norm.endswith(_SPECIFIC_UNITS, s, m.end()):
             s = self._lead_cut(norm, s, m.start())
+        elif norm.startswith(_LEAD_WORDS, s) and segmenter().is_place(norm[s + 2 : s + 4]):
+            s += 2  # 作为|雁塔区人社局的一名科员: the role word, then the place opening the name
         if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
             return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
@@ -485,6 +513,7 @@ class OrgRecognizer(Recognizer):
                 framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
                 framed = framed or profile_item(norm, s, e)
                 # 我和…有限公司签了三年合同, 离开…支行以后我…: a registered name or a branch in the writer's sentence
+                framed = framed or _job_of(norm, s, e)  # 我妈是宁乡县税务局的科长, 我爸是岳阳市公安局的。
                 specific = norm.endswith(_SPECIFIC_UNITS, s, e) and not norm.startswith(("售后", "客服"), e)
                 framed = framed or (specific and in_writers_sentence(norm, s, e))  # not …公司售后部: a customer's
                 yield self.cand(s, e, 0.6 if framed else 0.3)
@@ -516,7 +545,9 @@ class OrgRecognizer(Recognizer):
             s = _place_start(norm, left_start(norm, m.start(), 10), m.start())
             prefix = norm[s : m.start()]
             if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
-                yield self.cand(s, m.end(), 0.6 if _clause_frame(norm, s, m.end()) else 0.3)
+                e = m.end()
+                framed = _clause_frame(norm, s, e) or topic_of_writer(norm, s, e) or _job_of(norm, s, e)
+                yield self.cand(s, e, 0.6 if framed else 0.3)
 
 
 # a second organisation in the slot of one already found: listed with it (在新东方和好未来当过老师, 面试了京东和美团)
@@ -645,11 +676,10 @@ class BrandEmployerRecognizer(Recognizer):
     # hired, or applying (入职华为, 跳槽到了美团, 面试了京东; 腾讯的offer)
     HIRED = re.compile(
         r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约|简历投了|投递了"
-        r"|留在|分配到|分到|东家是|老东家|(?:年|月份?|后|以后|之后)进|调到|调去|外派到|派驻|借调到|被派到)了?的?$"
+        r"|留在|分配到|分到|东家是|老东家|(?:年|月份?|后|以后|之后|年前|月前)进|调到|调去|外派到|派驻|借调到|被派到)了?的?$"
     )
     # the writer's company given as what it is (公司是京东, 我们单位是…), a person's employer by their job (我男朋友是
     # 京东的工程师; not 这是京东的客服电话) or a contract signed with it (和京东签了三年合同)
-    JOB_AFTER = re.compile(r"的(?:老|新|资深|正式|普通)?(?:" + _ROLES + r")(?=[，。！？,.!?；;\s]|$)")
     BOSSED = re.compile(r"被(?:领导|老板|主管|经理|组长|上司)")  # 在京东被领导骂: the writer's boss
     LEFT = re.compile(r"离职|辞职|裁|辞退|开除|优化")  # 从美的离职, 被国家电投裁了
     SIGNED = re.compile(r"签了?(?:[一两二三四五六七八九十\d]+年的?)?(?:劳动|工作|实习)?合同|签约")
@@ -684,7 +714,7 @@ class BrandEmployerRecognizer(Recognizer):
             own = (
                 hired
                 or _OWN_PLACE.search(left)
-                or (left.endswith("是") and _SUBJECT.search(left) and self.JOB_AFTER.match(norm, e))
+                or _job_of(norm, s, e)
                 or (left.endswith(("和", "跟", "与")) and self.SIGNED.match(norm, e))
                 or (left.endswith("在") and (self.BOSSED.match(norm, e) or _TIME_IN.match(norm, e)))
                 or (left.endswith(("从", "被")) and self.LEFT.match(norm, e))
