@@ -531,6 +531,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "彭于晏是我老公，谁都别抢",  # a fan's star
         "我手机也是华为的，用了三年",  # a product's maker, not an employer
         "小学一年级的时候我很胖",
+        "梅西是我最喜欢的球员之一，我每场都看",  # said to be the writer's favourite star
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",

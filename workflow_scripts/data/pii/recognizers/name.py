@@ -145,6 +145,10 @@ _WRITER_AND = ("我和", "我跟", "我与")
 _FAN_KIN = ("老公", "老婆", "先生", "太太", "爱人")
 _NOT_COPULA_START = set("这那他她它谁你我哪每某此该其")
 _PERSON_NOUN_END = set("郎娘者员生长师友人客众士手方主")  # last characters of words for roles (新郎, 班长, 对方)
+_FAVOURITE_PUBLIC = re.compile(
+    r"(?:是|作为)我(?:最|很|一直|非常|超)?(?:喜欢|崇拜|欣赏|佩服|支持|爱)的[\u4e00-\u9fff]{0,4}?"
+    r"(?:球员|演员|歌手|明星|偶像|作家|导演|主播|up主|UP主|博主|选手|运动员|球星|艺人|爱豆|作者|诗人|歌星|影星|演唱者)"
+)
 _FAN_AFTER = re.compile(r"打榜|打call|应援|投票|合影|同框|签名|的粉丝|的演唱会")
 _NICK_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "陪", "找", "骂", "约了", "告诉了", "告诉过", "告诉",
                       "原谅", "暗恋", "拉黑了", "甩了", "联系", "联系过", "对不起", "昨天", "今天", "上周", "前几天",
@@ -279,6 +283,7 @@ class NameRecognizer(Recognizer):
             or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
             or norm.startswith(lex.public_works, c.end)
+            or bool(_FAVOURITE_PUBLIC.match(norm, c.end))  # X是我最喜欢的球员之一: a star, not the writer's own
         )
 
     # ------------------------------------------------------------------ candidate shapes
