@@ -532,6 +532,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我手机也是华为的，用了三年",  # a product's maker, not an employer
         "小学一年级的时候我很胖",
         "梅西是我最喜欢的球员之一，我每场都看",  # said to be the writer's favourite star
+        "我和彩礼的事跟爸妈吵了一架",  # a noun of name characters, not a given name
+        "晚上和朋友喝了两瓶青岛啤酒",  # a consumer brand as a product
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
@@ -921,6 +923,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("雨晴是我表妹，从小跟我一起长大", "name", "雨晴"),
         ("海燕是我高中最好的同学，后来我们闹翻了", "name", "海燕"),
         ("阿胖是我发小，我们无话不谈", "name", "阿胖"),
+        ("我跟思涵说了很多次，她还是不听", "name", "思涵"),  # a given name alone after 跟 in the writer's clause
+        ("劝过刘婉清很多次，她还是回到了那个人身边", "name", "刘婉清"),
+        # employers added to the lexicons (s11): industrial ones in the frames of every brand, consumer ones
+        # (employer_platforms.txt) only on evidence of their own
+        ("我爸在鞍钢干了一辈子，退休了还放不下", "org", "鞍钢"),
+        ("我哥去年入职青岛啤酒，天天喝酒应酬", "org", "青岛啤酒"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -92,7 +92,9 @@ _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给
                  "害怕", "暗恋", "喜欢上", "甩了", "拉黑了", "对不起", "我、", "联系过", "约了", "等了",
                  "放不下", "喜欢的人是", "爱的人是", "喜欢过", "碰见", "碰见了", "撞见", "晚上",
                  # the writer's class, dorm or team (我们班的X, 宿舍的X)
-                 "班的", "班上的", "宿舍的", "寝室的", "隔壁的", "部门的")  # fmt: skip
+                 "班的", "班上的", "宿舍的", "寝室的", "隔壁的", "部门的",
+                 # what the writer does for someone (劝过X, 陪了X五年)
+                 "劝", "劝过", "陪了")  # fmt: skip
 # a person's verb or a time word right after a reading: evidence that it names someone (public.py reads it too).
 # Every branch starts with a literal character, so that re skips ahead by first character when scanning (a
 # group such as (?:姐|哥)… as a branch would turn that off and halve the speed of finditer).
@@ -152,7 +154,8 @@ _FAVOURITE_PUBLIC = re.compile(
 _FAN_AFTER = re.compile(r"打榜|打call|应援|投票|合影|同框|签名|的粉丝|的演唱会")
 _NICK_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "陪", "找", "骂", "约了", "告诉了", "告诉过", "告诉",
                       "原谅", "暗恋", "拉黑了", "甩了", "联系", "联系过", "对不起", "昨天", "今天", "上周", "前几天",
-                      "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天")  # fmt: skip
+                      "前天", "昨晚", "刚才", "那天", "当时", "后来", "上次", "去年", "最近", "这几天", "陪了",
+                      "劝过")  # fmt: skip
 _WRITER_WITH = (*_WRITER_AND, "我、")
 _LATIN_START = re.compile("[A-Z]")
 _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of people closed by its count
@@ -507,6 +510,12 @@ class NameRecognizer(Recognizer):
         b = self.seg.bounds(norm, pos, pos + 2)
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
 
+    def _unknown_given_alone(self, norm: str, pos: int) -> int:
+        """A given name alone (``_given_alone``) that is no dictionary word at all: without a relation word before
+        it, a rare noun of name characters (彩礼, 励志) is that noun."""
+        e = self._given_alone(norm, pos)
+        return e if e and not self.seg.freq.get(norm[pos:e]) else 0
+
     def _ordinary_given(self, w: str) -> bool:
         """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective,
         descriptive word or proper noun made of name characters (欣悦, 明静, 浩浩, 婷婷) may still be a name, a rare
@@ -643,6 +652,7 @@ class NameRecognizer(Recognizer):
                 self._kin_nickname(norm, pos)
                 or self._prefixed_nickname(norm, pos)
                 or self._doubled_nickname(norm, pos)
+                or self._unknown_given_alone(norm, pos)  # 我跟欣怡说了…, 跟雅婷分手以后我…
             )
             if not end or not self.seg.agrees(norm, pos, end) or norm[end : end + 1] in self.given:
                 continue
