@@ -77,7 +77,7 @@ def load_demo(gt_path: Path, site: Path) -> list[dict]:
     except ImportError:  # pragma: no cover
         t2s = None
     posts = []
-    for line in gt_path.read_text(encoding="utf-8").splitlines():
+    for line in filter(str.strip, gt_path.read_text(encoding="utf-8").split("\n")):  # not splitlines: U+2028
         row = json.loads(line)
         page = site / "question" / f"{row['post_id']}.html"
         if not page.exists() or row.get("fault") in ("404", "500-permanent"):

@@ -68,8 +68,8 @@ def _records(path: Path, fmt: str) -> list:
     text = path.read_text(encoding="utf-8-sig")
     if fmt == "json":
         return json.loads(text)
-    if fmt == "jsonl":
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    if fmt == "jsonl":  # one record a "\n" line: a string may hold U+2028 or U+0085, which splitlines() cuts at
+        return [json.loads(line) for line in text.split("\n") if line.strip()]
     if fmt in ("csv", "tsv"):
         return list(csv.DictReader(text.splitlines(), delimiter="," if fmt == "csv" else "\t"))
     return [line.split("\t") for line in text.splitlines() if line.strip()]

@@ -33,6 +33,12 @@ def test_csv_rows_group_into_dialogues_and_jsonl_reads_a_field(tmp_path):
     assert bench.read_texts([path], "jsonl", "content", None, False) == [["今天好累"], ["下雨了"]]
 
 
+def test_jsonl_records_are_newline_lines_whatever_separators_their_strings_hold(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    path.write_text('{"text": "第一行\u2028第二行"}\n{"text": "下雨了"}\n', encoding="utf-8")
+    assert bench.read_texts([path], "jsonl", "text", None, False) == [["第一行\u2028第二行"], ["下雨了"]]
+
+
 def test_lines_split_on_tabs_drop_labels_and_unsegment(tmp_path):
     path = tmp_path / "sessions.tsv"
     path.write_text("1\t今天 天气 不错\t是 啊 ， 出去 走走\tok 了\n", encoding="utf-8")

@@ -511,10 +511,11 @@ class NameRecognizer(Recognizer):
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
 
     def _unknown_given_alone(self, norm: str, pos: int) -> int:
-        """A given name alone (``_given_alone``) that is no dictionary word at all: without a relation word before
-        it, a rare noun of name characters (彩礼, 励志) is that noun."""
+        """A given name alone (``_given_alone``) that is no dictionary word or one jieba knows as a name (欣怡):
+        without a relation word before it, a rare noun of name characters (彩礼, 励志) is that noun."""
         e = self._given_alone(norm, pos)
-        return e if e and not self.seg.freq.get(norm[pos:e]) else 0
+        w = norm[pos:e]
+        return e if e and (not self.seg.freq.get(w) or self.seg.tags.get(w, "").startswith("nr")) else 0
 
     def _ordinary_given(self, w: str) -> bool:
         """A two-character given name that is an ordinary word (宝贝, 明天) or a public figure; a rare adjective,
