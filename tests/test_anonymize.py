@@ -534,6 +534,10 @@ def test_real_usage_phrases_stay_unchanged(text):
         "梅西是我最喜欢的球员之一，我每场都看",  # said to be the writer's favourite star
         "我和彩礼的事跟爸妈吵了一架",  # a noun of name characters, not a given name
         "晚上和朋友喝了两瓶青岛啤酒",  # a consumer brand as a product
+        # public figures of social-media talk (famous_names.txt), and no fragment of their names either
+        "我也喜欢莫文蔚，她的歌陪我度过了高三",
+        "默多克和邓文迪离婚了，我再也不相信爱情了",
+        "看到林依晨叫姐姐，看到郭碧婷叫阿姨，看到霍建华叫爸爸，看到杨宗纬叫爷爷，我笑死了",
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",

@@ -183,6 +183,8 @@ def _find_pii_norm(
     # four or more people named without a cue word in one text (看到W叫…，看到X叫…，看到Y叫…) are public people
     # listed: a counselling post names its own people with relation words (我同事X)
     bare = {norm[c.start : c.end] for s, c in kept if c.kind == "name" and s < PostNames.STRONG}
+    if bare and len(bare) < _BARE_LIST:
+        bare |= _name_recognizer().famous_in(norm)  # 看到X叫姐姐，看到Y叫阿姨，看到霍建华叫爸爸: stars listed
     if len(bare) >= _BARE_LIST:
         post_names.public_seen.update(bare)
     kept += [(1.0, c) for c in _mentions(norm, extra_names) if not _blocked(ctx, books, c)]

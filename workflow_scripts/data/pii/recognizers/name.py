@@ -282,7 +282,8 @@ class NameRecognizer(Recognizer):
         public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
-            norm.startswith(lex.place_heads, c.end)
+            (c.score < _ROLE_CUED and self._inside_famous(norm, c.start, c.end))
+            or norm.startswith(lex.place_heads, c.end)
             or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
             or norm.startswith(lex.public_works, c.end)
@@ -300,6 +301,23 @@ class NameRecognizer(Recognizer):
         end = pos + len(name)
         return norm.startswith(name, pos) and (len(name) >= 3 or norm[end : end + 1] not in self.given)
 
+    def _famous_here(self, norm: str, pos: int) -> bool:
+        return any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ()))
+
+    def famous_in(self, norm: str) -> set[str]:
+        """The public figures' names (famous_names.txt) that ``norm`` mentions."""
+        by_first = self.famous_by_first
+        return {f for p, ch in enumerate(norm) if ch in by_first for f in by_first[ch] if self._famous_at(norm, p, f)}
+
+    def _inside_famous(self, norm: str, start: int, end: int) -> bool:
+        """``norm[start:end]`` lies inside a public figure's name begun one or two characters before it (曹|云金,
+        邓|文迪): the tail of a name kept as public is no name of its own."""
+        return any(
+            self._famous_here(norm, p)
+            and any(p + len(f) >= end for f in self.famous_by_first[norm[p]] if norm.startswith(f, p))
+            for p in range(max(0, start - 2), start)
+        )
+
     def _ordinary(self, w: str) -> bool:
         """An ordinary word or a public figure (高中, 马上, 张力, 鲁迅): not a private person's name."""
         return w in self.lex.stop or self.seg.is_word(w) or w in self.lex.famous
@@ -312,7 +330,7 @@ class NameRecognizer(Recognizer):
         ``name_char`` accepts."""
         is_given = name_char or self.given.__contains__
         s_end = self._surname_end(norm, pos)
-        if not s_end or any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ())):
+        if not s_end or self._famous_here(norm, pos):
             return []  # 武志红: a public figure, whatever reading jieba prefers
         out = []
         for n in (2, 1):
