@@ -277,12 +277,14 @@ class NameRecognizer(Recognizer):
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
-        """Not the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a brand before its model
+        """Not a place (唐山打人这事), nor the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a
+        public figure's name or its tail (曹|云金) without a cue word, nor a brand before its model
         (柯岚A52, 柯岚 W550C: a person's name is never followed by a model code), nor a public figure named by a
         public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
             (c.score < _ROLE_CUED and self._inside_famous(norm, c.start, c.end))
+            or (c.score < _ROLE_CUED and self._place_not_nickname(norm, c.start, c.end))
             or norm.startswith(lex.place_heads, c.end)
             or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
@@ -303,6 +305,11 @@ class NameRecognizer(Recognizer):
 
     def _famous_here(self, norm: str, pos: int) -> bool:
         return any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ()))
+
+    def _place_not_nickname(self, norm: str, start: int, end: int) -> bool:
+        """A full-name reading that jieba knows as a place (唐山, 安平), not a nickname (小金, 阿南, 兰兰)."""
+        w = norm[start:end]
+        return w[0] not in "小老阿" and w[0] != w[1:2] and self.seg.is_place(w)
 
     def famous_in(self, norm: str) -> set[str]:
         """The public figures' names (famous_names.txt) that ``norm`` mentions."""
