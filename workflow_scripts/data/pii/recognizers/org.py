@@ -179,8 +179,7 @@ _SPECIFIC_UNITS = (*_REGISTERED, "支行", "分行", "营业部", *_INNER_UNITS)
 _JOB_AFTER = re.compile(
     r"的(?:老|新|资深|正式|普通)?(?:" + _ROLES + r"|科长|处长|股长|科员|行长|店长)?(?=[，。！？,.!?；;\s]|$)"
 )
-
-
+# a person, not a thing, as the subject of the copula before the name
 _PERSON_IS = re.compile(
     r"(?:我|你|他|她|我们|本人|自己|老公|老婆|丈夫|妻子|爸|妈|爸爸|妈妈|父亲|母亲|哥|姐|弟|妹|哥哥|姐姐|弟弟|妹妹|朋友"
     r"|同学|室友|男朋友|女朋友|男友|女友|对象|闺蜜|亲戚|舅舅|叔叔|姑姑|阿姨|表哥|表姐|表妹|表弟|儿子|女儿|姐夫|嫂子)"
@@ -203,9 +202,8 @@ def in_writers_sentence(norm: str, start: int, end: int) -> bool:
     subjects = _SUBJECT.findall(before)
     if subjects and subjects[-1] in ("他", "她"):
         return False
-    return any(not _KNOWING.match(sentence, m.end()) for m in _WRITER.finditer(sentence)) and not _ENVY.search(
-        sentence
-    )
+    placed = any(not _KNOWING.match(sentence, m.end()) for m in _WRITER.finditer(sentence))
+    return placed and not _ENVY.search(sentence)
 
 
 def topic_of_writer(norm: str, start: int, end: int) -> bool:
@@ -512,8 +510,8 @@ class OrgRecognizer(Recognizer):
                 own = _OWN_PLACE.search(_clause(norm, s, e)[0])  # 我们公司叫…, 我的学校是…: the writer names it
                 framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
                 framed = framed or profile_item(norm, s, e)
-                # 我和…有限公司签了三年合同, 离开…支行以后我…: a registered name or a branch in the writer's sentence
                 framed = framed or _job_of(norm, s, e)  # 我妈是宁乡县税务局的科长, 我爸是岳阳市公安局的。
+                # 我和…有限公司签了三年合同, 离开…支行以后我…: a registered name or a branch in the writer's sentence
                 specific = norm.endswith(_SPECIFIC_UNITS, s, e) and not norm.startswith(("售后", "客服"), e)
                 framed = framed or (specific and in_writers_sentence(norm, s, e))  # not …公司售后部: a customer's
                 yield self.cand(s, e, 0.6 if framed else 0.3)
@@ -678,8 +676,7 @@ class BrandEmployerRecognizer(Recognizer):
         r"(?:入职|加入|刚进|跳槽到|跳槽去|考进|应聘到|应聘|面试|面试过|校招进|秋招进|签了|签约|简历投了|投递了"
         r"|留在|分配到|分到|东家是|老东家|(?:年|月份?|后|以后|之后|年前|月前)进|调到|调去|外派到|派驻|借调到|被派到)了?的?$"
     )
-    # the writer's company given as what it is (公司是京东, 我们单位是…), a person's employer by their job (我男朋友是
-    # 京东的工程师; not 这是京东的客服电话) or a contract signed with it (和京东签了三年合同)
+    # what only its staff say: a boss there, leaving it, a contract signed with it
     BOSSED = re.compile(r"被(?:领导|老板|主管|经理|组长|上司)")  # 在京东被领导骂: the writer's boss
     LEFT = re.compile(r"离职|辞职|裁|辞退|开除|优化")  # 从美的离职, 被国家电投裁了
     SIGNED = re.compile(r"签了?(?:[一两二三四五六七八九十\d]+年的?)?(?:劳动|工作|实习)?合同|签约")
@@ -711,6 +708,8 @@ class BrandEmployerRecognizer(Recognizer):
             )
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             left = clause_before(norm, s, 16, _CLAUSE_END)
+            # hired, the writer's company named (公司是京东), a person's job there (我男朋友是京东的工程师), a
+            # contract, a boss or time there, leaving it, colleagues, the topic of the writer's sentence, a profile
             own = (
                 hired
                 or _OWN_PLACE.search(left)
