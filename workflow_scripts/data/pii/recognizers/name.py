@@ -141,16 +141,17 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
-# frame words after which a nickname is someone the writer deals with (我跟婷婷…, 告诉了小雪, 昨天阿杰又…), not one
-# a fan admires (喜欢晨晨, 羡慕娜娜, 见到凡凡) or supports (_FAN_AFTER: 给凡凡打榜, 和娜姐合影)
 # a fan calls a star 老公 (胡歌是我老公): for the copula rule only the writer's other people count
 _FAN_KIN = ("老公", "老婆", "先生", "太太", "爱人")
 _NOT_COPULA_START = set("这那他她它谁你我哪每某此该其")
 _PERSON_NOUN_END = set("郎娘者员生长师友人客众士手方主")  # last characters of words for roles (新郎, 班长, 对方)
+# said to be the writer's favourite player, actor or author: a public figure
 _FAVOURITE_PUBLIC = re.compile(
     r"(?:是|作为)我(?:最|很|一直|非常|超)?(?:喜欢|崇拜|欣赏|佩服|支持|爱)的[\u4e00-\u9fff]{0,4}?"
     r"(?:球员|演员|歌手|明星|偶像|作家|导演|主播|up主|UP主|博主|选手|运动员|球星|艺人|爱豆|作者|诗人|歌星|影星|演唱者)"
 )
+# frame words after which a nickname is someone the writer deals with (我跟婷婷…, 告诉了小雪, 昨天阿杰又…), not one
+# a fan admires (喜欢晨晨, 羡慕娜娜, 见到凡凡) or supports (_FAN_AFTER: 给凡凡打榜, 和娜姐合影)
 _FAN_AFTER = re.compile(r"打榜|打call|应援|投票|合影|同框|签名|的粉丝|的演唱会")
 _NICK_FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "陪", "找", "骂", "约了", "告诉了", "告诉过", "告诉",
                       "原谅", "暗恋", "拉黑了", "甩了", "联系", "联系过", "对不起", "昨天", "今天", "上周", "前几天",
@@ -304,6 +305,7 @@ class NameRecognizer(Recognizer):
         return norm.startswith(name, pos) and (len(name) >= 3 or norm[end : end + 1] not in self.given)
 
     def _famous_here(self, norm: str, pos: int) -> bool:
+        """A public figure's name starts at ``pos``."""
         return any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ()))
 
     def _place_not_nickname(self, norm: str, start: int, end: int) -> bool:
@@ -678,7 +680,7 @@ class NameRecognizer(Recognizer):
                 self._kin_nickname(norm, pos)
                 or self._prefixed_nickname(norm, pos)
                 or self._doubled_nickname(norm, pos)
-                or self._unknown_given_alone(norm, pos)  # 我跟欣怡说了…, 跟雅婷分手以后我…
+                or self._unknown_given_alone(norm, pos)  # 我跟思涵说了…
             )
             if not end or not self.seg.agrees(norm, pos, end) or norm[end : end + 1] in self.given:
                 continue
@@ -689,10 +691,8 @@ class NameRecognizer(Recognizer):
             x = norm[pos + 1 : end]
             if norm[pos] in "小阿" and x not in self.lex.single and self.seg.freq.get(x, 0) >= 5000:
                 continue  # 小想, 小中: a frequent word after 小 is no name character there
-            writer = "我" in clause_before(norm, pos, 12, _CLAUSE_END) or "我" in clause_after(
-                norm, end, 20, SENTENCE_STOPS
-            )
-            if writer:
+            before, after = clause_before(norm, pos, 12, _CLAUSE_END), clause_after(norm, end, 20, SENTENCE_STOPS)
+            if "我" in before or "我" in after:  # the writer in the clause before it or the sentence after it
                 yield self.cand(pos, end, 0.6)
 
     def _copula_named(self, norm: str) -> Iterator[Candidate]:
