@@ -931,6 +931,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("海燕是我高中最好的同学，后来我们闹翻了", "name", "海燕"),
         ("阿胖是我发小，我们无话不谈", "name", "阿胖"),
         ("我跟思涵说了很多次，她还是不听", "name", "思涵"),  # a given name alone after 跟 in the writer's clause
+        ("我们组长叫高明，天天让我们加班", "name", "高明"),  # named after a cue, though the name is also a word
         ("劝过刘婉清很多次，她还是回到了那个人身边", "name", "刘婉清"),
         # employers added to the lexicons (s11): industrial ones in the frames of every brand, consumer ones
         # (employer_platforms.txt) only on evidence of their own

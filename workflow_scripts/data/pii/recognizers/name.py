@@ -537,6 +537,18 @@ class NameRecognizer(Recognizer):
         b = self.seg.bounds(norm, pos, pos + 2)
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
 
+    def _closed_word_name(self, norm: str, pos: int) -> int:
+        """A surname and one or two name characters closing the clause, whether or not they make a noun (高明,
+        白雪; not an adjective or verb such as 高兴, 平安)."""
+        s_end = self._surname_end(norm, pos)
+        for e in (s_end + 2, s_end + 1) if s_end else ():
+            given = norm[s_end:e]
+            closes = e == len(norm) or norm[e : e + 1] in _CLAUSE_END
+            describes = self.seg.tags.get(norm[pos:e], "n") in ("a", "b", "v", "d", "ad", "an", "vn")  # 高兴, 平安
+            if closes and not describes and len(given) == e - s_end and all(c in self.given for c in given):
+                return e
+        return 0
+
     def _unknown_given_alone(self, norm: str, pos: int) -> int:
         """A given name alone (``_given_alone``) that is no dictionary word or one jieba knows as a name (欣怡):
         without a relation word before it, a rare noun of name characters (彩礼, 励志) is that noun."""
@@ -644,6 +656,8 @@ class NameRecognizer(Recognizer):
             if self._surnamed_role(norm, m.start()):
                 continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
             e = self._after_relation(norm, pos)
+            if not e and m.group().endswith("叫"):
+                e = self._closed_word_name(norm, pos)  # 我的初恋叫方圆，: a name that is also a word, named
             # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
             # own, as 同事 or 我男朋友 is: a mention showing a public person (疾控中心主任X回应称) still outweighs it
             official = m.group().rstrip("的叫做名是：: ") in self.lex.official_roles
