@@ -164,6 +164,21 @@ def test_close_process_group_tears_the_group_down_and_is_a_no_op_without_one(tmp
     assert not dist.is_initialized()
 
 
+def test_a_rank_of_a_multi_rank_run_ends_without_interpreter_finalisation_and_a_single_process_ends_normally():
+    """end_rank: in a multi-rank run the rank leaves with status 0 before finalisation (where a CPU rank under ZeRO
+    can abort), its output flushed; a single process returns normally and finalises."""
+    script = (
+        "import atexit, os, sys; atexit.register(lambda: print('finalised', flush=True)); "
+        "from workflow_scripts.train.sft import end_rank; print('written'); end_rank(); print('returned')"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORLD_SIZE": "2"}
+    multi = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert multi.returncode == 0 and multi.stdout.split() == ["written"], multi.stdout + multi.stderr
+    env["WORLD_SIZE"] = "1"
+    single = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert single.returncode == 0 and single.stdout.split() == ["written", "returned", "finalised"], single.stdout
+
+
 def test_checkpoints_of_another_run_are_not_resumed(tmp_path):
     ckpt = tmp_path / "m.checkpoints"
     (ckpt / "checkpoint-4").mkdir(parents=True)

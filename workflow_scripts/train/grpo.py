@@ -41,10 +41,10 @@ from workflow_scripts.train.sft import (
     _CKPT_RE,
     agreed_checkpoint,
     checkpoint_dir,
-    close_process_group,
     cpu_ranks,
     cuda_available,
     deepspeed_config,
+    end_rank,
     fingerprint,
     is_rank_zero,
     leave_zero3,
@@ -542,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ) as facts:
             train_grpo(*call, facts=facts)
         log.info("GRPO facts: %s", facts)
-    close_process_group()
+    end_rank()
 
 
 if __name__ == "__main__":

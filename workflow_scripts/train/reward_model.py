@@ -42,7 +42,7 @@ from workflow_scripts.common.cpu_memory import keep_freed_memory_on_cpu
 from workflow_scripts.common.io import InputError, read_json, read_parquet, write_json, write_jsonl
 from workflow_scripts.common.provenance import recorded_step
 from workflow_scripts.train import triplets as trip
-from workflow_scripts.train.sft import close_process_group, cpu_ranks, is_rank_zero, maybe_relaunch, world_size
+from workflow_scripts.train.sft import cpu_ranks, end_rank, is_rank_zero, maybe_relaunch, world_size
 
 log = logging.getLogger(__name__)
 
@@ -438,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"{stage:>20}: triplet accuracy {metrics['triplet_accuracy']:.3f}  ROC AUC {metrics['roc_auc']:.3f}")
         print(f"threshold T = {report['threshold']:.4f} ({report['threshold_method']}); "
               f"unknown-token rate on val {report['unknown_token_rate_val']}")  # fmt: skip
-    close_process_group()
+    end_rank()
 
 
 if __name__ == "__main__":

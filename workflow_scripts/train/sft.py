@@ -398,6 +398,24 @@ def close_process_group() -> None:
         dist.destroy_process_group()
 
 
+def end_rank() -> None:
+    """End a training step's rank once its results are written: tear its process group down and, in a multi-rank
+    run, leave without interpreter finalisation.
+
+    With the group destroyed a CPU rank under DeepSpeed ZeRO can still abort while Python finalises ("terminate
+    called without an active exception", SIGABRT: worker threads still joinable when their owners are destroyed,
+    pytorch/pytorch#190489), and torchrun then fails a run whose training and saving succeeded (seen in CI on
+    2026-12-07 after close_process_group alone). Everything is written by then: logs and streams are flushed and
+    the rank exits at once with status 0. A single process ends normally.
+    """
+    close_process_group()
+    if world_size() > 1:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 def world_size() -> int:
     """Ranks of this run (1 without a launcher)."""
     return int(os.environ.get("WORLD_SIZE", "1"))
@@ -447,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         with recorded_step(args.rule, inputs, [args.output], args.params, seed) as facts:
             train_sft(args.approved, args.base, args.val, args.output, variant, args.params, facts)
         log.info("SFT facts: %s", facts)
-    close_process_group()
+    end_rank()
 
 
 if __name__ == "__main__":
