@@ -540,6 +540,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "元芳，你怎么看？我觉得这事有蹊跷",  # a meme's character
         "我家的哈士奇又把沙发咬坏了",  # a dog breed, not Mr 哈
         "唐山打人那件事我到现在都忘不了",  # a city that reads as surname + given name
+        "祝妮今年更加美好！",  # 祝 the verb, wishing someone well
         "看到林依晨叫姐姐，看到郭碧婷叫阿姨，看到霍建华叫爸爸，看到杨宗纬叫爷爷，我笑死了",
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people

@@ -141,6 +141,9 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 KIN_NICK = "哥姐"
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
+# what one wishes someone after 祝 (祝妮今年更加美好): 祝 is the verb there, not the surname
+_WISH = re.compile(r"快乐|幸福|美好|顺利|健康|平安|开心|发财|成功|进步|愉快|如意|吉祥|好运|越来越")
+_SPEAKS = re.compile(r"说|告诉|问|跟我|对我|和我")
 # a fan calls a star 老公 (胡歌是我老公): for the copula rule only the writer's other people count
 _FAN_KIN = ("老公", "老婆", "先生", "太太", "爱人")
 _NOT_COPULA_START = set("这那他她它谁你我哪每某此该其")
@@ -278,14 +281,15 @@ class NameRecognizer(Recognizer):
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
-        """Not a place (唐山打人这事), nor the first part of a place or business name (卓展广场, 白鹭洲大酒店), nor a
-        public figure's name or its tail (曹|云金) without a cue word, nor a brand before its model
-        (柯岚A52, 柯岚 W550C: a person's name is never followed by a model code), nor a public figure named by a
-        public role or works (歌手X, 市长X; X主演, X的新专辑)."""
+        """Without a cue word: not a place (唐山打人这事), 祝 wishing someone well (``_wishing``), a public figure's
+        name or its tail (曹|云金). Never the first part of a place or business name (卓展广场, 白鹭洲大酒店), a brand
+        before its model (柯岚A52, 柯岚 W550C: a person's name is never followed by a model code), or a public figure
+        named by a public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
             (c.score < _ROLE_CUED and self._inside_famous(norm, c.start, c.end))
             or (c.score < _ROLE_CUED and self._place_not_nickname(norm, c.start, c.end))
+            or (c.score < _ROLE_CUED and self._wishing(norm, c.start, c.end))
             or norm.startswith(lex.place_heads, c.end)
             or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
@@ -307,6 +311,11 @@ class NameRecognizer(Recognizer):
     def _famous_here(self, norm: str, pos: int) -> bool:
         """A public figure's name starts at ``pos``."""
         return any(self._famous_at(norm, pos, f) for f in self.famous_by_first.get(norm[pos], ()))
+
+    @staticmethod
+    def _wishing(norm: str, start: int, end: int) -> bool:
+        """祝 wishing someone well (祝妮今年更加美好), not a person surnamed 祝 who speaks (祝婷婷说她很开心)."""
+        return norm[start] == "祝" and not _SPEAKS.match(norm, end) and bool(_WISH.search(clause_after(norm, end, 20)))
 
     def _place_not_nickname(self, norm: str, start: int, end: int) -> bool:
         """A full-name reading that jieba knows as a place (唐山, 安平), not a nickname (小金, 阿南, 兰兰)."""
