@@ -448,12 +448,15 @@ class OrgRecognizer(Recognizer):
             return s + person + 1, verb in "上读念进转"
         return s, False
 
-    def _lead_cut(self, norm: str, s: int, suffix_start: int) -> int:
-        """Start of a registered name or a branch after a preposition or conjunction that the left cut keeps
-        (和|深圳市…公司, 作为|中国建设银行…支行) or a verb before a place or brand (离开|深圳市…), since 和, 作 and 离
-        also open names."""
+    def _lead_cut(self, norm: str, s: int, suffix: re.Match[str]) -> int:
+        """Start of the name once a lead word the left cut kept is trimmed, since 和, 作 and 离 also open names:
+        before a registered name or a branch, a preposition or conjunction (和|深圳市…公司, 作为|中国建设银行…支行)
+        or a verb before a place or brand (离开|深圳市…); before any other name, a role word or 离开 before a place
+        (作为|雁塔区人社局的一名科员)."""
         seg = segmenter()
-        words = seg.tagged_words(norm[s:suffix_start])
+        if not norm.endswith(_SPECIFIC_UNITS, s, suffix.end()):
+            return s + 2 if norm.startswith(_LEAD_WORDS, s) and seg.is_place(norm[s + 2 : s + 4]) else s
+        words = seg.tagged_words(norm[s : suffix.start()])
         if len(words) < 2:
             return s
         word, tag = words[0]
@@ -488,10 +491,7 @@ class OrgRecognizer(Recognizer):
         if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
             return None
         s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 14), m.start()), m.start())
-        if norm.endswith(_SPECIFIC_UNITS, s, m.end()):
-            s = self._lead_cut(norm, s, m.start())
-        elif norm.startswith(_LEAD_WORDS, s) and segmenter().is_place(norm[s + 2 : s + 4]):
-            s += 2  # 作为|雁塔区人社局的一名科员: the role word, then the place opening the name
+        s = self._lead_cut(norm, s, m)
         if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
             return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
@@ -699,14 +699,11 @@ class BrandEmployerRecognizer(Recognizer):
                 # 宜昌|海尔事业部, 在荆州|交行…, 我是郑州|富士康的员工: a city before a brand's branch, or after 在
                 # or 是, belongs to its name
                 s -= place
-            # hired (入职华为), or a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
-            framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
             hired = (
                 (self.HIRED.search(norm, max(0, m.start() - 5), m.start()) and not self.MEMBER.match(norm, e))
                 or self.OFFER.match(norm, e)
                 or self.STAFF.match(norm, e)
             )
-            employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             left = clause_before(norm, s, 16, _CLAUSE_END)
             # hired, the writer's company named (公司是京东), a person's job there (我男朋友是京东的工程师), a
             # contract, a boss or time there, leaving it, colleagues, the topic of the writer's sentence, a profile
@@ -721,10 +718,14 @@ class BrandEmployerRecognizer(Recognizer):
                 or topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
                 or profile_item(norm, s, e)  # 坐标杭州，阿里P6
             )
-            if not self.strict:
-                yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
-            elif own or (left.endswith("在") and self.WORKS.match(norm, e)):
-                yield self.cand(s, e, 0.6)
+            if self.strict:
+                if own or (left.endswith("在") and self.WORKS.match(norm, e)):
+                    yield self.cand(s, e, 0.6)
+                continue
+            # not hired, but a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
+            framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
+            employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
+            yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
 
 
 class PlatformEmployerRecognizer(BrandEmployerRecognizer):
