@@ -433,6 +433,15 @@ def test_no_false_positive(text):
         "自从投了茅台，我天天看股票",  # an investor
         "我最爱的人是我妈妈",
         "一直放不下张国荣，每年四月都很难过",  # a public figure
+        # salutations to what is no person's name: words jieba tags as names (祖先, 吉祥), places, kin nicknames
+        # that on social media greet a public figure as often as a friend
+        "对不起，祖先。",
+        "晚安吉祥，节日愉快！",
+        "再见了，北京。",
+        "新年快乐，朋友们！",
+        "早上好，世界",
+        "谢谢你，陌生人。",
+        "刘哥，生日快乐！",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -717,6 +726,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("你好，艳俊！我也有过这样的时候", "name", "艳俊"),
         ("谢谢思彤一直听我说", "name", "思彤"),  # 谢谢 + a name + a person's verb
         ("然然你好，我也是这样过来的", "name", "然然"),  # a doubled nickname, greeted
+        # a name set off by a salutation that opens the clause or follows it: greetings, thanks, apologies, wishes
+        ("中午好，孟思远，吃饭了吗", "name", "孟思远"),
+        ("好久不见呀，欧阳晓婷！", "name", "欧阳晓婷"),
+        ("致韩雪薇：展信佳。", "name", "韩雪薇"),
+        ("对不起，沈嘉禾，那天我不该走", "name", "沈嘉禾"),
+        ("梓萱，新年快乐！", "name", "梓萱"),
+        ("生日快乐啊，小薇。", "name", "小薇"),
+        ("Hello 书瑶，最近好吗", "name", "书瑶"),
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),

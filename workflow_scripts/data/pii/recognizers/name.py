@@ -133,6 +133,12 @@ _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its 
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
+# salutations that set a name off as the one spoken to when they open the clause before it (早上好，雨桐！, 致张子轩：,
+# 好久不见啊，李梦瑶) or follow it (雨桐，晚安。): the greetings, thanks, apologies and wishes of a letter or message
+_SALUTATIONS = ("早上好", "早安", "中午好", "下午好", "晚上好", "晚安", "好久不见", "新年快乐", "生日快乐", "节日快乐",
+                "谢谢你", "谢谢您", "对不起", "辛苦了", "再见", "哈喽", "嗨", "嘿", "Hi", "hi", "Hello", "hello",
+                "致")  # fmt: skip
+_SALUTED_END = re.compile(r"[啊呀哦]?(?:[，,。！!？?～~：:…\n]|$)")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
 # relation word, a full name or a nickname may follow
 _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人家")
@@ -278,6 +284,13 @@ class NameRecognizer(Recognizer):
         )
         self.nick_frame_re = re.compile(rf"(?:{alternation(_NICK_FRAME_BEFORE)})(?=[{CJK}])")
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
+        salutation = alternation(_SALUTATIONS)
+        self.saluted_re = re.compile(
+            rf"(?:^|(?<=[{_CLAUSE_START}]))(?:{salutation})[啊呀哦]?[，, ]?(?=[{CJK}]{{2}})", re.M
+        )
+        self.salute_after_re = re.compile(
+            rf"(?<=[{CJK}])[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M
+        )
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
@@ -287,9 +300,7 @@ class NameRecognizer(Recognizer):
         named by a public role or works (歌手X, 市长X; X主演, X的新专辑)."""
         lex = self.lex
         return not (
-            (c.score < _ROLE_CUED and self._inside_famous(norm, c.start, c.end))
-            or (c.score < _ROLE_CUED and self._place_not_nickname(norm, c.start, c.end))
-            or (c.score < _ROLE_CUED and self._wishing(norm, c.start, c.end))
+            (c.score < _ROLE_CUED and self._cueless_not_name(norm, c.start, c.end))
             or norm.startswith(lex.place_heads, c.end)
             or _MODEL_CODE.match(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
@@ -327,13 +338,21 @@ class NameRecognizer(Recognizer):
         by_first = self.famous_by_first
         return {f for p, ch in enumerate(norm) if ch in by_first for f in by_first[ch] if self._famous_at(norm, p, f)}
 
+    def _cueless_not_name(self, norm: str, start: int, end: int) -> bool:
+        """Checks for a reading no cue word names: the tail of a public figure's name, a place, 祝 the verb."""
+        return (
+            self._inside_famous(norm, start, end)
+            or self._place_not_nickname(norm, start, end)
+            or self._wishing(norm, start, end)
+        )
+
     def _inside_famous(self, norm: str, start: int, end: int) -> bool:
         """``norm[start:end]`` lies inside a public figure's name begun one or two characters before it (曹|云金,
         邓|文迪): the tail of a name kept as public is no name of its own."""
         return any(
-            self._famous_here(norm, p)
-            and any(p + len(f) >= end for f in self.famous_by_first[norm[p]] if norm.startswith(f, p))
+            p + len(f) >= end and self._famous_at(norm, p, f)
             for p in range(max(0, start - 2), start)
+            for f in self.famous_by_first.get(norm[p], ())
         )
 
     def _ordinary(self, w: str) -> bool:
@@ -798,6 +817,7 @@ class NameRecognizer(Recognizer):
             e = self._addressed(norm, m.end())
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        yield from self._saluted(norm)
         if _WRITER_TURN.search(norm):  # a pasted chat (我：… 叶子：…): the other speakers' labels name them
             for m in _TURN_LABEL.finditer(norm):
                 pos, e = m.start("label"), m.end("label")
@@ -809,6 +829,36 @@ class NameRecognizer(Recognizer):
             e = self._prefixed_nickname(norm, pos) or self._kin_nickname(norm, pos)
             if e and not norm[e:].split("\n", 1)[0].strip():  # the name is all that is left of the line
                 yield self.cand(pos, e, 0.75)
+
+    def _saluted(self, norm: str) -> Iterator[Candidate]:
+        """A name set off by a salutation: after one that opens the clause (早上好，雨桐！, 致张子轩：) or before one,
+        opening the clause itself (雨桐，晚安。); the name closes its clause."""
+        for m in self.saluted_re.finditer(norm):
+            e = self._saluted_name(norm, m.end())
+            if e and _SALUTED_END.match(norm, e):
+                yield self.cand(m.end(), e, 0.75)
+        for m in self.salute_after_re.finditer(norm):
+            for pos in (m.start() - 3, m.start() - 2):
+                if (
+                    pos >= 0
+                    and (pos == 0 or norm[pos - 1] in _CLAUSE_START)
+                    and self._saluted_name(norm, pos) == m.start()
+                ):
+                    yield self.cand(pos, m.start(), 0.75)
+                    break
+
+    def _saluted_name(self, norm: str, pos: int) -> int:
+        """The end of a name someone is saluted by at ``pos`` (0 if none): a full name as likely a name as two
+        person frames ask (李梦瑶), else a given name alone or a nickname of 小/阿 or a doubled character
+        (``_addressed``; not 东哥 or 老王: greeted so on social media, they are as often a public figure)."""
+        s_end = self._surname_end(norm, pos)
+        for e in self.full_names(norm, pos, self._loose_given) if s_end else ():
+            margin = self._surname_margin(norm[pos:s_end])
+            margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
+            odds = self.odds.name(norm[pos:s_end], norm[s_end:e])
+            if odds >= _ODDS_BY_FRAMES[2] + margin and self._end_agrees(norm, pos, e, strong=True):
+                return e
+        return self._addressed(norm, pos, full=False, min_odds=_GREETED_GIVEN_ODDS)
 
     def _loose_given(self, c: str) -> bool:
         """Without a cue word, any character not likelier in text than in names may be a given name's (胜, 宽);
