@@ -537,6 +537,7 @@ class OrgRecognizer(Recognizer):
             s, e = m.span("name")
             sentence = clause_before(norm, m.start(), 30, SENTENCE_STOPS)
             opens = not sentence or sentence[-1] in _CLAUSE_END  # 公司叫…, opening: the writer's own (_OWN_PLACE)
+            opens = opens or sentence.endswith(("我", "我们", "我的"))  # 我们公司叫…: the writer's own kind word
             if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
