@@ -443,6 +443,8 @@ def test_no_false_positive(text):
         "谢谢你，陌生人。",
         "刘哥，生日快乐！",
         "我们学校叫什么来着，忘了",
+        "孩子叫爸爸了，",  # 叫 the verb: the child calls someone by a kin word
+        "女儿叫刚刚，",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -735,7 +737,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("梓萱，新年快乐！", "name", "梓萱"),
         ("生日快乐啊，小薇。", "name", "小薇"),
         ("Hello 书瑶，最近好吗", "name", "书瑶"),
-        ("我们单位叫恒信会计师，加班很多", "org", "恒信会计师"),  # the writer's kind word, then 叫 and the name
+        ("我们单位叫恒信会计师，加班很多", "org", "恒信会计师"),
+        ("我大女儿叫朵朵，上中班了", "name", "朵朵"),  # a child's doubled pet name given by 叫, even a measure word
+        ("侄女的小名叫果果，", "name", "果果"),  # the writer's kind word, then 叫 and the name
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),

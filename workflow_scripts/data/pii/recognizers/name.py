@@ -172,6 +172,9 @@ _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of 
 _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
+# naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
+_NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
+_CHILD_CALLED = tuple(c + de + cue for c in _CHILD for de in ("", "的") for cue in _NAMING_CUES)
 # words that join a second person to a first in a list (室友张强和阿翔, 同事小王、老李)
 _LIST_JOIN = ("和", "、", "跟", "与", "以及", "还有")
 _NAME_TAGS = ("nr", "ns", "nz")
@@ -242,7 +245,8 @@ class NameRecognizer(Recognizer):
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
-            rf"(?:{alternation((*lex.relations, *_REFERRING))})(?:的)?(?:叫做|名叫|叫|就是|是|：|:| )?(?=[{CJK}A-Z])"
+            rf"(?P<rel>{alternation((*lex.relations, *_REFERRING))})(?:的)?"
+            rf"(?:{alternation(_NAMING_CUES)}|就是|是|：|:| )?(?=[{CJK}A-Z])"
         )
         self.title_re = re.compile(alternation(lex.titles))
         # a person's verb after a name, or the name's relative or partner (王芳的妈妈, 王芳的男朋友)
@@ -475,6 +479,13 @@ class NameRecognizer(Recognizer):
         relation word. The doubled, kin and 大 forms are also ordinary words (刚刚, 大海, 表姐), so the clause must end
         or a person's verb follow."""
         doubled = norm[pos : pos + 1] == norm[pos + 1 : pos + 2] and "\u4e00" <= norm[pos] <= "\u9fff"
+        if doubled and norm[pos] not in _NOT_NAME and norm.endswith(_CHILD_CALLED, 0, pos):
+            # a child's pet name given by 叫 (儿子叫乐乐，女儿小名叫朵朵): any doubled word but a kin word, an adverb,
+            # a time word, a numeral or a frequent word
+            w = norm[pos : pos + 2]
+            named = w not in self.lex.relations and self.seg.tags.get(w, "n")[:1] not in "dtm"
+            named = named and self.seg.freq.get(w, 0) < 1000
+            return pos + 2 if named and self._closed(norm, pos + 2) else 0
         if doubled and norm[pos] in self.given:  # 闺蜜凡凡
             end = self._doubled_nickname(norm, pos)
             return end if end and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
@@ -688,7 +699,7 @@ class NameRecognizer(Recognizer):
                 e = self._closed_word_name(norm, pos)  # 我的初恋叫方圆，: a name that is also a word, named
             # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
             # own, as 同事 or 我男朋友 is: a mention showing a public person (疾控中心主任X回应称) still outweighs it
-            official = m.group().rstrip("的叫做名是：: ") in self.lex.official_roles
+            official = m.group("rel") in self.lex.official_roles
             while e:
                 yield self.cand(pos, e, _ROLE_CUED if official else 0.8)
                 # a list of people in the same role: 室友张强和阿翔, 同事小王、老李
