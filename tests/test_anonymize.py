@@ -445,6 +445,12 @@ def test_no_false_positive(text):
         "我们学校叫什么来着，忘了",
         "孩子叫爸爸了，",  # 叫 the verb: the child calls someone by a kin word
         "女儿叫刚刚，",
+        "你说得对，确实。",  # the last clause of a sentence to someone is no name
+        "你知道吗，其实我很怕。",
+        "我很想你，妈妈。",
+        "妈：\n我走了，别找我。\n再见",  # a letter's last line that is no name
+        "通知：\n周五停水。\n物业",
+        "我在微信上看到一个链接，copy_this 这个词",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -739,7 +745,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("Hello 书瑶，最近好吗", "name", "书瑶"),
         ("我们单位叫恒信会计师，加班很多", "org", "恒信会计师"),
         ("我大女儿叫朵朵，上中班了", "name", "朵朵"),  # a child's doubled pet name given by 叫, even a measure word
-        ("侄女的小名叫果果，", "name", "果果"),  # the writer's kind word, then 叫 and the name
+        ("侄女的小名叫果果，", "name", "果果"),
+        ("你先别急着否定自己，思涵。", "name", "思涵"),  # a name alone closing a sentence spoken to someone
+        ("有个叫“阿雯”的同事总抢我功劳", "name", "阿雯"),  # the name in quotes after a naming cue
+        ("哥：\n钱我收到了，别再寄了。\n婉婷", "name", "婉婷"),  # a letter's signature
+        ("致林老师：\n谢谢您这三年。\n学生 闵思远 敬上", "name", "闵思远"),
+        ("玲玲，你还记得我吗", "name", "玲玲"),  # jieba tags this name 'i'
+        ("你加我微信吧 qing_he2021 我晚上回你", "wechat", "qing_he2021"),
+        ("新号 wxid_8h2k3m9q7z 以后找这个", "wechat", "wxid_8h2k3m9q7z"),  # the writer's kind word, then 叫 and the name
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),

@@ -127,9 +127,21 @@ class WeChatRecognizer(Recognizer):
         r"(?:号码|号|ID|id|搜索?)?\s*[:是为]?\s*[:是为]?\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d[\d-]{4,14}\d)(?![-_A-Za-z0-9])"
     )
 
+    # what people write between the cue and an ID that holds a digit, _ or - (加我微信吧 lyx_0923, 微信号改了 ab_123)
+    LOOSE = re.compile(
+        r"(?<![A-Za-z])(?:微信号?|威信|薇信|[Vv]信|[Vv][Xx]|[Ww][Xx]|加我?[Vv])(?:[\s:：,，~～吧呀啊哦]|改了|换了|是){1,4}"
+        r"(?=[-_A-Za-z0-9]*[\d_-])([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+    )
+    # an ID WeChat itself assigns (wxid_…) is one wherever it stands
+    ASSIGNED = re.compile(r"(?<![A-Za-z0-9_])(wxid_[a-z0-9]{6,20})(?![A-Za-z0-9_])")
+
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
-        if self.CUE_CHARS.search(ctx.norm) and self.CUE.search(ctx.norm):
-            yield from (self.cand(*m.span(1), 0.85) for m in self.RX.finditer(ctx.norm))
+        norm = ctx.norm
+        if self.CUE_CHARS.search(norm) and self.CUE.search(norm):
+            yield from (self.cand(*m.span(1), 0.85) for m in self.RX.finditer(norm))
+            yield from (self.cand(*m.span(1), 0.85) for m in self.LOOSE.finditer(norm))
+        if "wxid_" in norm:
+            yield from (self.cand(*m.span(1), 0.85) for m in self.ASSIGNED.finditer(norm))
 
 
 class URLRecognizer(Recognizer):

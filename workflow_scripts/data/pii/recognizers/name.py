@@ -139,6 +139,14 @@ _SALUTATIONS = ("早上好", "早安", "中午好", "下午好", "晚上好", "�
                 "谢谢你", "谢谢您", "对不起", "辛苦了", "再见", "哈喽", "嗨", "嘿", "Hi", "hi", "Hello", "hello",
                 "致")  # fmt: skip
 _SALUTED_END = re.compile(r"[啊呀哦]?(?:[，,。！!？?～~：:…\n]|$)")
+# a letter: its first line is the addressee and a colon (妈：, 致阿公阿婆：, 明远兄：); its last line the signature, a
+# name alone or after the writer's relation to the addressee (学生 林沐阳 敬上, 弟 子健, 女儿 琪琪)
+_LETTER_OPEN = re.compile(r"\A\s*[^\n：:。！？!?]{1,12}[：:]\s*\n")
+_SIGNER = re.compile(
+    r"^(?:(?:爱你的|想你的|你的|您的)?"
+    r"(?:学生|弟弟|弟|妹妹|妹|兄|姐|孙子|孙女|孙|外孙女?|女儿|儿子|侄子|侄女|朋友|小弟)?) ?"
+)
+_SIGN_CLOSE = re.compile(r" ?(?:敬上|拜上|谨上|上|留|字|书)?\s*$")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
 # relation word, a full name or a nickname may follow
 _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人家")
@@ -241,7 +249,8 @@ class NameRecognizer(Recognizer):
         self.odds = NameOdds(self.seg.freq, [s for s in read_lexicon("surnames.txt") if len(s) == 1])
         # given-name characters: the hand list, and every character far likelier in names than in text (翔, 芃)
         self.given = lex.given | {c for c in self.odds.given_chars() if self.odds.char(c) >= _GIVEN_CHAR_ODDS}
-        self.naming_re = re.compile(rf"(?:{alternation(_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
+        # the name may stand in quotes (一个叫“宁宁”的女生)
+        self.naming_re = re.compile(rf"(?:{alternation(_NAMING)}) ?[:：]? ?[“\"「『]?(?=[{CJK}A-Za-z])")
         self.weak_naming_re = re.compile(rf"(?:{alternation(_WEAK_NAMING)}) ?[:：]? ?(?=[{CJK}A-Za-z])")
         self.intro_re = re.compile(rf"(?:{alternation(_INTRO)})[，, ：:]?(?=[{CJK}])")
         self.relation_re = re.compile(
@@ -292,6 +301,8 @@ class NameRecognizer(Recognizer):
         self.saluted_re = re.compile(
             rf"(?:^|(?<=[{_CLAUSE_START}]))(?:{salutation})[啊呀哦]?[，, ]?(?=[{CJK}]{{2}})", re.M
         )
+        # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
+        self.closing_vocative_re = re.compile(rf"(?<=[，,])(?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(
             rf"(?<=[{CJK}])[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M
         )
@@ -602,7 +613,8 @@ class NameRecognizer(Recognizer):
         if w in self.lex.stop or w in self.lex.famous:
             return True
         tag = self.seg.tags.get(w, "")
-        name_like = tag in ("a", "z") or tag.startswith(("nz", "nr"))
+        # 'i' on a rare two-character word of name characters is jieba's tag for names such as 欣怡, 琪琪, 玲玲
+        name_like = tag in ("a", "z", "i") or tag.startswith(("nz", "nr"))
         return self.seg.is_word(w) and (self.seg.freq.get(w, 0) >= _RARE_WORD or not name_like)
 
     def _word_given(self, norm: str, pos: int) -> int:
@@ -834,6 +846,7 @@ class NameRecognizer(Recognizer):
                 pos, e = m.start("label"), m.end("label")
                 if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e:
                     yield self.cand(pos, e, 0.75)
+        yield from self._letter_signature(norm)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
             # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
@@ -841,13 +854,33 @@ class NameRecognizer(Recognizer):
             if e and not norm[e:].split("\n", 1)[0].strip():  # the name is all that is left of the line
                 yield self.cand(pos, e, 0.75)
 
+    def _letter_signature(self, norm: str) -> Iterator[Candidate]:
+        """The name signing a letter: the last line of a text that opens with an addressee and a colon, once the
+        writer's relation to the addressee (学生, 弟, 孙) and a closing word (敬上) are set aside."""
+        if "\n" not in norm or not _LETTER_OPEN.match(norm):
+            return
+        line_start = norm.rstrip().rfind("\n") + 1
+        line = norm[line_start:]
+        pos = line_start + _SIGNER.match(line).end()
+        close = _SIGN_CLOSE.search(norm, pos)
+        end = close.start() if close else len(norm)
+        if 2 <= end - pos <= 4 and self._saluted_name(norm, pos) == end:
+            yield self.cand(pos, end, 0.75)
+
     def _saluted(self, norm: str) -> Iterator[Candidate]:
         """A name set off by a salutation: after one that opens the clause (早上好，雨桐！, 致张子轩：) or before one,
-        opening the clause itself (雨桐，晚安。); the name closes its clause."""
+        opening the clause itself (雨桐，晚安。); the name closes its clause. Or a name alone closing a sentence
+        spoken to someone (谢谢你信任我，婉清。)."""
         for m in self.saluted_re.finditer(norm):
             e = self._saluted_name(norm, m.end())
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        for m in self.closing_vocative_re.finditer(norm) if _ADDRESSEE.search(norm) else ():
+            pos = m.start()
+            spoken_to = _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[:pos])[-1])
+            e = self._saluted_name(norm, pos) if spoken_to else 0
+            if e and (e == len(norm) or norm[e] in "。！!？?～~…\n"):
+                yield self.cand(pos, e, 0.75)
         for m in self.salute_after_re.finditer(norm):
             for pos in (m.start() - 3, m.start() - 2):
                 if (
