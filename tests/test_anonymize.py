@@ -743,7 +743,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("梓萱，新年快乐！", "name", "梓萱"),
         ("生日快乐啊，小薇。", "name", "小薇"),
         ("Hello 书瑶，最近好吗", "name", "书瑶"),
-        ("我们单位叫恒信会计师，加班很多", "org", "恒信会计师"),
+        ("我们单位叫恒信会计师，加班很多", "org", "恒信会计师"),  # the writer's kind word, then 叫 and the name
         ("我大女儿叫朵朵，上中班了", "name", "朵朵"),  # a child's doubled pet name given by 叫, even a measure word
         ("侄女的小名叫果果，", "name", "果果"),
         ("你先别急着否定自己，思涵。", "name", "思涵"),  # a name alone closing a sentence spoken to someone
@@ -752,7 +752,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("致林老师：\n谢谢您这三年。\n学生 闵思远 敬上", "name", "闵思远"),
         ("玲玲，你还记得我吗", "name", "玲玲"),  # jieba tags this name 'i'
         ("你加我微信吧 qing_he2021 我晚上回你", "wechat", "qing_he2021"),
-        ("新号 wxid_8h2k3m9q7z 以后找这个", "wechat", "wxid_8h2k3m9q7z"),  # the writer's kind word, then 叫 and the name
+        ("新号 wxid_8h2k3m9q7z 以后找这个", "wechat", "wxid_8h2k3m9q7z"),
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),
