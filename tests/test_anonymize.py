@@ -448,6 +448,8 @@ def test_no_false_positive(text):
         "你说得对，确实。",  # the last clause of a sentence to someone is no name
         "你知道吗，其实我很怕。",
         "我很想你，妈妈。",
+        "他在家干到半夜才睡",
+        "放假去了上海的迪士尼玩",
         "妈：\n我走了，别找我。\n再见",  # a letter's last line that is no name
         "通知：\n周五停水。\n物业",
         "我在微信上看到一个链接，copy_this 这个词",
@@ -753,6 +755,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("玲玲，你还记得我吗", "name", "玲玲"),  # jieba tags this name 'i'
         ("你加我微信吧 qing_he2021 我晚上回你", "wechat", "qing_he2021"),
         ("新号 wxid_8h2k3m9q7z 以后找这个", "wechat", "wxid_8h2k3m9q7z"),
+        ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
+        ("我舅在包钢干了三十年", "org", "包钢"),
+        ("毕业后入职了杭州的网易", "org", "网易"),  # a city and 的 between the hiring verb and the brand
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
         ("手机15900112233，白天能接", "phone", "15900112233"),

@@ -106,10 +106,11 @@ _CLAUSE_END = SENTENCE_STOPS + "，,；;"
 _ROLES = (
     r"经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生|博士生|本科生"
     r"|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|公务员|科员|职员"
-    r"|民警|辅警|麻醉师|药剂师|设计师|会计师|技术员|业务员|营业员|检验师|治疗师|工人|普工"
+    r"|民警|辅警|麻醉师|药剂师|设计师|会计师|技术员|业务员|营业员|检验师|治疗师|工人|普工|演职人员|主播|店员"
 )
 _WORK = (
-    r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|跳槽|实习|打工|干了|干过"
+    r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|辞了|跳槽|实习|打工|干了|干过"
+    r"|[干做]到(?:了|过)?(?:" + _ROLES + r")"
     r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
     r"|(?:做|当)了?(?:" + _ROLES + "|服务员|店员|普工|技术员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
     r"|文案|策划)"
@@ -666,7 +667,7 @@ class BrandEmployerRecognizer(Recognizer):
         # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
-            r"|商管|物业|医疗|证券|航空)?"
+            r"|商管|物业|医疗|证券|航空|之家|同城|油田)?"
             r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|门店|分店|店)(?![长员主])"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
             r"(?:[（(][\u4e00-\u9fff]{1,8}店[）)])?"  # 星巴克|（万象城店）: a branch in brackets
@@ -700,8 +701,11 @@ class BrandEmployerRecognizer(Recognizer):
                 # 宜昌|海尔事业部, 在荆州|交行…, 我是郑州|富士康的员工: a city before a brand's branch, or after 在
                 # or 是, belongs to its name
                 s -= place
+            # a city and 的 may stand between the hiring verb and the brand (入职合肥的科大讯飞)
+            lead = next((m.start() - k - 1 for k in (3, 2) if norm[m.start() - 1 : m.start()] == "的"
+                         and segmenter().is_place(norm[m.start() - k - 1 : m.start() - 1])), m.start())  # fmt: skip
             hired = (
-                (self.HIRED.search(norm, max(0, m.start() - 5), m.start()) and not self.MEMBER.match(norm, e))
+                (self.HIRED.search(norm, max(0, lead - 5), lead) and not self.MEMBER.match(norm, e))
                 or self.OFFER.match(norm, e)
                 or self.STAFF.match(norm, e)
             )
