@@ -449,6 +449,10 @@ def test_no_false_positive(text):
         "你知道吗，其实我很怕。",
         "我很想你，妈妈。",
         "他在家干到半夜才睡",
+        "默默，你好",  # a frequent doubled word
+        "新手妈妈，你好，别焦虑",
+        "各位同学，你们好",
+        "小心，你别摔了",
         "放假去了上海的迪士尼玩",
         "妈：\n我走了，别找我。\n再见",  # a letter's last line that is no name
         "通知：\n周五停水。\n物业",
@@ -755,6 +759,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("玲玲，你还记得我吗", "name", "玲玲"),  # jieba tags this name 'i'
         ("你加我微信吧 qing_he2021 我晚上回你", "wechat", "qing_he2021"),
         ("新号 wxid_8h2k3m9q7z 以后找这个", "wechat", "wxid_8h2k3m9q7z"),
+        ("苗苗，你好，我看了你的留言", "name", "苗苗"),  # a rare doubled word is a nickname
+        ("可馨妈妈您好，孩子这周没交作业", "name", "可馨"),  # a parent addressed by the child's name
+        ("嘉懿同学，谢谢你这么信任我", "name", "嘉懿"),
+        ("晚安，小周。", "name", "小周"),  # 小 and a surname, saluted
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("毕业后入职了杭州的网易", "org", "网易"),  # a city and 的 between the hiring verb and the brand

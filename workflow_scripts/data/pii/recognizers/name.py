@@ -301,6 +301,12 @@ class NameRecognizer(Recognizer):
         self.saluted_re = re.compile(
             rf"(?:^|(?<=[{_CLAUSE_START}]))(?:{salutation})[啊呀哦]?[，, ]?(?=[{CJK}]{{2}})", re.M
         )
+        # a parent addressed by the child's name, a student by their own, then a greeting or a comma (梓轩妈妈您好,
+        # 小林同学，谢谢你)
+        self.addressed_as_re = re.compile(
+            rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:妈妈|爸爸|家长|同学)(?:{_GREETING_AFTER.pattern}|[，,]))",
+            re.M,
+        )
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
         self.closing_vocative_re = re.compile(rf"(?<=[，,])(?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(
@@ -810,7 +816,9 @@ class NameRecognizer(Recognizer):
             return 0
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
             named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
-            named = named and (w[0] != w[1] or not self._ordinary_given(w))  # 浩浩: a rare word, a name
+            # 浩浩, 思思: a rare doubled word is a nickname (not 默默, 天天); 小X: not an ordinary word
+            rare_doubled = w[0] == w[1] and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
+            named = named and (w[0] != w[1] or rare_doubled or not self._ordinary_given(w))
             # 小巧, 小心: a frequent dictionary word that jieba does not tag as a name is a word, not a nickname
             named = named and (self.seg.freq.get(w, 0) < 100 or self.seg.tags.get(w, "").startswith("nr"))
         else:
@@ -875,6 +883,10 @@ class NameRecognizer(Recognizer):
             e = self._saluted_name(norm, m.end())
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        for m in self.addressed_as_re.finditer(norm):
+            e = self._saluted_name(norm, m.end())
+            if e and norm.startswith(("妈妈", "爸爸", "家长", "同学"), e):
+                yield self.cand(m.end(), e, 0.75)
         for m in self.closing_vocative_re.finditer(norm) if _ADDRESSEE.search(norm) else ():
             pos = m.start()
             spoken_to = _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[:pos])[-1])
@@ -893,8 +905,9 @@ class NameRecognizer(Recognizer):
 
     def _saluted_name(self, norm: str, pos: int) -> int:
         """The end of a name someone is saluted by at ``pos`` (0 if none): a full name as likely a name as two
-        person frames ask (李梦瑶), else a given name alone or a nickname of 小/阿 or a doubled character
-        (``_addressed``; not 东哥 or 老王: greeted so on social media, they are as often a public figure)."""
+        person frames ask (李梦瑶), else 小 and a surname (小林), a given name alone or a nickname of 小/阿 or a
+        doubled character (``_addressed``; not 东哥 or 老王: greeted so on social media, they are as often a public
+        figure)."""
         s_end = self._surname_end(norm, pos)
         for e in self.full_names(norm, pos, self._loose_given) if s_end else ():
             margin = self._surname_margin(norm[pos:s_end])
@@ -902,6 +915,8 @@ class NameRecognizer(Recognizer):
             odds = self.odds.name(norm[pos:s_end], norm[s_end:e])
             if odds >= _ODDS_BY_FRAMES[2] + margin and self._end_agrees(norm, pos, e, strong=True):
                 return e
+        if norm[pos : pos + 1] == "小" and (e := self._prefixed_nickname(norm, pos)):
+            return e  # 小林, 小王: 小 and a surname
         return self._addressed(norm, pos, full=False, min_odds=_GREETED_GIVEN_ODDS)
 
     def _loose_given(self, c: str) -> bool:
