@@ -776,6 +776,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("身份证号110105194912310021泄露了", "id_card", "110105194912310021"),
         ("转到卡号6228480402564890018", "bank_card", "6228480402564890018"),
         ("住在金地格林小镇7号楼2单元803", "address", "金地格林小镇7号楼2单元803"),  # estate + building + room
+        # a building or estate named after the door number or road keeps the address whole
+        ("我住在江北区建新北路66号观音桥商圈大厦后面", "address", "江北区建新北路66号观音桥商圈大厦"),
+        ("她就住鼓楼区中山北路金鼎公寓那边", "address", "鼓楼区中山北路金鼎公寓"),
         ("租在龙湖春江郦城5栋1502", "address", "龙湖春江郦城5栋1502"),
         ("我在中国建设银行广州天河支行上班", "org", "中国建设银行广州天河支行"),  # a full bank branch
         ("我在育才中学读高二", "org", "育才中学"),  # a school in a first-person frame

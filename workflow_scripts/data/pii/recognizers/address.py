@@ -36,6 +36,9 @@ _TAIL = re.compile(
     rf"(?: ?(?:{_DNUM}|[A-Za-z]) ?{_UNIT})*"
     r"(?:(?<=[元楼层栋幢座]) ?[-—]? ?\d{2,5}(?![\d年月日岁号])|(?<=号)\d{3,4}(?![\d年月日岁号]))?"  # …14号1501: a room
 )
+# a building, estate or campus named after a road or door number (…126号百隆广场, …龙口西路龙苑大厦,
+# …1号福州大学旗山校区): the longest run before a suffix
+_BUILDING_SUFFIX = r"(?:广场|大厦|中心|花园|小区|公寓|大楼|校区|园区|家园|新村|商城|写字楼|公馆|大院|苑)"
 _QUICK = re.compile(r"[\dA-Z] ?(?:号|栋|幢|座|单元|楼|层|室|弄|段|期|区|组|队)|\d-\d{1,2}-\d{3}")
 _ADMIN_ROAD = re.compile(rf"(?<=[省市区县镇])[{CJK}]{{1,6}}?(?:大道|大街|路|街|巷|胡同)(?:{_NUM}段)?")
 # a village down the administrative chain, without a house number (…县东湖乡新庄村, …区白马镇柳河村3组), and the
@@ -69,6 +72,17 @@ def left_start(norm: str, end: int, max_len: int) -> int:
 
 
 _INSTITUTION_AFTER = re.compile(r"小学|中学|学校|幼儿园|附小|附中|医院|卫生院")
+_BUILDING_AFTER = re.compile(rf"[^\W\d_{LEFT_STOP_CHARS}附近旁边对面周围]{{1,8}}{_BUILDING_SUFFIX}")
+
+
+def _end_after(norm: str, end: int, building: bool) -> int:
+    """The end of an address once the building, unit and room numbers after ``end`` are taken in, and with
+    ``building`` a building or estate named right after a road or door number (…126号百隆广场12幢)."""
+    b = _BUILDING_AFTER.match(norm, end) if building else None
+    if b:
+        end = b.end()
+    t = _TAIL.match(norm, end)
+    return t.end() if t else end
 
 
 class AddressRecognizer(Recognizer):
@@ -94,10 +108,7 @@ class AddressRecognizer(Recognizer):
                     continue
                 if m.lastgroup == "building" and name_len < 2:
                     continue  # 3栋402 with no estate name: too little to place anyone
-                e = m.end()
-                t = _TAIL.match(norm, e)
-                if t:
-                    e = t.end()
+                e = _end_after(norm, m.end(), m.lastgroup == "road")
                 if e - s >= 5:
                     yield self.cand(s, e, 0.8 if name_len >= 2 else 0.45)
         for m in self._admin_runs(norm):
@@ -112,8 +123,7 @@ class AddressRecognizer(Recognizer):
             unit = admin[cut:]
             if len(unit) < 2 or unit in _ADMIN_GENERIC or admin in _ADMIN_GENERIC:
                 continue
-            t = _TAIL.match(norm, m.end())
-            e = t.end() if t else m.end()
+            e = _end_after(norm, m.end(), True)
             if e == m.end() and _INSTITUTION_AFTER.match(norm, e):
                 continue  # 绵阳市太湖路|小学: the road names a school, which the organisation recogniser judges
             yield self.cand(s, e, 0.75)
