@@ -453,6 +453,8 @@ def test_no_false_positive(text):
         "新手妈妈，你好，别焦虑",
         "各位同学，你们好",
         "小心，你别摔了",
+        "这儿，你看一下",
+        "女儿，你别哭",
         "放假去了上海的迪士尼玩",
         "妈：\n我走了，别找我。\n再见",  # a letter's last line that is no name
         "通知：\n周五停水。\n物业",
@@ -763,6 +765,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("可馨妈妈您好，孩子这周没交作业", "name", "可馨"),  # a parent addressed by the child's name
         ("嘉懿同学，谢谢你这么信任我", "name", "嘉懿"),
         ("晚安，小周。", "name", "小周"),  # 小 and a surname, saluted
+        ("芸儿，你别生我的气了", "name", "芸儿"),  # a name character and the diminutive 儿
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("毕业后入职了杭州的网易", "org", "网易"),  # a city and 的 between the hiring verb and the brand

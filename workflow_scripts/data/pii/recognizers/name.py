@@ -812,6 +812,8 @@ class NameRecognizer(Recognizer):
             named = nick == pos + 2
         elif tagged:
             named = w[0] != w[1] and w not in self.lex.famous and w not in self.lex.stop  # not 高中生
+        elif w[1:] == "儿" and w[0] in self.given and w[0] not in _NOT_NAME and not self.seg.is_word(w):
+            named = True  # 雪儿, 婷儿: a name character and the diminutive 儿 (not 女儿, 这儿, 一会儿)
         elif len(w) < 2 or not all(c in self.given or c in "小阿" for c in w) or w in self.lex.nick_stop:
             return 0
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
