@@ -449,6 +449,8 @@ def test_no_false_positive(text):
         "你知道吗，其实我很怕。",
         "我很想你，妈妈。",
         "他在家干到半夜才睡",
+        "我去白云机场接我妈",
+        "我在家教数学",
         "默默，你好",  # a frequent doubled word
         "新手妈妈，你好，别焦虑",
         "各位同学，你们好",
@@ -768,6 +770,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("芸儿，你别生我的气了", "name", "芸儿"),  # a name character and the diminutive 儿
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
+        ("我是厦门航空的乘务员", "org", "厦门航空"),  # an airline's crew
+        ("我姐在白云机场做地勤", "org", "白云机场"),  # a hub named as a workplace in a work clause
+        ("我在学而思教数学", "org", "学而思"),
         ("毕业后入职了杭州的网易", "org", "网易"),  # a city and 的 between the hiring verb and the brand
         ("收款人：周海燕", "name", "周海燕"),
         ("前天又梦到许嘉宁了", "name", "许嘉宁"),
