@@ -768,6 +768,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("嘉懿同学，谢谢你这么信任我", "name", "嘉懿"),
         ("晚安，小周。", "name", "小周"),  # 小 and a surname, saluted
         ("芸儿，你别生我的气了", "name", "芸儿"),  # a name character and the diminutive 儿
+        ("昨晚，郑可馨在宿舍里骂我", "name", "郑可馨"),  # where it happened, between the name and the verb
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("我是厦门航空的乘务员", "org", "厦门航空"),  # an airline's crew

@@ -123,6 +123,7 @@ FRAME_AFTER = re.compile(
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _NAME_DOT = ("·", "•", "・")
+_PLACE_GAP = re.compile(r"在[\u4e00-\u9fff]{1,5}?[上里中]")  # 在微信上, 在群里, 在宿舍里, 在课上
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
 # the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
@@ -933,6 +934,12 @@ class NameRecognizer(Recognizer):
             return _FUNCTION_SURNAME_MARGIN
         return _AMBIGUOUS_SURNAME_MARGIN if surname in self.lex.ambiguous else 0.0
 
+    def _acts_somewhere(self, norm: str, e: int) -> bool:
+        """Where a person did it, then the person's verb (周明轩在微信上把我拉黑了, 王芳在群里骂我): a place phrase
+        between the name opening the clause and its frame."""
+        m = _PLACE_GAP.match(norm, e)
+        return bool(m) and bool(self.frame_after_re.match(norm, m.end()) or self._acts_on_writer(norm, m.end()))
+
     def _acts_on_writer(self, norm: str, e: int) -> bool:
         """A verb of one or two characters with the writer as its object right after a reading (王芳冷落我, 李明
         举报了我): what a person does to the writer, whatever the verb."""
@@ -1047,6 +1054,7 @@ class NameRecognizer(Recognizer):
                 else:
                     with_writer = norm.startswith("一起", e) and norm.endswith(_WRITER_AND, 0, pos)  # 我和X一起
                     after = self.frame_after_re.match(norm, e) or self._acts_on_writer(norm, e) or with_writer
+                    after = after or (start_ok and self._acts_somewhere(norm, e))
                     frames = bool(before) + bool(after)
                 if not frames:
                     continue
