@@ -449,6 +449,13 @@ def test_no_false_positive(text):
         "你知道吗，其实我很怕。",
         "我很想你，妈妈。",
         "他在家干到半夜才睡",
+        "女儿刚刚离婚了",
+        "宝宝妈妈都很辛苦",  # a word before a parent's title
+        "我是全职妈妈，好累",
+        "他大名鼎鼎",
+        "人生就像一场旅行。——余华",  # a quotation's author after a dash, no unit before it
+        "鞋子是阿迪达斯的，麦蒂的签名鞋！",
+        "小心，你别摔了",
         "我去白云机场接我妈",
         "我在家教数学",
         "默默，你好",  # a frequent doubled word
@@ -769,6 +776,13 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("晚安，小周。", "name", "小周"),  # 小 and a surname, saluted
         ("芸儿，你别生我的气了", "name", "芸儿"),  # a name character and the diminutive 儿
         ("昨晚，郑可馨在宿舍里骂我", "name", "郑可馨"),  # where it happened, between the name and the verb
+        ("我闺蜜雅琪也骂了我一顿", "name", "雅琪"),  # an adverb between the name after a relation word and its verb
+        ("室友婷婷刚才又把我的东西扔了", "name", "婷婷"),
+        ("各位好，我是欣妍妈妈，电话在群公告里", "name", "欣妍"),  # a parent called by the child's name
+        ("申请人：夏明远，联系电话见附件", "name", "夏明远"),  # a form's field
+        ("望批准。此致\n敬礼！\n邓思佳", "name", "邓思佳"),  # the name after 此致敬礼
+        ("下午三点开会，别迟到。——行政部 钱家豪", "name", "钱家豪"),  # a dash, the writer's unit, the name
+        ("小曹，你把报表发我一下", "name", "小曹"),  # 小 and a surname opening a message to someone
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("我是厦门航空的乘务员", "org", "厦门航空"),  # an airline's crew

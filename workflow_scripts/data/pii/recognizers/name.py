@@ -123,6 +123,14 @@ FRAME_AFTER = re.compile(
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
 _NAME_DOT = ("·", "•", "・")
+# how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
+# (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
+_CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
+_CHILDS_KIN_CHARS = re.compile("[妈爸长]")
+# adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
+_ADVERB_RUN = re.compile(
+    r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+(?:在|要|会|想|能)?"
+)
 _PLACE_GAP = re.compile(r"在[\u4e00-\u9fff]{1,5}?[上里中]")  # 在微信上, 在群里, 在宿舍里, 在课上
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
@@ -147,6 +155,7 @@ _SIGNER = re.compile(
     r"^(?:(?:爱你的|想你的|你的|您的)?"
     r"(?:学生|弟弟|弟|妹妹|妹|兄|姐|孙子|孙女|孙|外孙女?|女儿|儿子|侄子|侄女|朋友|小弟)?) ?"
 )
+_SIGNED_AFTER = re.compile(r"(?:此致[ \n]*敬礼[！!。]?|(?:——|—|--)[\u4e00-\u9fff\d]{1,6} )[ \n]*(?=\S{2,4}\s*$)")
 _SIGN_CLOSE = re.compile(r" ?(?:敬上|拜上|谨上|上|留|字|书)?\s*$")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
 # relation word, a full name or a nickname may follow
@@ -308,6 +317,8 @@ class NameRecognizer(Recognizer):
             rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:妈妈|爸爸|家长|同学)(?:{_GREETING_AFTER.pattern}|[，,]))",
             re.M,
         )
+        # a child's name that names its parent (皓皓妈妈（电话…）, 我是思远爸爸, 浩然的家长)
+        self.childs_kin_re = re.compile(rf"(?<=[{CJK}]{{2}})(?:的)?(?:{alternation(_CHILDS_KIN)})")
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
         self.closing_vocative_re = re.compile(rf"(?<=[，,])(?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(
@@ -432,8 +443,16 @@ class NameRecognizer(Recognizer):
         return f >= (1000 if tag[:1] == "n" else 500)
 
     def _closed(self, norm: str, e: int) -> bool:
-        """The clause ends, or a verb a person does follows: the name cannot run on."""
-        return e == len(norm) or norm[e] in _CLAUSE_END or bool(self.frame_after_re.match(norm, e))
+        """The clause ends, or a verb a person does follows, also after an adverb (同桌叶子刚才给我打电话, 女朋友晓蕾
+        也在等我): the name cannot run on."""
+        if e == len(norm) or norm[e] in _CLAUSE_END or self.frame_after_re.match(norm, e):
+            return True
+        m = _ADVERB_RUN.match(norm, e)
+        if not m:
+            return False
+        verb = self.seg.tagged_words(norm[m.end() : m.end() + 4])[:1]
+        acts = verb and verb[0][1].startswith("v") and verb[0][0] not in ("是", "有")  # not 就是, 都是 (a description)
+        return bool(self.frame_after_re.match(norm, m.end())) or bool(acts)
 
     def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
@@ -542,8 +561,12 @@ class NameRecognizer(Recognizer):
         if not c or norm[pos + 1 : pos + 2] != c or c not in self.given:
             return 0
         w = norm[pos : pos + 2]
-        ordinary = self._ordinary_given(w) or w in self.lex.nick_stop
+        ordinary = (self._ordinary_given(w) and not self._rare_doubled(w)) or w in self.lex.nick_stop
         return pos + 2 if self.odds.char(c) >= _VOCATIVE_CHAR_ODDS and not ordinary else 0
+
+    def _rare_doubled(self, w: str) -> bool:
+        """A doubled character making a rare word (思思, 欢欢) is a nickname; a frequent one (默默, 天天) a word."""
+        return w[:1] == w[1:] and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
 
     def _prefixed_nickname(self, norm: str, pos: int) -> int:
         """小王 / 老李 / 阿杰 (and 小雨雨): 小 or 阿 before a surname or a name character, 老 before a surname."""
@@ -820,8 +843,7 @@ class NameRecognizer(Recognizer):
         elif w[0] in "小阿" or w[0] == w[1]:  # 小雨, 阿敏, 凡凡 (not 明明: a word)
             named = self.odds.char(w[1]) >= _VOCATIVE_CHAR_ODDS and w[1] in self.given
             # 浩浩, 思思: a rare doubled word is a nickname (not 默默, 天天); 小X: not an ordinary word
-            rare_doubled = w[0] == w[1] and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
-            named = named and (w[0] != w[1] or rare_doubled or not self._ordinary_given(w))
+            named = named and (w[0] != w[1] or self._rare_doubled(w) or not self._ordinary_given(w))
             # 小巧, 小心: a frequent dictionary word that jieba does not tag as a name is a word, not a nickname
             named = named and (self.seg.freq.get(w, 0) < 100 or self.seg.tags.get(w, "").startswith("nr"))
         else:
@@ -839,6 +861,8 @@ class NameRecognizer(Recognizer):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
             e = self._addressed(norm, m.end(), full=False)
+            if not e and norm[m.end()] == "小":
+                e = self._prefixed_nickname(norm, m.end())  # 小宋，明早…帮我交社保: 小 and a surname
             # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
             inner = m.end() > 0 and norm[m.end() - 1] != "\n"
             if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
@@ -867,7 +891,12 @@ class NameRecognizer(Recognizer):
 
     def _letter_signature(self, norm: str) -> Iterator[Candidate]:
         """The name signing a letter: the last line of a text that opens with an addressee and a colon, once the
-        writer's relation to the addressee (学生, 弟, 孙) and a closing word (敬上) are set aside."""
+        writer's relation to the addressee (学生, 弟, 孙) and a closing word (敬上) are set aside; the name after
+        此致敬礼 closing a text; a name after a dash and the writer's unit or room (——信息部 王磊, ——302 小鹏)."""
+        for m in _SIGNED_AFTER.finditer(norm) if "敬礼" in norm or "-" in norm or "—" in norm else ():
+            e = len(norm.rstrip())
+            if 2 <= e - m.end() <= 4 and self._saluted_name(norm, m.end()) == e:
+                yield self.cand(m.end(), e, 0.75)
         if "\n" not in norm or not _LETTER_OPEN.match(norm):
             return
         line_start = norm.rstrip().rfind("\n") + 1
@@ -886,6 +915,12 @@ class NameRecognizer(Recognizer):
             e = self._saluted_name(norm, m.end())
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        for m in self.childs_kin_re.finditer(norm) if _CHILDS_KIN_CHARS.search(norm) else ():
+            pos = m.start() - 2
+            if (
+                pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
+            ) and (self._saluted_name(norm, pos) == m.start()):
+                yield self.cand(pos, m.start(), 0.7)  # below a greeting: a novel's 阿飞妈妈 is still a character
         for m in self.addressed_as_re.finditer(norm):
             e = self._saluted_name(norm, m.end())
             if e and norm.startswith(("妈妈", "爸爸", "家长", "同学"), e):
