@@ -452,6 +452,8 @@ def test_no_false_positive(text):
         "女儿刚刚离婚了",
         "宝宝妈妈都很辛苦",  # a word before a parent's title
         "我是全职妈妈，好累",
+        "亲爱的朋友们，大家好",
+        "我是高三学生的家长",
         "他大名鼎鼎",
         "人生就像一场旅行。——余华",  # a quotation's author after a dash, no unit before it
         "鞋子是阿迪达斯的，麦蒂的签名鞋！",
@@ -783,6 +785,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("望批准。此致\n敬礼！\n邓思佳", "name", "邓思佳"),  # the name after 此致敬礼
         ("下午三点开会，别迟到。——行政部 钱家豪", "name", "钱家豪"),  # a dash, the writer's unit, the name
         ("小曹，你把报表发我一下", "name", "小曹"),  # 小 and a surname opening a message to someone
+        ("Dear 婉婷，谢谢你的卡片", "name", "婉婷"),  # Dear, 亲爱的 as salutations
+        ("您好，我是四年级一班郝梓萌的家长", "name", "郝梓萌"),  # a child's full name before 的家长
+        ("我舅在滨湖区委办当司机", "org", "滨湖区委办"),
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("我是厦门航空的乘务员", "org", "厦门航空"),  # an airline's crew

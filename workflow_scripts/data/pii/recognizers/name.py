@@ -146,7 +146,7 @@ _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好
 # 好久不见啊，李梦瑶) or follow it (雨桐，晚安。): the greetings, thanks, apologies and wishes of a letter or message
 _SALUTATIONS = ("早上好", "早安", "中午好", "下午好", "晚上好", "晚安", "好久不见", "新年快乐", "生日快乐", "节日快乐",
                 "谢谢你", "谢谢您", "对不起", "辛苦了", "再见", "哈喽", "嗨", "嘿", "Hi", "hi", "Hello", "hello",
-                "致")  # fmt: skip
+                "Dear", "dear", "亲爱的", "致")  # fmt: skip
 _SALUTED_END = re.compile(r"[啊呀哦]?(?:[，,。！!？?～~：:…\n]|$)")
 # a letter: its first line is the addressee and a colon (妈：, 致阿公阿婆：, 明远兄：); its last line the signature, a
 # name alone or after the writer's relation to the addressee (学生 林沐阳 敬上, 弟 子健, 女儿 琪琪)
@@ -916,6 +916,11 @@ class NameRecognizer(Recognizer):
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.childs_kin_re.finditer(norm) if _CHILDS_KIN_CHARS.search(norm) else ():
+            # a full name wherever it stands (三年二班罗一诺的家长), a given name or nickname where a phrase opens
+            full = m.start() - 3 if self._surname_end(norm, m.start() - 3) else -1
+            if full >= 0 and self._saluted_name(norm, full) == m.start():
+                yield self.cand(full, m.start(), 0.7)
+                continue
             pos = m.start() - 2
             if (
                 pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
