@@ -126,7 +126,8 @@ _NAME_DOT = ("·", "•", "・")
 # how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
 # (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
 _CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
-_CHILDS_KIN_CHARS = re.compile("[妈爸长]")
+_CHILDS_KIN_CHARS = re.compile("妈|爸|家长")
+_ADDRESSED_AS = re.compile("妈妈|爸爸|家长|同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+(?:在|要|会|想|能)?"
@@ -308,6 +309,7 @@ class NameRecognizer(Recognizer):
         self.nick_frame_re = re.compile(rf"(?:{alternation(_NICK_FRAME_BEFORE)})(?=[{CJK}])")
         self.addressed_re = re.compile(rf"(?:{alternation(_VOCATIVE_BEFORE)})[，, ]?(?=[{CJK}]{{2}})")
         salutation = alternation(_SALUTATIONS)
+        self.salutation_re = re.compile(salutation)  # most texts hold none: the scans below are skipped
         self.saluted_re = re.compile(
             rf"(?:^|(?<=[{_CLAUSE_START}]))(?:{salutation})[啊呀哦]?[，, ]?(?=[{CJK}]{{2}})", re.M
         )
@@ -318,11 +320,11 @@ class NameRecognizer(Recognizer):
             re.M,
         )
         # a child's name that names its parent (皓皓妈妈（电话…）, 我是思远爸爸, 浩然的家长)
-        self.childs_kin_re = re.compile(rf"(?<=[{CJK}]{{2}})(?:的)?(?:{alternation(_CHILDS_KIN)})")
+        self.childs_kin_re = re.compile(rf"(?:的)?(?:{alternation(_CHILDS_KIN)})")
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
-        self.closing_vocative_re = re.compile(rf"(?<=[，,])(?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
+        self.closing_vocative_re = re.compile(rf"[，,](?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(
-            rf"(?<=[{CJK}])[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M
+            rf"[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M
         )
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
@@ -911,11 +913,14 @@ class NameRecognizer(Recognizer):
         """A name set off by a salutation: after one that opens the clause (早上好，雨桐！, 致张子轩：) or before one,
         opening the clause itself (雨桐，晚安。); the name closes its clause. Or a name alone closing a sentence
         spoken to someone (谢谢你信任我，婉清。)."""
-        for m in self.saluted_re.finditer(norm):
+        salutes = bool(self.salutation_re.search(norm))
+        for m in self.saluted_re.finditer(norm) if salutes else ():
             e = self._saluted_name(norm, m.end())
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.childs_kin_re.finditer(norm) if _CHILDS_KIN_CHARS.search(norm) else ():
+            if m.start() < 2 or not all("\u4e00" <= c <= "\u9fff" for c in norm[m.start() - 2 : m.start()]):
+                continue
             # a full name wherever it stands (三年二班罗一诺的家长), a given name or nickname where a phrase opens
             full = m.start() - 3 if self._surname_end(norm, m.start() - 3) else -1
             if full >= 0 and self._saluted_name(norm, full) == m.start():
@@ -926,17 +931,17 @@ class NameRecognizer(Recognizer):
                 pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
             ) and (self._saluted_name(norm, pos) == m.start()):
                 yield self.cand(pos, m.start(), 0.7)  # below a greeting: a novel's 阿飞妈妈 is still a character
-        for m in self.addressed_as_re.finditer(norm):
+        for m in self.addressed_as_re.finditer(norm) if _ADDRESSED_AS.search(norm) else ():
             e = self._saluted_name(norm, m.end())
             if e and norm.startswith(("妈妈", "爸爸", "家长", "同学"), e):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.closing_vocative_re.finditer(norm) if _ADDRESSEE.search(norm) else ():
-            pos = m.start()
+            pos = m.end()
             spoken_to = _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[:pos])[-1])
             e = self._saluted_name(norm, pos) if spoken_to else 0
             if e and (e == len(norm) or norm[e] in "。！!？?～~…\n"):
                 yield self.cand(pos, e, 0.75)
-        for m in self.salute_after_re.finditer(norm):
+        for m in self.salute_after_re.finditer(norm) if salutes else ():
             for pos in (m.start() - 3, m.start() - 2):
                 if (
                     pos >= 0
