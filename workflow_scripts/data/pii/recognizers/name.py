@@ -323,9 +323,7 @@ class NameRecognizer(Recognizer):
         self.childs_kin_re = re.compile(rf"(?:的)?(?:{alternation(_CHILDS_KIN)})")
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
         self.closing_vocative_re = re.compile(rf"[，,](?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
-        self.salute_after_re = re.compile(
-            rf"[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M
-        )
+        self.salute_after_re = re.compile(rf"[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M)
         self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
 
     def validate(self, norm: str, c: Candidate) -> bool:
