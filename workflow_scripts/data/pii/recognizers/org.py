@@ -122,6 +122,7 @@ _MEMBERSHIP = re.compile(
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
+_ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，。！!]|$)")
 _TIME_IN = re.compile(r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)")
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -254,8 +255,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True
     if norm.endswith(_SPECIFIC_UNITS, start, end) and in_writers_sentence(norm, start, end):
         return True  # …支行的领导经常骂人，我每天上班都心慌: a branch in the writer's sentence
-    if _job_of(norm, start, end):
-        return True
+    if _job_of(norm, start, end) or _ADMITTED.match(norm, end):
+        return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there
     sentence_after = norm[end : end + 30]
     sentence_after = sentence_after[: min([i for i in map(sentence_after.find, SENTENCE_STOPS) if i >= 0] or [30])]
     if _ROLE_AFTER.match(right) and "我" in sentence_after:  # …中学的老师都只看成绩，我在那里…: the writer's
