@@ -456,6 +456,7 @@ def test_no_false_positive(text):
         "我是高三学生的家长",
         "今年北京大学录取分数线又涨了",
         "清华大学录取了他",
+        "你提到北京大学第六医院很有名",
         "他大名鼎鼎",
         "人生就像一场旅行。——余华",  # a quotation's author after a dash, no unit before it
         "鞋子是阿迪达斯的，麦蒂的签名鞋！",
@@ -792,6 +793,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我舅在滨湖区委办当司机", "org", "滨湖区委办"),
         ("昨天拿到了江西财经大学的录取通知书", "org", "江西财经大学"),  # an admission there
         ("弟弟被重庆邮电大学录取了", "org", "重庆邮电大学"),
+        ("你提到在兴业银行信用卡中心做催收，每天被骂", "org", "兴业银行信用卡中心"),  # the asker's, recounted
+        ("有事找我们班的学习委员小蔓", "name", "小蔓"),  # a class officer's title
         ("我在美团干到了主管，还是被嫌弃", "org", "美团"),  # risen to a role there
         ("我舅在包钢干了三十年", "org", "包钢"),
         ("我是厦门航空的乘务员", "org", "厦门航空"),  # an airline's crew

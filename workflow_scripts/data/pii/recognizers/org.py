@@ -43,6 +43,7 @@ _CONTINUATION = re.compile(
     r"(?:分行|支行|营业部|附属医院|医院|附属中学|附中|中学|小学|医学院|学院|分院|分校|校区|分公司|心理卫生中心|精神卫生中心"
     r"|心理中心|心理咨询中心|心理健康中心|心理健康教育中心)"
     r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
+    r"|信用卡中心|客服中心|数据中心|呼叫中心"  # 招商银行|信用卡中心
 )
 _NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
 _DETERMINERS = set("一某各本该此每这那")
@@ -130,6 +131,7 @@ _PUBLIC = re.compile(
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
 # (毕业后进了…, 结婚以后在…: what happened first, then the frame verb)
+_RECOUNTED = re.compile(r"^你(?:提到|说|说过|讲到|提过)(?:你|自己)?")
 _TIME_LEAD = re.compile(
     r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前|[\u4e00-\u9fff]{1,3}?(?:以后|之后|后))"
 )
@@ -268,6 +270,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         clause = _SPEAKER.sub("", clause)  # 回复：同在…工作: a speaker's label opening a chat line is no part of it
     if _OWN_PLACE.search(clause) or (not clause and _YEAR.match(right)):  # 实习单位是…; …大学大三，…: the writer's
         return True
+    # a counsellor's reply recounting the asker's words (你提到在…每天要打…): the asker is the subject
+    clause = _RECOUNTED.sub("", clause)
     timed = _TIME_LEAD.sub("", clause)  # 去年考上了…: a time word and a frame verb, nothing else (not 已经预约好的…)
     if _STAGE.match(timed) or (timed.startswith("在") and _MEMBERSHIP.search(right)):  # 现在在一家叫…的机构上班
         return True
