@@ -126,8 +126,8 @@ _NAME_DOT = ("·", "•", "・")
 # how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
 # (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
 _CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
-_CHILDS_KIN_CHARS = re.compile("妈|爸|家长")
-_ADDRESSED_AS = re.compile("妈妈|爸爸|家长|同学")
+# titles a parent or a student is addressed by after a name (梓轩妈妈您好, 嘉懿同学，谢谢你)
+_ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+(?:在|要|会|想|能)?"
@@ -315,8 +315,10 @@ class NameRecognizer(Recognizer):
         )
         # a parent addressed by the child's name, a student by their own, then a greeting or a comma (梓轩妈妈您好,
         # 小林同学，谢谢你)
+        titles = alternation(_ADDRESSED_TITLES)
+        self.addressed_title_re = re.compile(titles)  # most texts hold none: the clause-start scan is skipped
         self.addressed_as_re = re.compile(
-            rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:妈妈|爸爸|家长|同学)(?:{_GREETING_AFTER.pattern}|[，,]))",
+            rf"(?:^|(?<=[{_CLAUSE_START}]))(?=[{CJK}]{{2,3}}(?:{titles})(?:{_GREETING_AFTER.pattern}|[，,]))",
             re.M,
         )
         # a child's name that names its parent (皓皓妈妈（电话…）, 我是思远爸爸, 浩然的家长)
@@ -916,7 +918,7 @@ class NameRecognizer(Recognizer):
             e = self._saluted_name(norm, m.end())
             if e and _SALUTED_END.match(norm, e):
                 yield self.cand(m.end(), e, 0.75)
-        for m in self.childs_kin_re.finditer(norm) if _CHILDS_KIN_CHARS.search(norm) else ():
+        for m in self.childs_kin_re.finditer(norm):
             if m.start() < 2 or not all("\u4e00" <= c <= "\u9fff" for c in norm[m.start() - 2 : m.start()]):
                 continue
             # a full name wherever it stands (三年二班罗一诺的家长), a given name or nickname where a phrase opens
@@ -929,9 +931,9 @@ class NameRecognizer(Recognizer):
                 pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
             ) and (self._saluted_name(norm, pos) == m.start()):
                 yield self.cand(pos, m.start(), 0.7)  # below a greeting: a novel's 阿飞妈妈 is still a character
-        for m in self.addressed_as_re.finditer(norm) if _ADDRESSED_AS.search(norm) else ():
+        for m in self.addressed_as_re.finditer(norm) if self.addressed_title_re.search(norm) else ():
             e = self._saluted_name(norm, m.end())
-            if e and norm.startswith(("妈妈", "爸爸", "家长", "同学"), e):
+            if e and norm.startswith(_ADDRESSED_TITLES, e):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.closing_vocative_re.finditer(norm) if _ADDRESSEE.search(norm) else ():
             pos = m.end()
@@ -956,10 +958,8 @@ class NameRecognizer(Recognizer):
         figure)."""
         s_end = self._surname_end(norm, pos)
         for e in self.full_names(norm, pos, self._loose_given) if s_end else ():
-            margin = self._surname_margin(norm[pos:s_end])
-            margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
-            odds = self.odds.name(norm[pos:s_end], norm[s_end:e])
-            if odds >= _ODDS_BY_FRAMES[2] + margin and self._end_agrees(norm, pos, e, strong=True):
+            needed = _ODDS_BY_FRAMES[2] + self._cueless_margin(norm, pos, s_end, e)  # as with two person frames
+            if self.odds.name(norm[pos:s_end], norm[s_end:e]) >= needed and self._end_agrees(norm, pos, e, True):
                 return e
         if norm[pos : pos + 1] == "小" and (e := self._prefixed_nickname(norm, pos)):
             return e  # 小林, 小王: 小 and a surname
@@ -976,6 +976,12 @@ class NameRecognizer(Recognizer):
         if surname in self.function_surnames:
             return _FUNCTION_SURNAME_MARGIN
         return _AMBIGUOUS_SURNAME_MARGIN if surname in self.lex.ambiguous else 0.0
+
+    def _cueless_margin(self, norm: str, pos: int, s_end: int, e: int) -> float:
+        """The odds a cue-less reading needs beyond its frames: the surname's margin, and ``_LOOSE_MARGIN`` more
+        when a given-name character is outside the common list."""
+        loose = any(c not in self.given and c != "小" for c in norm[s_end:e])
+        return self._surname_margin(norm[pos:s_end]) + _LOOSE_MARGIN * loose
 
     def _acts_somewhere(self, norm: str, e: int) -> bool:
         """Where a person did it, then the person's verb (周明轩在微信上把我拉黑了, 王芳在群里骂我): a place phrase
@@ -1101,8 +1107,7 @@ class NameRecognizer(Recognizer):
                     frames = bool(before) + bool(after)
                 if not frames:
                     continue
-                margin = self._surname_margin(norm[pos:s_end])
-                margin += _LOOSE_MARGIN * any(c not in self.given and c != "小" for c in norm[s_end:e])
+                margin = self._cueless_margin(norm, pos, s_end, e)
                 if self.odds.name(norm[pos:s_end], norm[s_end:e]) < _ODDS_BY_FRAMES[frames] + margin:
                     continue
                 if self._end_agrees(norm, pos, e):  # 过程|中: without a cue word a name may not start inside a word
