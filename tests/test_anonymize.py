@@ -585,6 +585,11 @@ def test_real_usage_phrases_stay_unchanged(text):
         "喜欢温柔的人，喜欢陈老师若泽，喜欢秋天",  # a role already named by its surname (陈老师)
         # four or more people named without a cue word in one text: a list of public people
         "宝宝看到林思远叫哥哥，看到周晓岚叫姐姐，看到陈雨涵叫阿姨，看到韩立新叫爷爷，我老公笑死了",
+        # s13: 的 after a word that follows a relation word is no name's: a doubled adjective, a description
+        # after 是, or a public figure called by his given name after 人家
+        "女儿胖胖的小手抓着我",
+        "我觉得姐姐是励志的典范",
+        "大家都在骂他，可人家宝强的钱是自己挣的",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1025,6 +1030,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # (employer_platforms.txt) only on evidence of their own
         ("我爸在鞍钢干了一辈子，退休了还放不下", "org", "鞍钢"),
         ("我哥去年入职青岛啤酒，天天喝酒应酬", "org", "青岛啤酒"),
+        # s13: a given name or doubled nickname right after a relation word, before 的 or an adverb and a modal
+        ("我受不了舍友婉婷的脾气了", "name", "婉婷"),
+        ("表妹彤彤的作业都是我辅导的", "name", "彤彤"),
+        ("我老公俊豪总在外面喝酒", "name", "俊豪"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

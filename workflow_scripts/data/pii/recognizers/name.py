@@ -129,8 +129,10 @@ _CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
 # titles a parent or a student is addressed by after a name (梓轩妈妈您好, 嘉懿同学，谢谢你)
 _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
+_MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
-    r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+(?:在|要|会|想|能)?"
+    r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
+    rf"(?:{'|'.join(_MODALS)})?"
 )
 _PLACE_GAP = re.compile(r"在[\u4e00-\u9fff]{1,5}?[上里中]")  # 在微信上, 在群里, 在宿舍里, 在课上
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
@@ -452,6 +454,8 @@ class NameRecognizer(Recognizer):
         m = _ADVERB_RUN.match(norm, e)
         if not m:
             return False
+        if m.group().endswith(_MODALS):
+            return True  # 也在等我, 都要走了: an adverb and a modal or 在 open a verb phrase
         verb = self.seg.tagged_words(norm[m.end() : m.end() + 4])[:1]
         acts = verb and verb[0][1].startswith("v") and verb[0][0] not in ("是", "有")  # not 就是, 都是 (a description)
         return bool(self.frame_after_re.match(norm, m.end())) or bool(acts)
@@ -513,7 +517,11 @@ class NameRecognizer(Recognizer):
         given = norm[s_end:end]
         return self.odds.name(norm[pos:s_end], given) >= margin and (len(given) < 2 or not self.seg.is_word(given))
 
-    def _nickname(self, norm: str, pos: int) -> int:
+    def _closed_or_owned(self, norm: str, e: int) -> bool:
+        """After a relation word, a name closed as ``_closed`` says, or owning what follows (室友欢欢的口音)."""
+        return self._closed(norm, e) or norm.startswith("的", e)
+
+    def _nickname(self, norm: str, pos: int, owned: bool = False) -> int:
         """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡), 王哥 / 琳姐 or 大伟: a nickname after a
         relation word. The doubled, kin and 大 forms are also ordinary words (刚刚, 大海, 表姐), so the clause must end
         or a person's verb follow."""
@@ -527,7 +535,10 @@ class NameRecognizer(Recognizer):
             return pos + 2 if named and self._closed(norm, pos + 2) else 0
         if doubled and norm[pos] in self.given:  # 闺蜜凡凡
             end = self._doubled_nickname(norm, pos)
-            return end if end and self._closed(norm, end) else 0  # not 女儿刚刚离婚: 刚刚 is a word
+            # not 女儿刚刚离婚: 刚刚 is a word; nor 孩子红红的脸: a doubled adjective before 的 describes
+            owned = owned and self.seg.tags.get(norm[pos]) != "a"
+            closed = self._closed_or_owned if owned else self._closed
+            return end if end and closed(norm, end) else 0
         if doubled and norm.endswith(_CHILD, 0, pos) and norm[pos] not in _NOT_NAME:
             # a child's pet name is often a doubled noun (儿子豆豆今年…, 女儿果果说): not an adverb or time word
             end = pos + 2
@@ -605,16 +616,18 @@ class NameRecognizer(Recognizer):
         end = pos + 2
         return end if end == len(norm) or norm[end] not in self.given or self.seg.agrees(norm, pos, end) else 0
 
-    def _given_alone(self, norm: str, pos: int) -> int:
+    def _given_alone(self, norm: str, pos: int, owned: bool = False) -> int:
         """After a relation word, a given name alone (儿子若泽今年…, 室友思琪说): two name characters likelier in
-        names than in text, no ordinary word, closed by the clause's end or a person's verb."""
+        names than in text, no ordinary word, closed by the clause's end or a person's verb (or, ``owned``
+        right after the relation word, by 的: 女朋友晓蕾的妈妈)."""
         w = norm[pos : pos + 2]
         if len(w) < 2 or not all(c in self.given for c in w) or w in self.lex.famous:
             return 0
         rare_noun = self.seg.tags.get(w) == "n" and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
         if self.seg.freq.get(w) and not (self._rare_proper(w) or rare_noun):
             return 0  # 朋友庆生: a dictionary word (庆生, 平安) is that word here; a rare name (雅芳, 国强) is not
-        if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not self._closed(norm, pos + 2):
+        closed = self._closed_or_owned if owned else self._closed
+        if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not closed(norm, pos + 2):
             return 0
         b = self.seg.bounds(norm, pos, pos + 2)
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
@@ -675,13 +688,14 @@ class NameRecognizer(Recognizer):
             return e if self.seg.agrees(norm, pos, e) else 0
         return 0
 
-    def _after_relation(self, norm: str, pos: int) -> int:
-        """The end of a name right after a relation or role word (0 if none)."""
+    def _after_relation(self, norm: str, pos: int, owned: bool = False) -> int:
+        """The end of a name right after a relation or role word (0 if none); ``owned``: a given name or doubled
+        nickname may also end before 的 (the relation word is the writer's kind, right before the name)."""
         return (
             self._after_cue(norm, pos, role=True)
-            or self._nickname(norm, pos)
+            or self._nickname(norm, pos, owned)
             or self._tagged_word(norm, pos)
-            or self._given_alone(norm, pos)
+            or self._given_alone(norm, pos, owned)
             or self._word_given(norm, pos)
         )
 
@@ -738,7 +752,9 @@ class NameRecognizer(Recognizer):
                 continue
             if self._surnamed_role(norm, m.start()):
                 continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
-            e = self._after_relation(norm, pos)
+            # 室友欢欢的口音, but not 人家宝强的钱 (a referring word) nor 姐姐是励志的典范 (a description)
+            owned = m.group("rel") not in _REFERRING and not m.group().endswith("是")
+            e = self._after_relation(norm, pos, owned)
             if not e and m.group().endswith("叫"):
                 e = self._closed_word_name(norm, pos)  # 我的初恋叫方圆，: a name that is also a word, named
             # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
@@ -749,7 +765,7 @@ class NameRecognizer(Recognizer):
                 # a list of people in the same role: 室友张强和阿翔, 同事小王、老李
                 join = next((j for j in _LIST_JOIN if norm.startswith(j, e)), "")
                 pos = e + len(join)
-                e = self._after_relation(norm, pos) if join else 0
+                e = self._after_relation(norm, pos, owned) if join else 0
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
