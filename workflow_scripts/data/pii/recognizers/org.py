@@ -475,6 +475,15 @@ class OrgRecognizer(Recognizer):
             return rest
         return s
 
+    def _after_listed(self, norm: str, s: int, suffix_start: int) -> int:
+        """Start of the name once another organisation listed before it is cut off (面试了…分行和|曲靖…有限公司):
+        the left cut runs across a conjunction when the name before it ends in a suffix too."""
+        for before in self.suffix_re.finditer(norm, s, suffix_start):
+            join = _LIST_WORD.match(norm, before.end())
+            if join and join.end() < suffix_start:
+                s = join.end()
+        return s
+
     def _proper_head(self, prefix: str) -> bool:
         """The first word of a workplace's name that is no generic modifier is a name (宏发|电子厂, 富士康|电子厂),
         not a category (服装|厂, 食品|厂), nor what someone does there (没时间逛|超市: a one-character verb before
@@ -498,7 +507,7 @@ class OrgRecognizer(Recognizer):
         if not before or before in LEFT_STOP_CHARS or not ("\u4e00" <= before <= "\u9fff" or before.isalnum()):
             return None
         s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 14), m.start()), m.start())
-        s = self._lead_cut(norm, s, m)
+        s = self._after_listed(norm, self._lead_cut(norm, s, m), m.start())
         if not _specific(norm[s : m.start()], self.generic) or _INDEFINITE.search(norm, max(0, s - 2), s):
             return None  # 一家深圳电商公司: an indefinite article before it says some company of that kind
         e = m.end()
