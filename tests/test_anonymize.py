@@ -1034,6 +1034,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我受不了舍友婉婷的脾气了", "name", "婉婷"),
         ("表妹彤彤的作业都是我辅导的", "name", "彤彤"),
         ("我老公俊豪总在外面喝酒", "name", "俊豪"),
+        ("我们店长大斌天天骂人，我快忍不了了", "name", "大斌"),  # a doubled adverb after a 大X nickname
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

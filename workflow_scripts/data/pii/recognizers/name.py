@@ -614,7 +614,9 @@ class NameRecognizer(Recognizer):
         if not ok or self.seg.freq.get(w) or w in self.lex.nick_stop or w in self.lex.stop:
             return 0  # any dictionary word: 帅哥 is tagged as a name, but is a word
         end = pos + 2
-        return end if end == len(norm) or norm[end] not in self.given or self.seg.agrees(norm, pos, end) else 0
+        # 大斌|天天骂人: a name character after it may open an adverb before the person's verb
+        ends = end == len(norm) or norm[end] not in self.given or self._closed(norm, end)
+        return end if ends or self.seg.agrees(norm, pos, end) else 0
 
     def _given_alone(self, norm: str, pos: int, owned: bool = False) -> int:
         """After a relation word, a given name alone (儿子若泽今年…, 室友思琪说): two name characters likelier in
