@@ -590,6 +590,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "女儿胖胖的小手抓着我",
         "我觉得姐姐是励志的典范",
         "大家都在骂他，可人家宝强的钱是自己挣的",
+        "我一直觉得他和马夏尔配合得好",  # a transliterated foreign name, not 马夏 and a stray 尔
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1035,6 +1036,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("表妹彤彤的作业都是我辅导的", "name", "彤彤"),
         ("我老公俊豪总在外面喝酒", "name", "俊豪"),
         ("我们店长大斌天天骂人，我快忍不了了", "name", "大斌"),  # a doubled adverb after a 大X nickname
+        ("我男朋友王志德对我很好", "name", "王志德"),  # 德 ends foreign names but is a given-name character too
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

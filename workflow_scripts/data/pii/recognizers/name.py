@@ -129,6 +129,8 @@ _CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
 # titles a parent or a student is addressed by after a name (梓轩妈妈您好, 嘉懿同学，谢谢你)
 _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
+# characters that continue a transliterated foreign name (马夏尔, 肖克罗斯, 卡莉姆): rare in Chinese given names
+_FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -340,10 +342,16 @@ class NameRecognizer(Recognizer):
             (c.score < _ROLE_CUED and self._cueless_not_name(norm, c.start, c.end))
             or norm.startswith(lex.place_heads, c.end)
             or _MODEL_CODE.match(norm, c.end)
+            or self._runs_into_foreign_name(norm, c.end)
             or norm.endswith(lex.public_roles, 0, c.start)
             or norm.startswith(lex.public_works, c.end)
             or bool(_FAVOURITE_PUBLIC.match(norm, c.end))  # X是我最喜欢的球员之一: a star, not the writer's own
         )
+
+    def _runs_into_foreign_name(self, norm: str, end: int) -> bool:
+        """The reading stops inside a transliterated name (马夏|尔, 肖克罗|斯): a character that ends foreign names
+        follows, opening no word of its own (not 王明|特别, 李华|德国)."""
+        return end < len(norm) and norm[end] in _FOREIGN_TAIL and not self.seg.is_word(norm[end : end + 2])
 
     # ------------------------------------------------------------------ candidate shapes
     def _surname_end(self, norm: str, pos: int) -> int:
