@@ -1067,6 +1067,14 @@ def test_names_listed_after_the_writer_are_the_writers_people():
     assert find_pii("我、你、他都一样") == []
 
 
+def test_names_on_a_roster_or_a_notices_list_are_found_each():
+    roster = "宿舍卫生轮值表：星期一 范志远，星期二 小葛，星期三 白云，星期四 思彤（别忘了倒垃圾）"
+    assert [roster[s:e] for s, e, _k in find_pii(roster)] == ["范志远", "小葛", "思彤"]  # 白云 is a word
+    notice = "请以下学生周五前补交材料：1. 钱文博 2. 卢佳琪。逾期不候"
+    assert [notice[s:e] for s, e, _k in find_pii(notice)] == ["钱文博", "卢佳琪"]
+    assert find_pii("我们宿舍的值日表贴在门上，我老是忘记") == []  # no list after a colon
+
+
 @pytest.mark.parametrize(
     ("text", "values"),
     [

@@ -131,6 +131,10 @@ _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
 # characters that continue a transliterated foreign name (马夏尔, 肖克罗斯, 卡莉姆): rare in Chinese given names
 _FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
+# a roster or a list of people a notice calls (值班表：周一 X，周二 Y; 请以下同学…：X、Y、Z): its names are private
+_ROSTER = re.compile(r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下")
+_ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}[.、)] *)?")
+_ROSTER_SEP = re.compile(r" *[，,、;；\n] *| +")
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -910,6 +914,7 @@ class NameRecognizer(Recognizer):
                 if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e:
                     yield self.cand(pos, e, 0.75)
         yield from self._letter_signature(norm)
+        yield from self._rostered(norm)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
             # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
@@ -934,6 +939,25 @@ class NameRecognizer(Recognizer):
         end = close.start() if close else len(norm)
         if 2 <= end - pos <= 4 and self._saluted_name(norm, pos) == end:
             yield self.cand(pos, end, 0.75)
+
+    def _rostered(self, norm: str) -> Iterator[Candidate]:
+        """Names a roster or a notice lists after a colon (值班表：周一 老赵，周二 小蒋; 请以下同学…：李梓涵、张欣悦):
+        each item a full name, a nickname or a given name, with a weekday or number before it; an item of another
+        shape (燕子: a word) is skipped, and the list ends with its sentence."""
+        for m in _ROSTER.finditer(norm) if ":" in norm else ():
+            colon = norm.find(":", m.end(), m.end() + 20)
+            if colon < 0 or any(c in SENTENCE_STOPS for c in norm[m.end() : colon]):
+                continue
+            pos = colon + 1
+            while True:
+                pos = _ROSTER_ITEM.match(norm, pos).end()
+                e = self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
+                if e and (e == len(norm) or norm[e] in _CLAUSE_END):
+                    yield self.cand(pos, e, 0.8)
+                sep = _ROSTER_SEP.search(norm, e or pos)
+                if not sep or any(c in "。！？!?" for c in norm[pos : sep.start()]):
+                    break
+                pos = sep.end()
 
     def _saluted(self, norm: str) -> Iterator[Candidate]:
         """A name set off by a salutation: after one that opens the clause (早上好，雨桐！, 致张子轩：) or before one,
