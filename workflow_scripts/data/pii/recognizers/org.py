@@ -177,7 +177,9 @@ _KNOWING = re.compile(
     r"(?:也|都|还|就|只)?(?:知道|以为|觉得|认为|记得|听说|猜|估计|了解|想问|问你|告诉你)"
 )  # 我知道…: no place of the writer's
 # a registered company or one branch or unit of a body: a place that few people share, not a body named in general
-_SPECIFIC_UNITS = (*_REGISTERED, "支行", "分行", "营业部", *_INNER_UNITS)
+_BRANCH_UNITS = ("支行", "分行", "营业部", *_INNER_UNITS)
+_SPECIFIC_UNITS = (*_REGISTERED, *_BRANCH_UNITS)
+_BRANCH_OF = re.compile(rf"(?:银行|公司|集团)(?=[\u4e00-\u9fff]{{1,6}}(?:{alternation(_BRANCH_UNITS)})$)")
 
 
 # a person's job there said after the name (…的老工程师, …的科长) or the name closing the clause (我爸是…局的。)
@@ -409,7 +411,14 @@ class OrgRecognizer(Recognizer):
         unit = span[lead : lead + 1] in _ADMIN_UNITS and span[lead - 1 : lead] not in _ADMIN_UNITS  # not 宜宾市|市场
         if lead and unit and len(span) > lead + 1:
             lead += 1  # 安庆|县|第三中学: the county belongs to the place name
+        # 东莞农商银行|寮步|支行: the words between a bank or company and its branch name the branch's place
+        parent = _BRANCH_OF.search(span)
+        branch_place = parent.end() if parent and not any(ch in _FUNCTION_CHARS for ch in span[parent.end() :]) else 0
+        pos = 0
         for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
+            pos += len(word)
+            if head and branch_place and pos > branch_place:
+                break
             if (
                 tag in _FUNCTION_TAGS
                 and word not in self.institutions
