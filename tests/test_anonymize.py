@@ -1040,6 +1040,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("借条：今借到邝德明人民币贰万元整，半年内归还", "name", "邝德明"),  # the other party of an IOU
         # s13: the words between a bank and its branch unit name the branch's place, whatever jieba tags them
         ("我老婆在湖州农商银行埭溪支行上班，天天加班", "org", "湖州农商银行埭溪支行"),
+        ("我舅舅在中国石化胜利油田干了一辈子", "org", "中国石化胜利油田"),  # a brand and its oilfield
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

@@ -688,11 +688,12 @@ class BrandEmployerRecognizer(Recognizer):
 
     def __init__(self) -> None:
         self.rx = re.compile("(?:" + alternation(read_lexicon(self.lexicon)) + ")(?![A-Za-z](?!\\d))")  # 阿里P6
-        # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店) belong to the name
+        # the brand's own industry word and a branch (腾讯|福州研发中心, 海底捞|春熙路店, 中国石油|大庆油田) belong
+        # to the name
         self.tail = re.compile(
             r"(?:汽车|集团|科技|股份|控股|物流|速运|快递|地产|电器|电子|网络|公司|咖啡|餐饮|超市|酒店|食品|乳业|通讯|通信"
             r"|商管|物业|医疗|证券|航空|之家|同城|油田|外卖|优选|买菜|体育)?"
-            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|基地|门店|分店|店)"
+            r"(?:[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|研发中心|总部|办事处|分部|事业部|工厂|园区|厂区|基地|油田|门店|分店|店)"
             r"(?![长员主])"
             r"|[一二三四五六七八九十]{1,3}局)?"  # 中铁|十二局
             r"(?:[（(][\u4e00-\u9fff]{1,8}店[）)])?"  # 星巴克|（万象城店）: a branch in brackets
