@@ -591,6 +591,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我觉得姐姐是励志的典范",
         "大家都在骂他，可人家宝强的钱是自己挣的",
         "我一直觉得他和马夏尔配合得好",  # a transliterated foreign name, not 马夏 and a stray 尔
+        "涛哥，新歌太好听了，单曲循环一整天",  # a nickname opening a fan's line: no errand, no contact details
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1041,6 +1042,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: the words between a bank and its branch unit name the branch's place, whatever jieba tags them
         ("我老婆在湖州农商银行埭溪支行上班，天天加班", "org", "湖州农商银行埭溪支行"),
         ("我舅舅在中国石化胜利油田干了一辈子", "org", "中国石化胜利油田"),  # a brand and its oilfield
+        # s13: a nickname opening a private message: one with the writer's contact details or an errand
+        ("老孟，周六的班你帮我顶一下，我请你吃饭", "name", "老孟"),
+        ("芳姐，我换手机号了，新号是13912345678", "name", "芳姐"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

@@ -148,6 +148,9 @@ _GREETING_CHARS = re.compile("[你您谢感]")
 _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
+# a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
+# opening it (老钱，…; 陈姐，…) names someone the writer knows, not a public figure greeted by fans (东哥，新年快乐)
+_PRIVATE_ERRAND = re.compile(r"\d{5,}|微信|邮箱|QQ|qq|身份证|地址|手机号|卡号|替我|帮我")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
@@ -895,6 +898,8 @@ class NameRecognizer(Recognizer):
             e = self._addressed(norm, m.end(), full=False)
             if not e and norm[m.end()] == "小":
                 e = self._prefixed_nickname(norm, m.end())  # 小宋，明早…帮我交社保: 小 and a surname
+            if not e and _PRIVATE_ERRAND.search(norm):  # 陈姐，…我的邮箱是…; 老钱，…你替我开一下: a private message
+                e = self._kin_nickname(norm, m.end()) or self._prefixed_nickname(norm, m.end())
             # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
             inner = m.end() > 0 and norm[m.end() - 1] != "\n"
             if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
