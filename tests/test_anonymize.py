@@ -1045,6 +1045,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: a nickname opening a private message: one with the writer's contact details or an errand
         ("老孟，周六的班你帮我顶一下，我请你吃饭", "name", "老孟"),
         ("芳姐，我换手机号了，新号是13912345678", "name", "芳姐"),
+        ("邻居家的娃都在金太阳幼儿园上中班的吧？", "org", "金太阳幼儿园"),  # 娃 as the subject of a school
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
