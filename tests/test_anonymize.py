@@ -1076,6 +1076,12 @@ def test_names_listed_after_the_writer_are_the_writers_people():
     assert find_pii("我、你、他都一样") == []
 
 
+def test_a_notice_signed_by_a_workplace_department_and_person_names_both():
+    text = "下周一起食堂午餐改到十二点半，请大家互相转告。——启明精密 综合部 俞晓峰"
+    assert [(text[s:e], k) for s, e, k in find_pii(text)] == [("启明精密", "org"), ("俞晓峰", "name")]
+    assert find_pii("端午节放假三天，注意安全。——公司行政部") == []  # a generic word signs nothing
+
+
 def test_names_on_a_roster_or_a_notices_list_are_found_each():
     roster = "宿舍卫生轮值表：星期一 范志远，星期二 小葛，星期三 白云，星期四 思彤（别忘了倒垃圾）"
     assert [roster[s:e] for s, e, _k in find_pii(roster)] == ["范志远", "小葛", "思彤"]  # 白云 is a word

@@ -167,7 +167,12 @@ _SIGNER = re.compile(
     r"^(?:(?:爱你的|想你的|你的|您的)?"
     r"(?:学生|弟弟|弟|妹妹|妹|兄|姐|孙子|孙女|孙|外孙女?|女儿|儿子|侄子|侄女|朋友|小弟)?) ?"
 )
-_SIGNED_AFTER = re.compile(r"(?:此致[ \n]*敬礼[！!。]?|(?:——|—|--)[\u4e00-\u9fff\d]{1,6} )[ \n]*(?=\S{2,4}\s*$)")
+# what precedes a signature at a text's end: 此致敬礼, or a dash and the writer's unit, or workplace and unit
+_SIGNED_AFTER = re.compile(
+    r"(?:此致[ \n]*敬礼[！!。]?"
+    r"|(?:——|—|--) ?(?:[\u4e00-\u9fff\d]{1,6}|[\u4e00-\u9fffA-Za-z]{2,14} [\u4e00-\u9fff]{2,6}) )"
+    r"[ \n]*(?=\S{2,4}\s*$)"
+)
 _SIGN_CLOSE = re.compile(r" ?(?:敬上|拜上|谨上|上|留|字|书)?\s*$")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
 # relation word, a full name or a nickname may follow

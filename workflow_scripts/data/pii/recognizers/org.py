@@ -100,6 +100,12 @@ _JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|�
 # the writer's own workplace or school named in brackets after its kind (我们公司(恒远物流), 我们厂（…）)
 _BRACKETED = re.compile(r"(?:我|我们|我的)(?:公司|单位|厂|工厂|学校)\((?P<name>[^()，。,.]{2,14})\)")
 _PSEUDONYM = re.compile(r"某|化名|匿名|保密|不便")
+# a notice signed by the writer's workplace and department (——鑫源物流运营部, —— 苏州恒信精工 行政部 何琳)
+_SIGNED_BY = re.compile(
+    r"(?:——|—|--) ?(?P<name>[\u4e00-\u9fffA-Za-z]{2,14}?) ?"
+    r"(?:行政部|人力资源部|人事部|财务部|运营部|市场部|销售部|技术部|研发部|综合部|后勤部|客服部|采购部|生产部|办公室"
+    r"|总经办|工会|财务|人事|行政)(?: [\u4e00-\u9fff]{2,3})?\s*$"
+)
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _CLAUSE_END = SENTENCE_STOPS + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
@@ -551,6 +557,10 @@ class OrgRecognizer(Recognizer):
                     or topic_of_writer(norm, s, e)
                 ):
                     yield self.cand(s, e, 0.6)
+        for m in _SIGNED_BY.finditer(norm) if "—" in norm or "--" in norm else ():
+            s, e = m.span("name")
+            if _specific(m.group("name"), self.generic) and not any(c in LEFT_STOP_CHARS for c in m.group("name")):
+                yield self.cand(s, e, 0.6)
         for m in _BRACKETED.finditer(norm) if "(" in norm else ():  # 我们公司(恒远物流): the writer names it
             s, e = m.span("name")
             if not _PSEUDONYM.search(m.group("name")) and self._proper_head(m.group("name")):
