@@ -591,6 +591,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我觉得姐姐是励志的典范",
         "大家都在骂他，可人家宝强的钱是自己挣的",
         "我一直觉得他和马夏尔配合得好",  # a transliterated foreign name, not 马夏 and a stray 尔
+        "我小时候最喜欢听海迪奶奶讲故事",  # a public elder: a grandparent names a child only introducing themselves
         "涛哥，新歌太好听了，单曲循环一整天",  # a nickname opening a fan's line: no errand, no contact details
     ],
 )
@@ -1046,6 +1047,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("老孟，周六的班你帮我顶一下，我请你吃饭", "name", "老孟"),
         ("芳姐，我换手机号了，新号是13912345678", "name", "芳姐"),
         ("邻居家的娃都在金太阳幼儿园上中班的吧？", "org", "金太阳幼儿园"),  # 娃 as the subject of a school
+        # s13: a child named by a grandparent introducing themselves, or by a parent signing a note
+        ("各位家长好，我是思琪的外婆，以后接送孩子的事找我", "name", "思琪"),
+        ("谢谢老师这么晚还回复！——若曦妈妈", "name", "若曦"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

@@ -126,6 +126,9 @@ _NAME_DOT = ("·", "•", "・")
 # how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
 # (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
 _CHILDS_KIN = ("妈妈", "爸爸", "家长", "妈", "爸")
+# a child's grandparents name the child too, but only introducing themselves (我是团团奶奶, 我是浩然的外公): a public
+# elder is called so by everyone (海迪奶奶)
+_CHILDS_ELDERS = ("奶奶", "爷爷", "外公", "外婆", "姥姥", "姥爷")
 # titles a parent or a student is addressed by after a name (梓轩妈妈您好, 嘉懿同学，谢谢你)
 _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # adverbs between a name and its verb (也在等我, 刚才给我打电话, 一直不理我)
@@ -338,7 +341,8 @@ class NameRecognizer(Recognizer):
             re.M,
         )
         # a child's name that names its parent (皓皓妈妈（电话…）, 我是思远爸爸, 浩然的家长)
-        self.childs_kin_re = re.compile(rf"(?:的)?(?:{alternation(_CHILDS_KIN)})")
+        elders = alternation(_CHILDS_ELDERS)
+        self.childs_kin_re = re.compile(rf"(?:的)?(?:{alternation(_CHILDS_KIN)}|(?P<elder>{elders}))")
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
         self.closing_vocative_re = re.compile(rf"[，,](?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(rf"[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M)
@@ -983,13 +987,15 @@ class NameRecognizer(Recognizer):
                 continue
             # a full name wherever it stands (三年二班罗一诺的家长), a given name or nickname where a phrase opens
             full = m.start() - 3 if self._surname_end(norm, m.start() - 3) else -1
-            if full >= 0 and self._saluted_name(norm, full) == m.start():
+            elder = bool(m.group("elder"))
+            introduced = not elder or norm.endswith("我是", 0, full)
+            if full >= 0 and introduced and self._saluted_name(norm, full) == m.start():
                 yield self.cand(full, m.start(), 0.7)
                 continue
             pos = m.start() - 2
-            if (
-                pos == 0 or norm[pos - 1] in _CLAUSE_START or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
-            ) and (self._saluted_name(norm, pos) == m.start()):
+            opens = pos == 0 or norm[pos - 1] in _CLAUSE_START + "—-"  # ——梓涵爸爸: a parent signing a note
+            opens = opens or norm.endswith(("我是", "是", "我", "和", "、"), 0, pos)
+            if (norm.endswith("我是", 0, pos) if elder else opens) and self._saluted_name(norm, pos) == m.start():
                 yield self.cand(pos, m.start(), 0.7)  # below a greeting: a novel's 阿飞妈妈 is still a character
         for m in self.addressed_as_re.finditer(norm) if self.addressed_title_re.search(norm) else ():
             e = self._saluted_name(norm, m.end())
