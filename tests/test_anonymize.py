@@ -1050,6 +1050,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: a child named by a grandparent introducing themselves, or by a parent signing a note
         ("各位家长好，我是思琪的外婆，以后接送孩子的事找我", "name", "思琪"),
         ("谢谢老师这么晚还回复！——若曦妈妈", "name", "若曦"),
+        ("兹推荐该生参加夏令营。推荐人：诸葛明远 副教授", "name", "诸葛明远"),  # the signer of a recommendation
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
