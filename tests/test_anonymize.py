@@ -593,6 +593,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我一直觉得他和马夏尔配合得好",  # a transliterated foreign name, not 马夏 and a stray 尔
         "我小时候最喜欢听海迪奶奶讲故事",  # a public elder: a grandparent names a child only introducing themselves
         "涛哥，新歌太好听了，单曲循环一整天",  # a nickname opening a fan's line: no errand, no contact details
+        "女儿说她最喜欢Hello Kitty的书包",  # a greeting word opening a brand is no first name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1051,6 +1052,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("各位家长好，我是思琪的外婆，以后接送孩子的事找我", "name", "思琪"),
         ("谢谢老师这么晚还回复！——若曦妈妈", "name", "若曦"),
         ("兹推荐该生参加夏令营。推荐人：诸葛明远 副教授", "name", "诸葛明远"),  # the signer of a recommendation
+        # s13: an English name after a greeting word (not the greeting taken for a first name), or introduced
+        ("Hello Tony，周末的聚会我去不了了", "name", "Tony"),
+        ("大家好，我是Chloe，新来的前台，以后多关照", "name", "Chloe"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

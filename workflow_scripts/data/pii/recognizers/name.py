@@ -154,7 +154,7 @@ _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its 
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
 # opening it (老钱，…; 陈姐，…) names someone the writer knows, not a public figure greeted by fans (东哥，新年快乐)
 _PRIVATE_ERRAND = re.compile(r"\d{5,}|微信|邮箱|QQ|qq|身份证|地址|手机号|卡号|替我|帮我")
-_GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "嗨，", "嗨,")
+_GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "Hello ", "hello ", "Hey ", "hey ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
 # salutations that set a name off as the one spoken to when they open the clause before it (早上好，雨桐！, 致张子轩：,
@@ -346,7 +346,10 @@ class NameRecognizer(Recognizer):
         # the last clause of a sentence spoken to someone, made of a name alone (谢谢你信任我，婉清。)
         self.closing_vocative_re = re.compile(rf"[，,](?=[{CJK}]{{2,4}}(?:[。！!？?～~…\n]|$))", re.M)
         self.salute_after_re = re.compile(rf"[啊呀]?[，, ](?:{salutation})(?={_SALUTED_END.pattern})", re.M)
-        self.latin_re = re.compile(r"[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])")
+        # not a greeting taken for a first name (Hi Jason: Jason alone)
+        self.latin_re = re.compile(
+            r"(?<![A-Za-z])(?!(?:Hi|Hello|Hey|Dear) )[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])"
+        )
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """Without a cue word: not a place (唐山打人这事), 祝 wishing someone well (``_wishing``), a public figure's
@@ -585,9 +588,11 @@ class NameRecognizer(Recognizer):
         before it in a clause of the writer's (我跟Tony…; not a fan's Edward和Bella, 给Mike点赞)."""
         if norm[start - 1 : start].isascii() and norm[start - 1 : start].isalnum():
             return False
+        introduced = norm.endswith("我是", 0, start) and self._closed(norm, end)  # 我是Amy，上次展会加过你的
         return (
-            self._writer_framed(norm, start)
-            or norm.endswith(_GREETING_BEFORE, 0, start)
+            introduced
+            or self._writer_framed(norm, start)
+            or (norm.endswith(_GREETING_BEFORE, 0, start) and self._closed(norm, end))  # not Hello Kitty的书包
             or norm.endswith(_VOCATIVE_BEFORE, 0, start)
             or bool(self.frame_after_re.match(norm, end))
         )
