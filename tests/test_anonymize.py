@@ -594,6 +594,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我小时候最喜欢听海迪奶奶讲故事",  # a public elder: a grandparent names a child only introducing themselves
         "涛哥，新歌太好听了，单曲循环一整天",  # a nickname opening a fan's line: no errand, no contact details
         "女儿说她最喜欢Hello Kitty的书包",  # a greeting word opening a brand is no first name
+        "我是家里最小的孩子，从小被宠着",  # 我是…的 and a noun, but no name after it
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1055,6 +1056,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: an English name after a greeting word (not the greeting taken for a first name), or introduced
         ("Hello Tony，周末的聚会我去不了了", "name", "Tony"),
         ("大家好，我是Chloe，新来的前台，以后多关照", "name", "Chloe"),
+        # s13: the writer introducing themselves by workplace and role, then name
+        ("您好，我是顺达物业的客服专员柏雨航，关于您反映的漏水问题", "name", "柏雨航"),
+        ("我是市二院的规培生乔一凡，想请教您一个问题", "name", "乔一凡"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

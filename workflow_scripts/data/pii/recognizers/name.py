@@ -138,6 +138,8 @@ _FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
 _ROSTER = re.compile(r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下")
 _ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}[.、)] *)?")
 _ROSTER_SEP = re.compile(r" *[，,、;；\n] *| +")
+# a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
+_INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -797,6 +799,10 @@ class NameRecognizer(Recognizer):
                 join = next((j for j in _LIST_JOIN if norm.startswith(j, e)), "")
                 pos = e + len(join)
                 e = self._after_relation(norm, pos, owned) if join else 0
+        for m in _INTRO_ROLE.finditer(norm) if "我是" in norm else ():
+            e = self._introduced_with_role(norm, m.end())
+            if e:
+                yield self.cand(e[0], e[1], 0.8)
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
@@ -810,6 +816,22 @@ class NameRecognizer(Recognizer):
         yield from self._framed_nicknames(norm)
         yield from self._copula_named(norm)
         yield from self._vocatives(norm)
+
+    def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
+        """After 我是…的, a role (nouns and verbs of up to five characters, or Latin letters: HR) and a full
+        name closing the clause: the writer's own name; None if none."""
+        for k in range(1, 6):
+            role = norm[pos : pos + k]
+            words = self.seg.tagged_words(role)
+            # 律师, 实习律师, 理赔|员, 规培生: nouns and verbs, the last a noun, a verb or ending in a role suffix
+            nouns = all(t[:1] in ("n", "v") for _w, t in words[:-1]) and bool(words)
+            nouns = nouns and (words[-1][1][:1] in ("n", "v") or words[-1][0][-1] in "员师生工长")
+            if not (role.isascii() and role.isalpha()) and not nouns:
+                continue
+            e = self._after_cue(norm, pos + k, strong=True)
+            if e and (e == len(norm) or norm[e] in _CLAUSE_END) and self.seg.agrees(norm, pos, pos + k):
+                return pos + k, e
+        return None
 
     def _framed_nicknames(self, norm: str) -> Iterator[Candidate]:
         """A nickname (婷婷, 小雪, 阿杰, 王哥) right after a frame word in a sentence of the writer's (我跟婷婷表白,
