@@ -595,6 +595,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "涛哥，新歌太好听了，单曲循环一整天",  # a nickname opening a fan's line: no errand, no contact details
         "女儿说她最喜欢Hello Kitty的书包",  # a greeting word opening a brand is no first name
         "我是家里最小的孩子，从小被宠着",  # 我是…的 and a noun, but no name after it
+        "春天你好，你说今年的花会开得早一点吗",  # a season greeted: a time word is no given name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1059,6 +1060,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: the writer introducing themselves by workplace and role, then name
         ("您好，我是顺达物业的客服专员柏雨航，关于您反映的漏水问题", "name", "柏雨航"),
         ("我是市二院的规培生乔一凡，想请教您一个问题", "name", "乔一凡"),
+        # s13: a reply greeting a person by a given name that is also a word, then recounting their words
+        ("思源你好，你提到最近总是失眠，这种情况持续多久了？", "name", "思源"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

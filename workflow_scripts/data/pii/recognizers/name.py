@@ -151,6 +151,8 @@ _GREETING_CHARS = re.compile("[你您谢感]")
 # the greetings proper (老王你好): a nickname of the form 老X or X哥 before only "，你…" is as often a public figure
 # spoken to in commentary (老X，你脑子…)
 _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
+# a reply recounting what the person it greets wrote (你说…, 你提到…, 关于你…)
+_RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
@@ -921,12 +923,25 @@ class NameRecognizer(Recognizer):
             named = self.odds.given(w) >= min_odds and not self._ordinary_given(w)
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
 
+    def _replied_to(self, norm: str, pos: int) -> int:
+        """A reply opening with a given name that is also a word, greeted, then recounting the person's words
+        (晨曦你好，你说爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0. Not a time word (明天你好,
+        春天你好), a frequent word or a relation word."""
+        w = norm[pos : pos + 2]
+        if (pos and norm[pos - 1] != "\n") or not _HELLO_AFTER.match(norm, pos + 2) or len(w) < 2:
+            return 0
+        if not all(c in self.given for c in w) or self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations:
+            return 0
+        if self.seg.tags.get(w, "")[:1] in ("t", "m", "r", "q") or w in self.lex.stop or w in self.lex.famous:
+            return 0
+        return pos + 2 if _RECOUNTING.search(norm, pos + 2, pos + 20) else 0
+
     def _vocatives(self, norm: str) -> Iterator[Candidate]:
         """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你),
         opening a text or line before a comma or colon (小雨，我能理解), or closing a clause after a word of
         address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
-            e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS)
+            e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS) or self._replied_to(norm, m.end())
             nick = e and (norm[m.end()] in "老大" or norm[e - 1] in KIN_NICK)
             if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
