@@ -596,6 +596,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "女儿说她最喜欢Hello Kitty的书包",  # a greeting word opening a brand is no first name
         "我是家里最小的孩子，从小被宠着",  # 我是…的 and a noun, but no name after it
         "春天你好，你说今年的花会开得早一点吗",  # a season greeted: a time word is no given name
+        "市环保局今日通报，张建华局长要求各单位加强排查",  # an official's title after the name, in the news
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1062,6 +1063,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我是市二院的规培生乔一凡，想请教您一个问题", "name", "乔一凡"),
         # s13: a reply greeting a person by a given name that is also a word, then recounting their words
         ("思源你好，你提到最近总是失眠，这种情况持续多久了？", "name", "思源"),
+        # s13: 县人民医院 in a post that never says 我 is no biography (县人, a county's native, is a career cue)
+        ("在老家丰县人民医院当护士五年了，三班倒，天天胃疼", "org", "丰县人民医院"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

@@ -108,9 +108,14 @@ ONE_FRAME = 0.75  # NameRecognizer: a cue-less name scores below this; relation 
 _TALK_FRAME = ("和", "跟", "与", "以及", "还有", "喜欢")
 
 
+# an official's title after the name (刘彬局长): named in public capacity in a post about no one of the writer's
+_OFFICIAL_AFTER = re.compile("(?:副)?(?:局长|书记|县长|市长|区长|镇长|乡长|厅长|处长|部长|院长|所长)")
+
+
 @functools.cache
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    bio = re.compile(alternation(read_lexicon("public_bio_cues.txt")))
+    # 县人 (a native of the county), not 县人民医院: no cue runs into 民
+    bio = re.compile(f"(?:{alternation(read_lexicon('public_bio_cues.txt'))})(?!民)")
     venue = re.compile(alternation(read_lexicon("public_venue_cues.txt")))
     role = re.compile(f"(?:{alternation(read_lexicon('public_official_roles.txt'))})$")
     work = re.compile(alternation(read_lexicon("public_work_cues.txt")))
@@ -277,6 +282,8 @@ def is_public(facts: PublicFacts, c: Candidate) -> bool:
                 return True
         if _REPORTING.match(norm, c.end) or _QUOTED.match(norm, c.end):
             return True
+        if _OFFICIAL_AFTER.match(norm, c.end) and not facts.post_personal:
+            return True  # 刘彬局长并要求… in a post about no one around its writer: an official in the news
         if _ALIAS.search(norm, max(0, c.start - 8), c.start) and not (
             _WRITERS_RELATION.search(norm) or _OWNER.findall(clause_before(norm, c.start, 16))[-1:] == ["我"]
         ):
