@@ -1065,6 +1065,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("思源你好，你提到最近总是失眠，这种情况持续多久了？", "name", "思源"),
         # s13: 县人民医院 in a post that never says 我 is no biography (县人, a county's native, is a career cue)
         ("在老家丰县人民医院当护士五年了，三班倒，天天胃疼", "org", "丰县人民医院"),
+        # s13: securities firms and law firms by their suffix, an accounting firm's branch office after the brand
+        ("今天在江南证券又被领导当众骂了", "org", "江南证券"),
+        ("我男朋友在安永上海分所做审计，天天加班", "org", "安永上海分所"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
