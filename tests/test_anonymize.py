@@ -1110,6 +1110,8 @@ def test_names_on_a_roster_or_a_notices_list_are_found_each():
     notice = "请以下学生周五前补交材料：1. 钱文博 2. 卢佳琪。逾期不候"
     assert [notice[s:e] for s, e, _k in find_pii(notice)] == ["钱文博", "卢佳琪"]
     assert find_pii("我们宿舍的值日表贴在门上，我老是忘记") == []  # no list after a colon
+    chain = "#接龙 周六爬山报名\n1. 房子健\n2. 阿彬（饶志彬）\n3. "
+    assert [chain[s:e] for s, e, _k in find_pii(chain)] == ["房子健", "阿彬", "饶志彬"]
 
 
 @pytest.mark.parametrize(

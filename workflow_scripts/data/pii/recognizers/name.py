@@ -135,9 +135,11 @@ _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 # characters that continue a transliterated foreign name (马夏尔, 肖克罗斯, 卡莉姆): rare in Chinese given names
 _FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
 # a roster or a list of people a notice calls (值班表：周一 X，周二 Y; 请以下同学…：X、Y、Z): its names are private
-_ROSTER = re.compile(r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下")
+_ROSTER = re.compile(
+    r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下|(?P<chain>接龙)"
+)
 _ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}[.、)] *)?")
-_ROSTER_SEP = re.compile(r" *[，,、;；\n] *| +")
+_ROSTER_SEP = re.compile(r" *[，,、;；\n()（）] *| +")
 # a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
 _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
 _MODALS = ("在", "要", "会", "想", "能")
@@ -997,11 +999,12 @@ class NameRecognizer(Recognizer):
             yield self.cand(pos, end, 0.75)
 
     def _rostered(self, norm: str) -> Iterator[Candidate]:
-        """Names a roster or a notice lists after a colon (值班表：周一 老赵，周二 小蒋; 请以下同学…：李梓涵、张欣悦):
+        """Names a roster, a notice or a sign-up chain (接龙) lists (值班表：周一 老赵，周二 小蒋; 请以下同学…：X、Y):
         each item a full name, a nickname or a given name, with a weekday or number before it; an item of another
-        shape (燕子: a word) is skipped, and the list ends with its sentence."""
-        for m in _ROSTER.finditer(norm) if ":" in norm else ():
-            colon = norm.find(":", m.end(), m.end() + 20)
+        shape (燕子: a word) is skipped, and the list ends with its sentence (a chain's lines are one list)."""
+        for m in _ROSTER.finditer(norm) if ":" in norm or "接龙" in norm else ():
+            # the list opens after a colon, or, in a sign-up chain (接龙), on the line after its title
+            colon = norm.find("\n" if m.group("chain") else ":", m.end(), m.end() + 30)
             if colon < 0 or any(c in SENTENCE_STOPS for c in norm[m.end() : colon]):
                 continue
             pos = colon + 1
