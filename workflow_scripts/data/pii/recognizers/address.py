@@ -34,7 +34,7 @@ _ANCHOR = re.compile(
 _TAIL = re.compile(
     rf"(?: ?[{CJK}A-Za-z]{{1,10}}?(?={_DNUM} ?(?:号楼|栋|幢|座|单元|期|区|楼|层|室)))?"
     rf"(?: ?(?:{_DNUM}|[A-Za-z]) ?{_UNIT})*"
-    r"(?:(?<=[元楼层栋幢座]) ?[-—]? ?\d{2,5}(?![\d年月日岁号])|(?<=号)\d{3,4}(?![\d年月日岁号]))?"  # …14号1501: a room
+    r"(?:(?<=[元楼层栋幢座]) ?[-—]? ?\d{2,5}(?![\d年月日岁号])(?: ?房)?|(?<=号)\d{3,4}(?![\d年月日岁号]))?"  # a room
 )
 # a building, estate or campus named after a road or door number (…126号百隆广场, …龙口西路龙苑大厦,
 # …1号福州大学旗山校区): the longest run before a suffix
@@ -51,7 +51,7 @@ _ROAD_GENERIC = set(read_lexicon("address_generic_roads.txt"))
 _LEFT_STOP_WORDS = read_lexicon("address_left_stopwords.txt")
 LEFT_STOP_CHARS = "在住是到去从的了我你他她它们与跟就也把被给往向于对这那个有还想要过离搬回位说读念进做让很或叫趟考"
 _LEFT_CUT = re.compile("(?:" + alternation(_LEFT_STOP_WORDS) + "|[" + LEFT_STOP_CHARS + "])")
-_LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z]+$")
+_LEFT_RUN = re.compile(rf"[{CJK}0-9A-Za-z·]+$")  # 碧桂园·天悦: a dot joins the parts of an estate's name
 # where a place lies (寺位于…, 厂部坐落在…, 村隶属于…): a site's location, not where a person lives or stays
 _SITE_FRAME = re.compile(r"(?:位于|坐落[于在]?|隶属于?|地处) ?$")
 # a road name has no function word in it (古城区|最繁华的十全街, 公共区|域有闭路: a description, not a road)
@@ -72,7 +72,7 @@ def left_start(norm: str, end: int, max_len: int) -> int:
 
 
 _INSTITUTION_AFTER = re.compile(r"小学|中学|学校|幼儿园|附小|附中|医院|卫生院")
-_BUILDING_AFTER = re.compile(rf"[^\W\d_{LEFT_STOP_CHARS}附近旁边对面周围]{{1,8}}{_BUILDING_SUFFIX}")
+_BUILDING_AFTER = re.compile(rf" ?[^\W\d_{LEFT_STOP_CHARS}附近旁边对面周围]{{1,8}}{_BUILDING_SUFFIX}")
 
 
 def _end_after(norm: str, end: int, building: bool) -> int:
@@ -102,8 +102,9 @@ class AddressRecognizer(Recognizer):
         norm = ctx.norm
         if ctx.has_digit and _QUICK.search(norm):
             for m in _ANCHOR.finditer(norm):
-                s = left_start(norm, m.start(), 24)
-                name_len = m.start() - s
+                gap = m.lastgroup == "building" and norm[m.start() - 1 : m.start()] == " "  # 碧桂园·天悦 3 栋
+                s = left_start(norm, m.start() - gap, 24)
+                name_len = m.start() - gap - s
                 if m.lastgroup == "road" and name_len == 0:
                     continue
                 if m.lastgroup == "building" and name_len < 2:
