@@ -846,6 +846,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("后来跳槽到郑州华达建筑工程有限公司。", "org", "郑州华达建筑工程有限公司"),
         ("搬到桃源居23-3-104以后", "address", "桃源居23-3-104"),  # building-unit-room after any estate name
         ("QQ 号 2750193846", "qq", "2750193846"),
+        ("有事加我扣扣：275 019 3846，微信不常看", "qq", "275 019 3846"),  # a QQ number written in groups
         ("加我Q 51729384", "qq", "51729384"),
         ("微信搜rain-day-99就能找到我", "wechat", "rain-day-99"),
         ("在美团送外卖", "org", "美团"),

@@ -90,14 +90,16 @@ class EmailRecognizer(Recognizer):
 
 
 class QQRecognizer(Recognizer):
-    """A QQ number is any 5-11 digit number a few characters after a QQ word (QQ, 扣扣, 企鹅, a lone Q, 群号),
-    however the cue is written (加我扣扣 123456, QQ小号：…, q 1234567); bare digit runs are not QQ numbers."""
+    """A QQ number is any 5-11 digit number, whole or in groups, a few characters after a QQ word (QQ, 扣扣, 企鹅,
+    a lone Q, 群号), however the cue is written (加我扣扣 123456, QQ小号：…, q 1234567); bare digit runs are not QQ
+    numbers."""
 
     kind = "qq"
     # the cue, then what people write between it and the number (号码是：, 小号, 群号), then the number
     RX = re.compile(
         r"(?:[Qq]{2}|扣扣|抠抠|企鹅|球球|群号|(?<![A-Za-z])[Qq](?![A-Za-z]))"
-        r"(?:[\s:：=是为,，~～吧呀啊哈哦]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])([1-9]\d{4,10})(?![0-9])"
+        r"(?:[\s:：=是为,，~～吧呀啊哈哦]|号码?|群号?|小号|账号|帐号){0,4}(?<![\d.])"
+        r"([1-9]\d{4,10}|[1-9]\d{2,3}(?: \d{3,4}){1,2})(?![0-9])"  # 213 588 0647: written in groups
     )
 
     # no cue word before it, but an invitation to add the account right after it (用小号827249317加我): a bare number
