@@ -1072,6 +1072,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: addresses written with spaces between their parts, a room closed by 房, an estate named with a dot
         ("寄到 杭州市文三路 88 号 金都花园 2 栋 501 房，谢谢", "address", "杭州市文三路 88 号 金都花园 2 栋 501 房"),
         ("物业你好，我是 万科·金域 7 栋 2 单元 902 的业主，楼上天天装修", "address", "万科·金域 7 栋 2 单元 902"),
+        # s13: a name set off on its own right before a long number: the holder of a phone, an ID or a card
+        ("失物招领：学生证（侯思远，13812345678）已交到门卫室", "name", "侯思远"),
+        ("请核对收款信息：小赵 6222021234567890123，不对的私聊我", "name", "小赵"),
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

@@ -142,6 +142,12 @@ _ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日
 _ROSTER_SEP = re.compile(r" *[，,、;；\n()（）] *| +")
 # a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
 _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
+# a name set off on its own right before a long number (身份证（郑凯，3201…）, 核对：小王 6230…): the holder of an ID,
+# a card or a phone in a form, a list or a message
+_BESIDE_NUMBER = re.compile(
+    rf"(?:^|(?<=[{_CLAUSE_START}]))(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}(?=\d{{11,19}}(?!\d))", re.M
+)
+_LONG_NUMBER = re.compile(r"\d{11}")
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -973,6 +979,11 @@ class NameRecognizer(Recognizer):
                     yield self.cand(pos, e, 0.75)
         yield from self._letter_signature(norm)
         yield from self._rostered(norm)
+        for m in _BESIDE_NUMBER.finditer(norm) if _LONG_NUMBER.search(norm) else ():
+            pos, end = m.span("name")
+            e = self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
+            if e == end:
+                yield self.cand(pos, end, 0.75)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
             # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
