@@ -1075,6 +1075,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: a name set off on its own right before a long number: the holder of a phone, an ID or a card
         ("失物招领：学生证（侯思远，13812345678）已交到门卫室", "name", "侯思远"),
         ("请核对收款信息：小赵 6222021234567890123，不对的私聊我", "name", "小赵"),
+        ("我们房东邹德胜，人特别抠", "name", "邹德胜"),  # a less common name character closing a cued name
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

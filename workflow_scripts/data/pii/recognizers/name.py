@@ -241,6 +241,9 @@ _LOOSE_MARGIN = 2.0
 # than a word of address before it (亲爱的X, 晚安X: often an idol on social media) or a line that opens with it
 _VOCATIVE_GIVEN_ODDS = 2
 _GREETED_GIVEN_ODDS = 0.5
+# after a cue word, a given-name character outside the common list this much likelier in names than in text (胜)
+# may still close a full name (房东杨德胜，)
+_CUED_CHAR_ODDS = 1.0
 # a dictionary word this rare that is made of name characters (欣悦, 明静) may still be someone's given name
 _RARE_WORD = 50
 # a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
@@ -532,7 +535,11 @@ class NameRecognizer(Recognizer):
         """The longest full-name reading after a cue that agrees with segmentation (0 if none). Right after a
         role word, an ambiguous surname (仇, 高) with name characters is a name when the clause ends right after
         it (心理咨询师高伟，; 孩子平安。 is a dictionary word and never a reading)."""
-        for e in self.full_names(norm, pos, cued=True):
+        ends = self.full_names(norm, pos, cued=True)
+        # 房东杨德胜，: a less common name character (胜) closing the clause still ends the name
+        likely = self.full_names(norm, pos, self._likely_given, cued=True)
+        closed = [e for e in likely if norm[e : e + 1] in _CLAUSE_END]
+        for e in sorted({*ends, *closed}, reverse=True):
             if not self._end_agrees(norm, pos, e, strong):
                 continue
             if self._person_like(norm, pos, e):
@@ -1086,6 +1093,10 @@ class NameRecognizer(Recognizer):
         if norm[pos : pos + 1] == "小" and (e := self._prefixed_nickname(norm, pos)):
             return e  # 小林, 小王: 小 and a surname
         return self._addressed(norm, pos, full=False, min_odds=_GREETED_GIVEN_ODDS)
+
+    def _likely_given(self, c: str) -> bool:
+        """After a cue word and closing the clause, a character ``_CUED_CHAR_ODDS`` likelier in names (胜)."""
+        return c in self.given or self.odds.char(c) >= _CUED_CHAR_ODDS
 
     def _loose_given(self, c: str) -> bool:
         """Without a cue word, any character not likelier in text than in names may be a given name's (胜, 宽);
