@@ -1076,6 +1076,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("失物招领：学生证（侯思远，13812345678）已交到门卫室", "name", "侯思远"),
         ("请核对收款信息：小赵 6222021234567890123，不对的私聊我", "name", "小赵"),
         ("我们房东邹德胜，人特别抠", "name", "邹德胜"),  # a less common name character closing a cued name
+        ("晒一下我闺女朵朵～上周刚满三岁", "name", "朵朵"),  # a tilde closes a clause in chat
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],

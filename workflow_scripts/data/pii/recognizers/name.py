@@ -78,7 +78,7 @@ _INTRO = ("我是", "本人", "实名", "署名")
 _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
 )
-_CLAUSE_END = "，。！？；：、,.!?;:… \n（(）)”」』"
+_CLAUSE_END = "，。！？；：、,.!?;:…～~ \n（(）)”」』"
 # a chat pasted as turns: the writer's own label (我：), and a speaker's label opening a turn (… 叶子：…)
 _WRITER_TURN = re.compile(r"(?:^|(?<=[\s。！？!?]))我[：:]")
 _TURN_LABEL = re.compile(r"(?:^|(?<=[\s。！？!?]))(?P<label>[\u4e00-\u9fff]{2,3})[：:]")
