@@ -1078,6 +1078,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我们房东邹德胜，人特别抠", "name", "邹德胜"),  # a less common name character closing a cued name
         ("晒一下我闺女朵朵～上周刚满三岁", "name", "朵朵"),  # a tilde closes a clause in chat
         ("我外公在宏达农机厂当了大半辈子电工", "org", "宏达农机厂"),  # a time span between 当 and the trade
+        ("我老婆在泰康人寿上班，天天要冲业绩", "org", "泰康人寿"),  # an insurer named without a suffix
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
