@@ -597,6 +597,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我是家里最小的孩子，从小被宠着",  # 我是…的 and a noun, but no name after it
         "春天你好，你说今年的花会开得早一点吗",  # a season greeted: a time word is no given name
         "市环保局今日通报，张建华局长要求各单位加强排查",  # an official's title after the name, in the news
+        "下班路上在街角的蓝山咖啡买了一杯拿铁",  # a cafe visited, not worked at
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1079,6 +1080,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("晒一下我闺女朵朵～上周刚满三岁", "name", "朵朵"),  # a tilde closes a clause in chat
         ("我外公在宏达农机厂当了大半辈子电工", "org", "宏达农机厂"),  # a time span between 当 and the trade
         ("我老婆在泰康人寿上班，天天要冲业绩", "org", "泰康人寿"),  # an insurer named without a suffix
+        ("我周末在拾光咖啡打工，老板人很好", "org", "拾光咖啡"),  # a cafe as a workplace in a work clause
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
