@@ -817,9 +817,9 @@ class NameRecognizer(Recognizer):
                 pos = e + len(join)
                 e = self._after_relation(norm, pos, owned) if join else 0
         for m in _INTRO_ROLE.finditer(norm) if "我是" in norm else ():
-            e = self._introduced_with_role(norm, m.end())
-            if e:
-                yield self.cand(e[0], e[1], 0.8)
+            span = self._introduced_with_role(norm, m.end())
+            if span:
+                yield self.cand(*span, 0.8)
         for m in self.title_re.finditer(norm):
             for n in (3, 2, 4):
                 pos = m.start() - n
@@ -833,6 +833,8 @@ class NameRecognizer(Recognizer):
         yield from self._framed_nicknames(norm)
         yield from self._copula_named(norm)
         yield from self._vocatives(norm)
+        yield from self._rostered(norm)
+        yield from self._beside_number(norm)
 
     def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
         """After 我是…的, a role (nouns and verbs of up to five characters, or Latin letters: HR) and a full
@@ -985,12 +987,6 @@ class NameRecognizer(Recognizer):
                 if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e:
                     yield self.cand(pos, e, 0.75)
         yield from self._letter_signature(norm)
-        yield from self._rostered(norm)
-        for m in _BESIDE_NUMBER.finditer(norm) if _LONG_NUMBER.search(norm) else ():
-            pos, end = m.span("name")
-            e = self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
-            if e == end:
-                yield self.cand(pos, end, 0.75)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
             # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
@@ -1016,6 +1012,18 @@ class NameRecognizer(Recognizer):
         if 2 <= end - pos <= 4 and self._saluted_name(norm, pos) == end:
             yield self.cand(pos, end, 0.75)
 
+    def _listed_name(self, norm: str, pos: int) -> int:
+        """The end of a name standing as an item of a list or form at ``pos`` (a full name, a nickname or a given
+        name someone is addressed by), or 0."""
+        return self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
+
+    def _beside_number(self, norm: str) -> Iterator[Candidate]:
+        """A name set off on its own right before a long number: the holder of the phone, ID or card."""
+        for m in _BESIDE_NUMBER.finditer(norm) if _LONG_NUMBER.search(norm) else ():
+            pos, end = m.span("name")
+            if self._listed_name(norm, pos) == end:
+                yield self.cand(pos, end, 0.75)
+
     def _rostered(self, norm: str) -> Iterator[Candidate]:
         """Names a roster, a notice or a sign-up chain (接龙) lists (值班表：周一 老赵，周二 小蒋; 请以下同学…：X、Y):
         each item a full name, a nickname or a given name, with a weekday or number before it; an item of another
@@ -1028,7 +1036,7 @@ class NameRecognizer(Recognizer):
             pos = colon + 1
             while True:
                 pos = _ROSTER_ITEM.match(norm, pos).end()
-                e = self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
+                e = self._listed_name(norm, pos)
                 if e and (e == len(norm) or norm[e] in _CLAUSE_END):
                     yield self.cand(pos, e, 0.8)
                 sep = _ROSTER_SEP.search(norm, e or pos)
