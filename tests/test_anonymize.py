@@ -1081,6 +1081,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我外公在宏达农机厂当了大半辈子电工", "org", "宏达农机厂"),  # a time span between 当 and the trade
         ("我老婆在泰康人寿上班，天天要冲业绩", "org", "泰康人寿"),  # an insurer named without a suffix
         ("我周末在拾光咖啡打工，老板人很好", "org", "拾光咖啡"),  # a cafe as a workplace in a work clause
+        ("直到现在，一听到鲍志远这个名字我就发抖", "name", "鲍志远"),  # a name pointed at as a name
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
     ],
