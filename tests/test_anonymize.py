@@ -1076,6 +1076,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: a name set off on its own right before a long number: the holder of a phone, an ID or a card
         ("失物招领：学生证（侯思远，13812345678）已交到门卫室", "name", "侯思远"),
         ("请核对收款信息：小赵 6222021234567890123，不对的私聊我", "name", "小赵"),
+        ("避雷一个装修工头，叫韦国栋，电话 13712345678，收了定金就跑", "name", "韦国栋"),
+        ("统计一下孩子生日，我先来：邵一鸣 2016年8月9日", "name", "邵一鸣"),
         ("我们房东邹德胜，人特别抠", "name", "邹德胜"),  # a less common name character closing a cued name
         ("晒一下我闺女朵朵～上周刚满三岁", "name", "朵朵"),  # a tilde closes a clause in chat
         ("我外公在宏达农机厂当了大半辈子电工", "org", "宏达农机厂"),  # a time span between 当 and the trade

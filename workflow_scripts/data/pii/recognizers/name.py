@@ -142,12 +142,15 @@ _ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日
 _ROSTER_SEP = re.compile(r" *[，,、;；\n()（）] *| +")
 # a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
 _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
-# a name set off on its own right before a long number (身份证（郑凯，3201…）, 核对：小王 6230…): the holder of an ID,
-# a card or a phone in a form, a list or a message
+# a name set off on its own right before a long number or a date, a contact word between them or not
+# (身份证（郑凯，3201…）, 核对：小王 6230…, 叫陈强，手机 1359…, 我先带个头：周子墨 2017年3月5日): the holder of an ID,
+# a card or a phone, or the person born that day, in a form, a list or a message
 _BESIDE_NUMBER = re.compile(
-    rf"(?:^|(?<=[{_CLAUSE_START}]))(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}(?=\d{{11,19}}(?!\d))", re.M
+    rf"(?:^|(?<=[{_CLAUSE_START}]))(?:叫|是)?(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}"
+    r"(?:(?:手机|电话|微信|身份证号?|卡号)[ :：]*)?(?=\d{11,19}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
+    re.M,
 )
-_LONG_NUMBER = re.compile(r"\d{11}")
+_LONG_NUMBER = re.compile(r"\d{11}|\d{4}年")
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -1018,7 +1021,8 @@ class NameRecognizer(Recognizer):
         return self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
 
     def _beside_number(self, norm: str) -> Iterator[Candidate]:
-        """A name set off on its own right before a long number: the holder of the phone, ID or card."""
+        """A name set off on its own right before a long number or a date: the holder of the phone, ID or card,
+        or the person born that day."""
         for m in _BESIDE_NUMBER.finditer(norm) if _LONG_NUMBER.search(norm) else ():
             pos, end = m.span("name")
             if self._listed_name(norm, pos) == end:
