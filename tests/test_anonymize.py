@@ -1052,6 +1052,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # s13: a nickname opening a private message: one with the writer's contact details or an errand
         ("老孟，周六的班你帮我顶一下，我请你吃饭", "name", "老孟"),
         ("芳姐，我换手机号了，新号是13912345678", "name", "芳姐"),
+        ("涛涛哥，帮我看一下这个表格，明天要交", "name", "涛涛哥"),  # a doubled nickname and a kin word
         ("邻居家的娃都在金太阳幼儿园上中班的吧？", "org", "金太阳幼儿园"),  # 娃 as the subject of a school
         # s13: a child named by a grandparent introducing themselves, or by a parent signing a note
         ("各位家长好，我是思琪的外婆，以后接送孩子的事找我", "name", "思琪"),

@@ -649,11 +649,15 @@ class NameRecognizer(Recognizer):
         return end if ends or self.seg.agrees(norm, pos, end) else 0
 
     def _kin_nickname(self, norm: str, pos: int) -> int:
-        """王哥 / 谢姐 / 琳姐 (a surname or a name character, then a kin word) or 大伟 (大 and a name character), when
-        the two characters are no dictionary word (表姐, 帅哥, 大海); 0 otherwise."""
+        """王哥 / 谢姐 / 琳姐 (a surname or a name character, then a kin word), 婷婷姐 (a doubled nickname and a kin
+        word) or 大伟 (大 and a name character), when the two characters are no dictionary word (表姐, 帅哥, 大海); 0
+        otherwise."""
         x, k = norm[pos : pos + 1], norm[pos + 1 : pos + 2]
         if x in _NOT_NAME or (x in self.function_surnames and self.seg.tags.get(x, "")[:1] in "cpudr"):
             return 0  # 母亲和姐姐: 和 is the conjunction
+        doubled = self._doubled_nickname(norm, pos)
+        if doubled and norm[doubled : doubled + 1] in KIN_NICK and norm[doubled + 1 : doubled + 2] not in KIN_NICK:
+            return doubled + 1  # 婷婷姐, 涛涛哥: a doubled name character, then the kin word
         if k in KIN_NICK and k:
             surname = x in self.lex.single and x not in self.lex.ambiguous
             ok = norm[pos + 2 : pos + 3] != k and (surname or x in self.given)  # not 和姐|姐
@@ -969,8 +973,9 @@ class NameRecognizer(Recognizer):
             e = self._addressed(norm, m.end(), full=False)
             if not e and norm[m.end()] == "小":
                 e = self._prefixed_nickname(norm, m.end())  # 小宋，明早…帮我交社保: 小 and a surname
-            if not e and _PRIVATE_ERRAND.search(norm):  # 陈姐，…我的邮箱是…; 老钱，…你替我开一下: a private message
-                e = self._kin_nickname(norm, m.end()) or self._prefixed_nickname(norm, m.end())
+            opens = e and norm[e : e + 1] in "，,：:!！"
+            if not opens and _PRIVATE_ERRAND.search(norm):  # 陈姐，…我的邮箱是…; 老钱，…你替我开一下
+                e = self._kin_nickname(norm, m.end()) or self._prefixed_nickname(norm, m.end()) or e
             # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
             inner = m.end() > 0 and norm[m.end() - 1] != "\n"
             if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
