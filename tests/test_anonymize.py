@@ -598,6 +598,20 @@ def test_real_usage_phrases_stay_unchanged(text):
         "春天你好，你说今年的花会开得早一点吗",  # a season greeted: a time word is no given name
         "市环保局今日通报，张建华局长要求各单位加强排查",  # an official's title after the name, in the news
         "下班路上在街角的蓝山咖啡买了一杯拿铁",  # a cafe visited, not worked at
+        # s14: words jieba's dictionary tags as names (原谅, 华裔) are names only when they read as one
+        "她非要母亲原谅出轨的父亲",
+        "听说他名字是华裔，不太会说中文",
+        # a generic person noun (男人, 女孩) is no cue for a given name alone, nor 的 after it for a name
+        "这句话能让男人励志，也能让女人心软",
+        "最喜欢那个小伙子的阳光帅",
+        "奶奶带孩子来海南，一住就是一冬天",  # 来 and a place after a person, not 来 + a given name
+        "视频里睡着的是爸爸和宝宝。",  # 宝宝 after 和 is a child, not 和 + a given name
+        "借老师吉言，这次一定能过",
+        "他母亲是老赖，欠钱不还",
+        # a place and a kind of organisation say where, not which one
+        "我们上海公司的同事周末一起去爬山",
+        "她在广东高校工作好几年了",
+        "去年我在北京三甲医院做过一次检查",
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):

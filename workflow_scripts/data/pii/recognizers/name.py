@@ -225,6 +225,7 @@ _LATIN_START = re.compile("[A-Z]")
 _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of people closed by its count
 _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
+_GENERIC_PERSONS = frozenset(("男生", "女生", "男孩", "女孩", "男人", "女人", "小伙子", "姑娘"))
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
 # naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
 _NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
@@ -253,6 +254,10 @@ _RARE_WORD = 50
 # a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
 _WORD_GIVEN_ODDS = 0.0
 _VOCATIVE_CHAR_ODDS = -1.0
+# jieba tags many frequent words nr (原谅, 阳光, 华裔, 向东): such a word counts as a name only this much likelier
+# as surname + given name than as text (李强 7.1, 高强 3.6; 阳光 1.8, 华裔 0.3, 原谅 -2.1)
+_TAGGED_NAME_ODDS = 2.5
+_FREQUENT = 100
 # a product's model code right after a brand (柯岚A52, 柯岚 W550C, 华为P40): letters then digits, or digits and
 # letters, as one token
 _MODEL_CODE = re.compile(r" ?(?![Qq]{2}|[VvWw][Xx]|[Tt]el)(?:[A-Za-z]{1,4}-?\d{2,}|\d{2,}[A-Za-z]{1,3})(?![A-Za-z])")
@@ -463,8 +468,10 @@ class NameRecognizer(Recognizer):
                 continue  # 周俊欠了: a third character that is no name character ends the name before it
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
-            if given == "家":
-                continue  # 丁家, 王家: the household of that surname, not a person
+            if given == "家" or given in _CHILD:
+                continue  # 丁家, 王家: the household of that surname; 和宝宝, 跟孩子: a child, not a given name
+            if norm[pos] in self.lex.ambiguous and self.seg.is_place(given):
+                continue  # 带孩子来海南: a verb or function word and a place, not 来 + a given name
             cand = norm[pos : s_end + n]
             if norm[s_end + n : s_end + n + 1] in _NAME_DOT or norm[pos - 1 : pos] in _NAME_DOT:
                 continue  # 罗宾·怀特, 伊桑·霍克: part of a transliterated foreign name
@@ -481,6 +488,16 @@ class NameRecognizer(Recognizer):
         tag = self.seg.tags.get(w, "")
         rare = self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop and w not in self.lex.famous
         return rare and tag.startswith(("ns", "nz", "nr"))
+
+    def _tagged_name(self, w: str) -> bool:
+        """jieba tags ``w`` as a person, and it reads as one: a rare word, or a frequent one far likelier as a
+        surname and given name than as text (李强, 张宁; not 原谅, 阳光, 华裔: ``_TAGGED_NAME_ODDS``)."""
+        if not self.seg.tags.get(w, "").startswith("nr"):
+            return False
+        if self.seg.freq.get(w, 0) < _FREQUENT:
+            return True
+        s_end = self._surname_end(w, 0)
+        return bool(s_end) and s_end < len(w) and self.odds.name(w[:s_end], w[s_end:]) >= _TAGGED_NAME_ODDS
 
     def _word_not_given(self, given: str) -> bool:
         """A frequent dictionary word that is no given name: a common noun, verb or function word (建议, 建立,
@@ -742,18 +759,22 @@ class NameRecognizer(Recognizer):
         frame follows (丈夫李强结婚五年; not 外婆温顺得很)."""
         e = self._surname_end(norm, pos) + 1
         w = norm[pos:e]
-        if e > pos + 1 and self.seg.tags.get(w, "").startswith("nr") and self.frame_after_re.match(norm, e):
+        if e > pos + 1 and self._tagged_name(w) and self.frame_after_re.match(norm, e):
             return e if self.seg.agrees(norm, pos, e) else 0
         return 0
 
-    def _after_relation(self, norm: str, pos: int, owned: bool = False) -> int:
+    def _after_relation(self, norm: str, pos: int, owned: bool = False, generic: bool = False) -> int:
         """The end of a name right after a relation or role word (0 if none); ``owned``: a given name or doubled
-        nickname may also end before 的 (the relation word is the writer's kind, right before the name)."""
+        nickname may also end before 的 (the relation word is the writer's kind, right before the name). A
+        ``generic`` person noun (男人, 女生: anyone, not someone of the writer's) is no cue for a given name alone
+        or a doubled one (让男人励志, 女生和女生爱爱), only for a full name or a 小X/老X nickname."""
+        given_alone = 0 if generic else self._given_alone(norm, pos, owned)
+        nickname = self._prefixed_nickname(norm, pos) if generic else self._nickname(norm, pos, owned)
         return (
             self._after_cue(norm, pos, role=True)
-            or self._nickname(norm, pos, owned)
+            or nickname
             or self._tagged_word(norm, pos)
-            or self._given_alone(norm, pos, owned)
+            or given_alone
             or self._word_given(norm, pos)
         )
 
@@ -774,7 +795,7 @@ class NameRecognizer(Recognizer):
         run = norm[pos:end]
         if not run or len(run) > 3 or not (end == len(norm) or norm[end] in _CLAUSE_END or norm[end] == "的"):
             return 0
-        if self.seg.tags.get(run, "").startswith("nr") and not weak:
+        if self._tagged_name(run) and not weak:
             return end  # 名叫李四
         # a given name, a nickname, or an unlisted surname + two given-name characters (习小明)
         skip = 1 if (run[0] in "小阿" and len(run) >= 2) or (len(run) == 3 and not weak) else 0
@@ -812,7 +833,10 @@ class NameRecognizer(Recognizer):
                 continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
             # 室友欢欢的口音, but not 人家宝强的钱 (a referring word) nor 姐姐是励志的典范 (a description)
             owned = m.group("rel") not in _REFERRING and not m.group().endswith("是")
-            e = self._after_relation(norm, pos, owned)
+            generic = m.group("rel") in _GENERIC_PERSONS
+            if generic and "的" in m.group():
+                continue  # 小伙子的阳光帅: what belongs to a man or girl, not their name
+            e = self._after_relation(norm, pos, owned, generic)
             if not e and m.group().endswith("叫"):
                 e = self._closed_word_name(norm, pos)  # 我的初恋叫方圆，: a name that is also a word, named
             # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
@@ -823,7 +847,7 @@ class NameRecognizer(Recognizer):
                 # a list of people in the same role: 室友张强和阿翔, 同事小王、老李
                 join = next((j for j in _LIST_JOIN if norm.startswith(j, e)), "")
                 pos = e + len(join)
-                e = self._after_relation(norm, pos, owned) if join else 0
+                e = self._after_relation(norm, pos, owned, generic) if join else 0
         for m in _INTRO_ROLE.finditer(norm) if "我是" in norm else ():
             span = self._introduced_with_role(norm, m.end())
             if span:

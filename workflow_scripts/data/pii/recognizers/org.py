@@ -73,6 +73,9 @@ _PROPER_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"}
 
 _FUNCTION_CHARS = set("着了的地得过刚就都也还又很才把被给让在是要想会能不没")
 _ADMIN_UNITS = set("省市县区镇乡")
+# kinds of organisation that a place before them does not make one (上海公司, 云南省学校, 北京三甲医院; but 北京
+# 医院, 南京大学 and 上海中学 are names)
+_KIND_ONLY = ("学校", "高校", "公司", "三甲医院")
 _INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
 # the writer names their own workplace: (我们)公司是…, 单位是… opening a clause (not 出品公司是…)
 _OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位|厂|工厂)(?:是|叫|\(|：|:)$|我们$")
@@ -382,6 +385,13 @@ def _specific(prefix: str, generic: set[str]) -> bool:
     return len(rest) >= 2 or (len(rest) == 1 and len(prefix) >= 3 and rest.isascii())
 
 
+def _place_and_kind(span: str) -> bool:
+    """A place and a kind of organisation (上海公司, 云南省学校, 北京三甲医院): it says where, not which one."""
+    kind = next((k for k in _KIND_ONLY if span.endswith(k)), "")
+    place = span[: len(span) - len(kind)] if kind else ""
+    return bool(place) and segmenter().is_place(place)
+
+
 class OrgRecognizer(Recognizer):
     """Suffix-named organisations. The span must agree with word segmentation (20岁男大学生 cuts 大学生) and
     start with a specific name; the frame (context words right before or after) decides."""
@@ -412,6 +422,7 @@ class OrgRecognizer(Recognizer):
             or _BARE_NUMBER.search(span)
             or not _has_subject(norm, c.start, c.end)
             or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
+            or _place_and_kind(span)
         ):
             return False
         head, plain = "", False
@@ -802,11 +813,13 @@ class WorkplaceSlotRecognizer(Recognizer):
         self.brands, self.generic, self.suffixes = lex.brands, lex.generic, tuple(lex.suffixes)
 
     def validate(self, norm: str, c: Candidate) -> bool:
-        """The name agrees with word segmentation, is said of someone and not in general."""
+        """The name agrees with word segmentation, is said of someone and not in general, and is more than a place
+        and a kind (在广东高校工作)."""
         return (
             segmenter().agrees(norm, c.start, c.end)
             and _has_subject(norm, c.start, c.end)
             and not _named_in_general(norm, c.start, c.end)
+            and not _place_and_kind(norm[c.start : c.end])
         )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
