@@ -612,6 +612,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "我们上海公司的同事周末一起去爬山",
         "她在广东高校工作好几年了",
         "去年我在北京三甲医院做过一次检查",
+        "萌萌的女孩子最招人喜欢",  # a doubled word before 的 and a generic person noun describes
+        "哈林哥，你今天的造型好帅",  # a star called by the nickname fans use
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):

@@ -1251,10 +1251,12 @@ class NameRecognizer(Recognizer):
                 framed = norm.endswith(_WRITER_AND, 0, nick)  # 我和老吴一起: only a nickname right after the writer
             opens = nick == 0 or (nick > 0 and (norm[nick - 1] in _CLAUSE_START or framed))
             opens = opens and norm[nick] != "大"
+            # 萌萌的男孩子, 胖胖的女生: a doubled word before 的 and a generic person noun describes them
+            describes = m.group()[:1] == "的" and m.group()[1:] in _GENERIC_PERSONS
             if opens and frame == (  # 刘哥说, 老王总是, 娟娟说
                 self._kin_nickname(norm, nick)
                 or self._prefixed_nickname(norm, nick)
-                or self._doubled_nickname(norm, nick)
+                or (0 if describes else self._doubled_nickname(norm, nick))
                 # a given name alone only in the writer's sentence (思琪说她也…，我们…; not a shop's 丽华又…)
                 or self._writers_given_alone(norm, nick, frame)
             ):

@@ -386,10 +386,11 @@ def _specific(prefix: str, generic: set[str]) -> bool:
 
 
 def _place_and_kind(span: str) -> bool:
-    """A place and a kind of organisation (上海公司, 云南省学校, 北京三甲医院): it says where, not which one."""
+    """A province, city or country and a kind of organisation (上海公司, 云南省学校, 北京三甲医院): it says where,
+    not which one. A longer place may be the tail of a name (…石家庄公司)."""
     kind = next((k for k in _KIND_ONLY if span.endswith(k)), "")
     place = span[: len(span) - len(kind)] if kind else ""
-    return bool(place) and segmenter().is_place(place)
+    return 2 <= len(place) <= 3 and segmenter().is_place(place)
 
 
 class OrgRecognizer(Recognizer):
