@@ -614,6 +614,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "去年我在北京三甲医院做过一次检查",
         "萌萌的女孩子最招人喜欢",  # a doubled word before 的 and a generic person noun describes
         "哈林哥，你今天的造型好帅",  # a star called by the nickname fans use
+        "艾玛，官博说到做到了",  # an interjection (哎妈) and an official account, not 艾 or 官 + a given name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
