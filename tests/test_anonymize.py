@@ -615,6 +615,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "萌萌的女孩子最招人喜欢",  # a doubled word before 的 and a generic person noun describes
         "哈林哥，你今天的造型好帅",  # a star called by the nickname fans use
         "艾玛，官博说到做到了",  # an interjection (哎妈) and an official account, not 艾 or 官 + a given name
+        "知道，叫方文山。",  # an answer reciting a name, not a person described and named
+        "Kelly，之前看剧觉得她很凶",  # a character the text is about, not someone it speaks to
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1104,6 +1106,15 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("直到现在，一听到鲍志远这个名字我就发抖", "name", "鲍志远"),  # a name pointed at as a name
         # s13: a registered name listed after another organisation's suffix starts after the conjunction
         ("去年我投了招商银行武汉分行和武汉恒信物流有限公司，都没有回音", "org", "武汉恒信物流有限公司"),
+        # s14: a reply greeting a given name that is also a word, then recounting (你好，晨光。你说…)
+        ("你好，晨光。你说最近总是睡不着", "name", "晨光"),
+        ("你好。你叫苏梦琪，今年读高二，最近总想哭", "name", "苏梦琪"),  # 你叫 names the asker
+        ("去年认识了一个女生，叫孔思妍，在超市上班", "name", "孔思妍"),  # a person described, then named
+        ("女儿果果三岁，在上幼儿园", "name", "果果"),  # an age closes a child's name
+        ("高中同桌雨萱去了上海，我很想她", "name", "雨萱"),  # so does what the person did
+        ("乙方周晓琳（身份证号110101199003071234）", "name", "周晓琳"),  # the parties of a lease
+        ("特别羡慕在南开中学读书的表哥", "org", "南开中学"),  # the relative who studies there follows
+        ("便签：Amy，下午的会改到四点，你记得通知客户", "name", "Amy"),  # a note opening with a Latin name
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

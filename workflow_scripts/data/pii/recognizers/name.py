@@ -72,8 +72,13 @@ _NAMING = [
 ]
 # an online name in quotes after what it is (网名叫“X”, 昵称是「X」, 游戏里的ID叫"X")
 _HANDLE = re.compile(r"(?:网名|昵称|游戏名|ID|id)(?:叫|是|为)?[:：]?[“\"「『](?P<handle>[^”\"」』\n]{1,12})[”\"」』]")
-# these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name characters
-_WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她")
+# these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name
+# characters
+_WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她", "你叫", "，叫", ",叫")
+# before ，叫: a clause describing someone (认识了一个男生，叫…, 对方是副总，叫…), not an answer (知道，叫…)
+_DESCRIBED = re.compile(
+    r"个|对方|[男女]生|[男女]孩|[男女]人|同事|同学|朋友|姑娘|小伙子|学生|邻居|总|经理|老板|主管|领导|老师|医生|中介"
+)
 _INTRO = ("我是", "本人", "实名", "署名")
 _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
@@ -157,6 +162,8 @@ _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
     rf"(?:{'|'.join(_MODALS)})?"
 )
+# right after a name: its age (四岁, 今年12岁) or a verb of going or doing with 了/过 (去了, 考上了, 赌博输了)
+_AGE_OR_DEED = re.compile(r"(?:今年)?[\d一二三四五六七八九十两]{1,3}岁|(?:去|来|回|走|考上|考进|赌博|生)了")
 _PLACE_GAP = re.compile(r"在[\u4e00-\u9fff]{1,5}?[上里中]")  # 在微信上, 在群里, 在宿舍里, 在课上
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
 _GREETING_CHARS = re.compile("[你您谢感]")
@@ -164,6 +171,7 @@ _GREETING_CHARS = re.compile("[你您谢感]")
 # spoken to in commentary (老X，你脑子…)
 _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 # a reply recounting what the person it greets wrote (你说…, 你提到…, 关于你…)
+_HELLO_THEN_NAME = re.compile(r"\s*(?:你好|您好)[，,] ?(?P<name>[\u4e00-\u9fff]{2})[。，！,!]")
 _RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
@@ -514,6 +522,8 @@ class NameRecognizer(Recognizer):
         也在等我): the name cannot run on."""
         if e == len(norm) or norm[e] in _CLAUSE_END or self.frame_after_re.match(norm, e):
             return True
+        if _AGE_OR_DEED.match(norm, e):
+            return True  # 女儿贝贝四岁, 同桌思琪去了北京: the person's age or what they did
         m = _ADVERB_RUN.match(norm, e)
         if not m:
             return False
@@ -629,8 +639,17 @@ class NameRecognizer(Recognizer):
         if norm[start - 1 : start].isascii() and norm[start - 1 : start].isalnum():
             return False
         introduced = norm.endswith("我是", 0, start) and self._closed(norm, end)  # 我是Amy，上次展会加过你的
+        # a note or message opening with the name and a comma, that speaks to someone (便签：Lily，明天…你的QQ…;
+        # not Kelly，之前看图片觉得她…: a character the text is about)
+        opening = (
+            (start == 0 or norm[start - 1] in "\n：:")
+            and norm[end : end + 1] in "，,"
+            and not norm[end + 1 : end + 2].isascii()
+            and bool(_ADDRESSEE.search(norm, end))
+        )
         return (
             introduced
+            or opening
             or self._writer_framed(norm, start)
             or (norm.endswith(_GREETING_BEFORE, 0, start) and self._closed(norm, end))  # not Hello Kitty的书包
             or norm.endswith(_VOCATIVE_BEFORE, 0, start)
@@ -810,6 +829,8 @@ class NameRecognizer(Recognizer):
         norm = ctx.norm
         for rx, weak in ((self.naming_re, False), (self.weak_naming_re, True)):
             for m in rx.finditer(norm):
+                if m.group()[0] in "，," and not _DESCRIBED.search(clause_before(norm, m.start(), 20, _CLAUSE_END)):
+                    continue
                 e = self._given_run(norm, m.end(), weak)
                 if e and not self.seg.is_word(norm[m.end() - 1 : m.end() + 1]):  # 我叫醒了: 叫醒 is one word
                     yield self.cand(m.end(), e, 0.9)
@@ -833,7 +854,8 @@ class NameRecognizer(Recognizer):
                 continue  # 陈老师|X: the role already names its person by surname; a name right after it is a joke
             # 室友欢欢的口音, but not 人家宝强的钱 (a referring word) nor 姐姐是励志的典范 (a description)
             owned = m.group("rel") not in _REFERRING and not m.group().endswith("是")
-            generic = m.group("rel") in _GENERIC_PERSONS
+            # 男人励志 (a generic person noun, then a word), but 有个女孩叫雨桐 (named)
+            generic = m.group("rel") in _GENERIC_PERSONS and not m.group().endswith("叫")
             if generic and "的" in m.group():
                 continue  # 小伙子的阳光帅: what belongs to a man or girl, not their name
             e = self._after_relation(norm, pos, owned, generic)
@@ -976,14 +998,28 @@ class NameRecognizer(Recognizer):
         """A reply opening with a given name that is also a word, greeted, then recounting the person's words
         (晨曦你好，你说爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0. Not a time word (明天你好,
         春天你好), a frequent word or a relation word."""
+        if (pos and norm[pos - 1] != "\n") or not _HELLO_AFTER.match(norm, pos + 2):
+            return 0
+        return pos + 2 if self._recounted_name(norm, pos) else 0
+
+    def _hailed_after_hello(self, norm: str) -> Iterator[Candidate]:
+        """A reply opening with a greeting, then a given name that is also a word closing the clause, then the
+        person's words recounted (你好，宇航。你说读博…)."""
+        m = _HELLO_THEN_NAME.match(norm)
+        if m and self._recounted_name(norm, m.start("name")):
+            yield self.cand(*m.span("name"), 0.75)
+
+    def _recounted_name(self, norm: str, pos: int) -> bool:
+        """The two characters at ``pos`` are a given name in a reply that recounts the person's words: name
+        characters, not a time word (明天, 春天), a frequent word or a relation word."""
         w = norm[pos : pos + 2]
-        if (pos and norm[pos - 1] != "\n") or not _HELLO_AFTER.match(norm, pos + 2) or len(w) < 2:
-            return 0
-        if not all(c in self.given for c in w) or self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations:
-            return 0
-        if self.seg.tags.get(w, "")[:1] in ("t", "m", "r", "q") or w in self.lex.stop or w in self.lex.famous:
-            return 0
-        return pos + 2 if _RECOUNTING.search(norm, pos + 2, pos + 20) else 0
+        if len(w) < 2 or not all(c in self.given for c in w) or self.seg.freq.get(w, 0) >= 1000:
+            return False
+        if w in self.lex.relations or w in self.lex.stop or w in self.lex.famous:
+            return False
+        return self.seg.tags.get(w, "")[:1] not in ("t", "m", "r", "q") and bool(
+            _RECOUNTING.search(norm, pos + 2, pos + 20)
+        )
 
     def _vocatives(self, norm: str) -> Iterator[Candidate]:
         """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你),
@@ -1014,6 +1050,7 @@ class NameRecognizer(Recognizer):
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
         yield from self._saluted(norm)
+        yield from self._hailed_after_hello(norm)
         if _WRITER_TURN.search(norm):  # a pasted chat (我：… 叶子：…): the other speakers' labels name them
             for m in _TURN_LABEL.finditer(norm):
                 pos, e = m.start("label"), m.end("label")

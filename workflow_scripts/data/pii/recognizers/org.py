@@ -263,6 +263,14 @@ _SUBJECT = re.compile(
 )
 
 
+# after a school or workplace: a relative clause naming who studies or works there (读书的表妹, 上班的老公)
+_ATTENDING_WHO = re.compile(
+    r"(?:读书|上学|念书|读[小初高大研博][一二三四五六]?|上班|工作|实习)的[表堂]?(?:"
+    + _SUBJECT.pattern.replace("我|你|他|她|", "")
+    + ")"
+)
+
+
 def _has_subject(norm: str, start: int, end: int) -> bool:
     """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
@@ -273,6 +281,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True  # …支行的领导经常骂人，我每天上班都心慌: a branch in the writer's sentence
     if _job_of(norm, start, end) or _ADMITTED.match(norm, end):
         return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there
+    if _ATTENDING_WHO.match(right):
+        return True  # 在…读书的表妹, 在…上班的老公: the person who studies or works there follows
     sentence_after = norm[end : end + 30]
     sentence_after = sentence_after[: min([i for i in map(sentence_after.find, SENTENCE_STOPS) if i >= 0] or [30])]
     if _ROLE_AFTER.match(right) and "我" in sentence_after:  # …中学的老师都只看成绩，我在那里…: the writer's
