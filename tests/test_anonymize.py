@@ -1115,6 +1115,16 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("乙方周晓琳（身份证号110101199003071234）", "name", "周晓琳"),  # the parties of a lease
         ("特别羡慕在南开中学读书的表哥", "org", "南开中学"),  # the relative who studies there follows
         ("便签：Amy，下午的会改到四点，你记得通知客户", "name", "Amy"),  # a note opening with a Latin name
+        ("我是您资助的学生思远，现在读高二了", "name", "思远"),  # 我是…的 + a role + a given name alone
+        ("宇航，谢谢你愿意说出来。你在学校每天都很累", "name", "宇航"),  # a reply opening with a word-name
+        ("Amy你好，你提到自己在实习", "name", "Amy"),
+        ("我：你家座机多少？\n晨曦：020-38761245\n我：好", "name", "晨曦"),  # a speaker's label in a pasted chat
+        ("简历\n工作经历：\n2015—2019 南京鼓楼医院 住院医师", "org", "南京鼓楼医院"),  # a line of a CV's history
+        ("在顺丰科技这两年，我到底学到了什么？", "org", "顺丰科技"),  # time spent there
+        ("入职信息表\n中文名：何蔚然\n英文名：Vivian", "name", "何蔚然"),
+        ("入职信息表\n中文名：何蔚然\n英文名：Vivian", "name", "Vivian"),
+        ("车辆登记\n车主：彭远航", "name", "彭远航"),
+        ("请假条\n学生：方晓诺", "name", "方晓诺"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

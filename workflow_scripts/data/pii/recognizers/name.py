@@ -652,6 +652,7 @@ class NameRecognizer(Recognizer):
             or opening
             or self._writer_framed(norm, start)
             or (norm.endswith(_GREETING_BEFORE, 0, start) and self._closed(norm, end))  # not Hello Kitty的书包
+            or bool(_HELLO_AFTER.match(norm, end))  # Amy你好
             or norm.endswith(_VOCATIVE_BEFORE, 0, start)
             or bool(self.frame_after_re.match(norm, end))
         )
@@ -892,7 +893,7 @@ class NameRecognizer(Recognizer):
 
     def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
         """After 我是…的, a role (nouns and verbs of up to five characters, or Latin letters: HR) and a full
-        name closing the clause: the writer's own name; None if none."""
+        name or a given name alone (我是您资助的学生卓玛，) closing the clause: the writer's own name; None if none."""
         for k in range(1, 6):
             role = norm[pos : pos + k]
             words = self.seg.tagged_words(role)
@@ -901,7 +902,7 @@ class NameRecognizer(Recognizer):
             nouns = nouns and (words[-1][1][:1] in ("n", "v") or words[-1][0][-1] in "员师生工长")
             if not (role.isascii() and role.isalpha()) and not nouns:
                 continue
-            e = self._after_cue(norm, pos + k, strong=True)
+            e = self._after_cue(norm, pos + k, strong=True) or self._given_alone(norm, pos + k)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END) and self.seg.agrees(norm, pos, pos + k):
                 return pos + k, e
         return None
@@ -1010,16 +1011,20 @@ class NameRecognizer(Recognizer):
             yield self.cand(*m.span("name"), 0.75)
 
     def _recounted_name(self, norm: str, pos: int) -> bool:
-        """The two characters at ``pos`` are a given name in a reply that recounts the person's words: name
-        characters, not a time word (明天, 春天), a frequent word or a relation word."""
-        w = norm[pos : pos + 2]
+        """The two characters at ``pos`` are a given name (``_word_name``) in a reply that recounts the person's
+        words."""
+        return self._word_name(norm[pos : pos + 2]) and bool(_RECOUNTING.search(norm, pos + 2, pos + 20))
+
+    def _word_name(self, w: str) -> bool:
+        """Two name characters that may be a given name where something else says a person is named (晨曦, 宇航):
+        not a time word (明天, 春天), a frequent word, a relation word or a public figure."""
         if len(w) < 2 or not all(c in self.given for c in w) or self.seg.freq.get(w, 0) >= 1000:
             return False
         if w in self.lex.relations or w in self.lex.stop or w in self.lex.famous:
             return False
-        return self.seg.tags.get(w, "")[:1] not in ("t", "m", "r", "q") and bool(
-            _RECOUNTING.search(norm, pos + 2, pos + 20)
-        )
+        if w[0] == w[1] and not self._rare_doubled(w):
+            return False  # 默默, 天天: a doubled word
+        return self.seg.tags.get(w, "")[:1] not in ("t", "m", "r", "q", "d")
 
     def _vocatives(self, norm: str) -> Iterator[Candidate]:
         """A name someone is addressed by, without its surname: opening a clause before a greeting (俊雯，谢谢你),
@@ -1027,6 +1032,11 @@ class NameRecognizer(Recognizer):
         address (抱抱小雨。, 你好，俊雯！)."""
         for m in self.greeted_re.finditer(norm) if _GREETING_CHARS.search(norm) else ():
             e = self._addressed(norm, m.end(), min_odds=_GREETED_GIVEN_ODDS) or self._replied_to(norm, m.end())
+            w = norm[m.end() : m.end() + 2]
+            if not e and (m.end() == 0 or norm[m.end() - 1] == "\n") and self._word_name(w):
+                # 宇航，谢谢你愿意说出来: a reply opening with the asker's name, a word jieba knows as a name (not
+                # 全才啊，你…, 富强，你…: a noun or verb)
+                e = m.end() + 2 if not self.seg.freq.get(w) or self.seg.tags.get(w, "").startswith("nr") else 0
             nick = e and (norm[m.end()] in "老大" or norm[e - 1] in KIN_NICK)
             if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
@@ -1054,7 +1064,8 @@ class NameRecognizer(Recognizer):
         if _WRITER_TURN.search(norm):  # a pasted chat (我：… 叶子：…): the other speakers' labels name them
             for m in _TURN_LABEL.finditer(norm):
                 pos, e = m.start("label"), m.end("label")
-                if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e:
+                label = norm[pos:e]  # 晨曦：… beside 我：…: a speaker, even one whose name is also a word
+                if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e or self._word_name(label):
                     yield self.cand(pos, e, 0.75)
         yield from self._letter_signature(norm)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():

@@ -135,7 +135,9 @@ _MEMBERSHIP = re.compile(
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
 _ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，。！!]|$)")
-_TIME_IN = re.compile(r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)")
+_TIME_IN = re.compile(
+    r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这][几两三四五六七八九十些]年"
+)
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
     r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
@@ -271,6 +273,18 @@ _ATTENDING_WHO = re.compile(
 )
 
 
+# a line of a CV's work or study history: a span of years, the organisation, then at most a role
+# (2015—2019 上海仁济医院 住院医师; 2019.9-至今 …)
+_CV_YEAR = r"(?:19|20)\d{2}(?:[./年]\d{1,2}月?)?"
+_YEARS_LEAD = re.compile(rf"(?:^|\n)[ \t]*{_CV_YEAR} ?[—–\-~～至到]+ ?(?:{_CV_YEAR}|至今|今|现在) ?$")
+_LINE_TAIL = re.compile(r"[ \t]*[\u4e00-\u9fffA-Za-z]{0,8}[ \t]*(?=\n|$)")
+
+
+def _history_line(norm: str, start: int, end: int) -> bool:
+    """``norm[start:end]`` is the organisation of a CV line: years before it, a role or nothing after it."""
+    return bool(_YEARS_LEAD.search(norm, max(0, start - 30), start)) and bool(_LINE_TAIL.match(norm, end))
+
+
 def _has_subject(norm: str, start: int, end: int) -> bool:
     """A person is the subject (我在…, 孩子在…, or an implicit one: 刚入职…, 去年考上了…), or the poster is named
     right after it (…公司的HR说我); 津巴多正在斯坦福大学任教 or 实验是在…进行的 name an institution in general."""
@@ -281,6 +295,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True  # …支行的领导经常骂人，我每天上班都心慌: a branch in the writer's sentence
     if _job_of(norm, start, end) or _ADMITTED.match(norm, end):
         return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there
+    if _history_line(norm, start, end):
+        return True  # 2015—2019 上海仁济医院 住院医师: a line of the writer's CV
     if _ATTENDING_WHO.match(right):
         return True  # 在…读书的表妹, 在…上班的老公: the person who studies or works there follows
     sentence_after = norm[end : end + 30]
