@@ -617,6 +617,7 @@ def test_real_usage_phrases_stay_unchanged(text):
         "艾玛，官博说到做到了",  # an interjection (哎妈) and an official account, not 艾 or 官 + a given name
         "知道，叫方文山。",  # an answer reciting a name, not a person described and named
         "Kelly，之前看剧觉得她很凶",  # a character the text is about, not someone it speaks to
+        "解说员用林丹国骂的视频剪辑",  # a public figure's name and the next word, not a three-character name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1125,6 +1126,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("入职信息表\n中文名：何蔚然\n英文名：Vivian", "name", "Vivian"),
         ("车辆登记\n车主：彭远航", "name", "彭远航"),
         ("请假条\n学生：方晓诺", "name", "方晓诺"),
+        ("我在读研一，师兄贺嘉明说忍忍就过去了", "name", "贺嘉明"),  # not 贺嘉|明说: 说 pins the name
+        ("你提到室友芮芮和佳怡总是一起行动", "name", "芮芮"),  # two names joined, the pair closed
+        ("你提到室友芮芮和佳怡总是一起行动", "name", "佳怡"),
+        ("寄件人：阚雨桐，寄件地址在园区", "name", "阚雨桐"),
+        ("请把报销凭证交给财务鲍蕾，过期不候。", "name", "鲍蕾"),
+        ("有事打我座机或者发邮件。——郭一帆", "name", "郭一帆"),  # a full name signing a message with contacts
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

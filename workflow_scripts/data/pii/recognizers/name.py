@@ -177,7 +177,7 @@ _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without th
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
 # opening it (老钱，…; 陈姐，…) names someone the writer knows, not a public figure greeted by fans (东哥，新年快乐)
-_PRIVATE_ERRAND = re.compile(r"\d{5,}|微信|邮箱|QQ|qq|身份证|地址|手机号|卡号|替我|帮我")
+_PRIVATE_ERRAND = re.compile(r"\d{5,}|微信|邮箱|QQ|qq|身份证|地址|手机号|座机|电话|邮件|卡号|替我|帮我")
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "Hello ", "hello ", "Hey ", "hey ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
@@ -524,6 +524,9 @@ class NameRecognizer(Recognizer):
             return True
         if _AGE_OR_DEED.match(norm, e):
             return True  # 女儿贝贝四岁, 同桌思琪去了北京: the person's age or what they did
+        nxt = norm[e + 1 : e + 3]
+        if norm[e] in "和跟与" and len(nxt) == 2 and all(c in self.given for c in nxt) and self._closed(norm, e + 3):
+            return True  # 室友芮芮和佳怡总是…: another name joined to it, and the pair closed
         m = _ADVERB_RUN.match(norm, e)
         if not m:
             return False
@@ -551,6 +554,10 @@ class NameRecognizer(Recognizer):
         b = self.seg.bounds(norm, pos, e)
         if not self._starts_word(norm, pos, b):
             return False
+        head2 = norm[pos : e - 1]
+        pinned = e - pos == 3 and norm[e - 1] in self.given and self.frame_after_re.match(norm, e)
+        if pinned and not self.seg.freq.get(head2) and head2 not in self.lex.famous:
+            return True  # 师兄贺嘉明说: a person's verb after three characters pins the name (not 贺嘉|明说)
         if e not in b and self.seg.freq.get(self.seg.glued_word(norm, e)):
             return False  # 钱|可是: the end cuts a dictionary word
         if norm[e - 1] in self.given and (self._closed(norm, e) or e not in b):
@@ -1070,8 +1077,11 @@ class NameRecognizer(Recognizer):
         yield from self._letter_signature(norm)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
-            # a nickname only: a full name after a dash is as often a quotation's author (……。——余华)
+            # a nickname only: a full name after a dash is as often a quotation's author (……。——余华), unless the
+            # text gives contact details (…发邮件 …@…。——郭一帆: a message's writer)
             e = self._prefixed_nickname(norm, pos) or self._kin_nickname(norm, pos)
+            if not e and _PRIVATE_ERRAND.search(norm):
+                e = self._after_cue(norm, pos, strong=True)
             if e and not norm[e:].split("\n", 1)[0].strip():  # the name is all that is left of the line
                 yield self.cand(pos, e, 0.75)
 
