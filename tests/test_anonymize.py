@@ -1132,6 +1132,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("寄件人：阚雨桐，寄件地址在园区", "name", "阚雨桐"),
         ("请把报销凭证交给财务鲍蕾，过期不候。", "name", "鲍蕾"),
         ("有事打我座机或者发邮件。——郭一帆", "name", "郭一帆"),  # a full name signing a message with contacts
+        ("我很羡慕表妹欣怡。", "name", "欣怡"),  # a rare word jieba tags i (欣怡) is a name after a relation word
+        ("你和老婆晓敏在要不要孩子的问题上吵了很久", "name", "晓敏"),  # 在 after it: where the person is or acts
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -602,8 +602,9 @@ class NameRecognizer(Recognizer):
         return self.odds.name(norm[pos:s_end], given) >= margin and (len(given) < 2 or not self.seg.is_word(given))
 
     def _closed_or_owned(self, norm: str, e: int) -> bool:
-        """After a relation word, a name closed as ``_closed`` says, or owning what follows (室友欢欢的口音)."""
-        return self._closed(norm, e) or norm.startswith("的", e)
+        """After a relation word, a name closed as ``_closed`` says, owning what follows (室友欢欢的口音) or where
+        it is or acts (老婆晓敏在…)."""
+        return self._closed(norm, e) or norm.startswith(("的", "在"), e)
 
     def _nickname(self, norm: str, pos: int, owned: bool = False) -> int:
         """小王 / 老李 / 阿杰 (and 小雨雨), or a doubled name character (凡凡), 王哥 / 琳姐 or 大伟: a nickname after a
@@ -725,8 +726,11 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if len(w) < 2 or not all(c in self.given for c in w) or w in self.lex.famous:
             return 0
-        rare_noun = self.seg.tags.get(w) == "n" and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
-        if self.seg.freq.get(w) and not (self._rare_proper(w) or rare_noun):
+        # a rare noun or idiom-tagged word of name characters (雅芳, 欣怡: jieba tags such names i) may be a name
+        rare = self.seg.tags.get(w) in ("n", "i") and self.seg.freq.get(w, 0) < _RARE_WORD and w not in self.lex.stop
+        # 女朋友桃子说我…: right after the relation word, a word that names people too, by a person's verb
+        called = owned and self._word_name(w) and bool(self.frame_after_re.match(norm, pos + 2))
+        if self.seg.freq.get(w) and not (self._rare_proper(w) or rare or called):
             return 0  # 朋友庆生: a dictionary word (庆生, 平安) is that word here; a rare name (雅芳, 国强) is not
         closed = self._closed_or_owned if owned else self._closed
         if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not closed(norm, pos + 2):
