@@ -1134,6 +1134,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("有事打我座机或者发邮件。——郭一帆", "name", "郭一帆"),  # a full name signing a message with contacts
         ("我很羡慕表妹欣怡。", "name", "欣怡"),  # a rare word jieba tags i (欣怡) is a name after a relation word
         ("你和老婆晓敏在要不要孩子的问题上吵了很久", "name", "晓敏"),  # 在 after it: where the person is or acts
+        ("你在留言里说你在莫纳什大学读研", "org", "莫纳什大学"),  # 莫|纳什: one transliterated name
+        ("我在爱奇艺的三年，学到很多", "org", "爱奇艺"),  # the years spent there
+        ("我在新东方转正啦！！", "org", "新东方"),
+        ("我在永辉超市做收银，一个月三千八", "org", "永辉超市"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

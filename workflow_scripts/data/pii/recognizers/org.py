@@ -120,13 +120,13 @@ _ROLES = (
     r"|空乘|空姐|乘务员|地勤|安检员|机长|飞行员|骑手|快递员|外卖员|分拣员|内勤|理赔员|新生|钳工|电工|焊工|车工|木工"
 )
 _WORK = (
-    r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|辞了|跳槽|实习|打工|干了|干过"
+    r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|转正|试用期|辞了|跳槽|实习|打工|干了|干过"
     r"|[干做]到(?:了|过)?(?:" + _ROLES + r")|教(?:书|课|英语|数学|语文|物理|化学|钢琴|美术|体育|舞蹈)"
     r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
     r"|(?:做|当)了?(?:一辈子|大半辈子|[一两二三四五六七八九十几\d多]+年的?)?(?:"
     + _ROLES
     + "|服务员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
-    r"|文案|策划)"
+    r"|文案|策划|招聘|审核|内容审核|客服|销售|设计|研发|测试|收银|硬件|软件|前端|后端|产品|用户运营)"
 )
 _MEMBERSHIP = re.compile(
     _WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学|(?:上|读|念)的是"
@@ -136,7 +136,8 @@ _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上�
 _EMPLOYMENT = re.compile(_WORK)
 _ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，。！!]|$)")
 _TIME_IN = re.compile(
-    r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这][几两三四五六七八九十些]年"
+    r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这]?[几两三四五六七八九十些]年"
+    r"|的那个(?:夏天|冬天|春天|秋天)"
 )
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -462,7 +463,10 @@ class OrgRecognizer(Recognizer):
         parent = _BRANCH_OF.search(span)
         branch_place = parent.end() if parent and not any(ch in _FUNCTION_CHARS for ch in span[parent.end() :]) else 0
         pos = 0
-        for word, tag in [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:]):
+        words = [(span[:lead], "ns")] * bool(lead) + seg.tagged_words(span[lead:])
+        if len(words) > 2 and len(words[0][0]) == 1 and words[1][1] == "nrt":
+            words = [(words[0][0] + words[1][0], "nrt"), *words[2:]]  # 莫|纳什|大学: one transliterated name
+        for word, tag in words:
             pos += len(word)
             if head and branch_place and pos > branch_place:
                 break
