@@ -1137,6 +1137,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("你在留言里说你在莫纳什大学读研", "org", "莫纳什大学"),  # 莫|纳什: one transliterated name
         ("我在爱奇艺的三年，学到很多", "org", "爱奇艺"),  # the years spent there
         ("我在新东方转正啦！！", "org", "新东方"),
+        ("我哥皓宇赌博输了八十多万", "name", "皓宇"),  # a given name no dictionary knows, far likelier in names
+        ("室友梓萱熬夜打游戏", "name", "梓萱"),  # ... may be followed by any verb
         ("我在永辉超市做收银，一个月三千八", "org", "永辉超市"),
     ],
 )

@@ -261,6 +261,8 @@ _CUED_CHAR_ODDS = 1.0
 _RARE_WORD = 50
 # a given name that is an ordinary word (胜利, 自强, 和平) must still be at least as likely in names as in text
 _WORD_GIVEN_ODDS = 0.0
+# a given name alone that no dictionary knows, this much likelier in names, may be followed by any verb (皓宇 8.4)
+_UNKNOWN_GIVEN_ODDS = 6.0
 _VOCATIVE_CHAR_ODDS = -1.0
 # jieba tags many frequent words nr (原谅, 阳光, 华裔, 向东): such a word counts as a name only this much likelier
 # as surname + given name than as text (李强 7.1, 高强 3.6; 阳光 1.8, 华裔 0.3, 原谅 -2.1)
@@ -532,9 +534,8 @@ class NameRecognizer(Recognizer):
             return False
         if m.group().endswith(_MODALS):
             return True  # 也在等我, 都要走了: an adverb and a modal or 在 open a verb phrase
-        verb = self.seg.tagged_words(norm[m.end() : m.end() + 4])[:1]
-        acts = verb and verb[0][1].startswith("v") and verb[0][0] not in ("是", "有")  # not 就是, 都是 (a description)
-        return bool(self.frame_after_re.match(norm, m.end())) or bool(acts)
+        # not 就是, 都是 (a description)
+        return bool(self.frame_after_re.match(norm, m.end())) or self._verb_at(norm, m.end())
 
     def _end_agrees(self, norm: str, pos: int, e: int, strong: bool = False) -> bool:
         """The reading's end agrees with jieba's segmentation, or is pinned by what follows (a clause end, a
@@ -600,6 +601,11 @@ class NameRecognizer(Recognizer):
             return True
         given = norm[s_end:end]
         return self.odds.name(norm[pos:s_end], given) >= margin and (len(given) < 2 or not self.seg.is_word(given))
+
+    def _verb_at(self, norm: str, e: int) -> bool:
+        """A verb (by jieba's dictionary) starts at ``e``, not 是 or 有 (which describe)."""
+        words = self.seg.tagged_words(norm[e : e + 4])[:1]
+        return bool(words) and words[0][1].startswith("v") and words[0][0] not in ("是", "有")
 
     def _closed_or_owned(self, norm: str, e: int) -> bool:
         """After a relation word, a name closed as ``_closed`` says, owning what follows (室友欢欢的口音) or where
@@ -733,7 +739,9 @@ class NameRecognizer(Recognizer):
         if self.seg.freq.get(w) and not (self._rare_proper(w) or rare or called):
             return 0  # 朋友庆生: a dictionary word (庆生, 平安) is that word here; a rare name (雅芳, 国强) is not
         closed = self._closed_or_owned if owned else self._closed
-        if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not closed(norm, pos + 2):
+        # 我哥皓宇赌博…: a given name no dictionary knows and far likelier in names may be followed by any verb
+        acts = not self.seg.freq.get(w) and self.odds.given(w) >= _UNKNOWN_GIVEN_ODDS and self._verb_at(norm, pos + 2)
+        if self.odds.given(w) < _VOCATIVE_GIVEN_ODDS or not (acts or closed(norm, pos + 2)):
             return 0
         b = self.seg.bounds(norm, pos, pos + 2)
         return pos + 2 if self._starts_word(norm, pos, b) and pos + 2 in b else 0  # 闺蜜|春妍 glued by the HMM
