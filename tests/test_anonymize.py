@@ -618,6 +618,8 @@ def test_real_usage_phrases_stay_unchanged(text):
         "知道，叫方文山。",  # an answer reciting a name, not a person described and named
         "Kelly，之前看剧觉得她很凶",  # a character the text is about, not someone it speaks to
         "解说员用林丹国骂的视频剪辑",  # a public figure's name and the next word, not a three-character name
+        "转发微博//@李建国:请大家帮忙转发",  # an account's handle in a repost chain stays a public handle
+        "@江边的鱼 你说得对",  # a screen name, not shaped like a person's name
     ],
 )
 def test_chat_and_social_media_lines_stay_unchanged(text):
@@ -1139,6 +1141,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我在新东方转正啦！！", "org", "新东方"),
         ("我哥皓宇赌博输了八十多万", "name", "皓宇"),  # a given name no dictionary knows, far likelier in names
         ("室友梓萱熬夜打游戏", "name", "梓萱"),  # ... may be followed by any verb
+        ("谁的车挡住消防通道了 @韩立峰 你挪一下", "name", "韩立峰"),  # a group member @-mentioned and asked
+        ("@小蒋 会议纪要发我邮箱", "name", "小蒋"),
         ("我在永辉超市做收银，一个月三千八", "org", "永辉超市"),
     ],
 )

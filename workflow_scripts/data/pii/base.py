@@ -34,11 +34,19 @@ LABELS: dict[str, str] = {
 KINDS = tuple(LABELS)
 CJK = "\u4e00-\u9fff"
 PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(LABELS.values()) + r")(\d+)\]")
+# a group member @-mentioned and then spoken to or asked (@邹明 你懂这个, @小何 会议纪要发我…): the name a group
+# shows, not an account's public handle in a repost chain or reply (//@X:, 回复@X:); the name recogniser judges
+# whether it is shaped like a person's name
+MENTION_ADDRESSED = re.compile(
+    r"(?<!//)(?<!回复)@(?P<name>[\u4e00-\u9fff]{2,3}|[A-Za-z]{2,12})"
+    r"(?=[ ，,：:]+(?:你|您|麻烦|请|帮|把|会议|明天|今天))"
+)
 # spans whose names are public, not the writer's PII: a 《book》, a social-media #topic# (not 3#楼5#单元; topics may
 # follow each other: #A##B#) and an
 # @account handle (//@某某医生: a chosen, public account name; an e-mail address is the e-mail recogniser's)
 BOOK_RE = re.compile(
-    r"《[^《》\n]{1,40}》|(?<![0-9A-Za-z])#(?![\d\s#])[^#\n]{1,40}#|(?<![0-9A-Za-z._-])@[^\s@:：,，。!！?？)）]{1,30}"
+    r"《[^《》\n]{1,40}》|(?<![0-9A-Za-z])#(?![\d\s#])[^#\n]{1,40}#"
+    r"|(?<![0-9A-Za-z._-])(?!" + MENTION_ADDRESSED.pattern + r")@[^\s@:：,，。!！?？)）]{1,30}"
 )
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 
 from workflow_scripts.data.pii.base import (
     CJK,
+    MENTION_ADDRESSED,
     SENTENCE_STOPS,
     Candidate,
     Context,
@@ -909,6 +910,17 @@ class NameRecognizer(Recognizer):
         yield from self._vocatives(norm)
         yield from self._rostered(norm)
         yield from self._beside_number(norm)
+        yield from self._mentioned(norm)
+
+    def _mentioned(self, norm: str) -> Iterator[Candidate]:
+        """A group member @-mentioned and then spoken to (``MENTION_ADDRESSED``), when the handle is shaped like a
+        name: a surname and a given name, a 小X/老X nickname or a Latin given name (not @江迷, @cp龙: screen names)."""
+        for m in MENTION_ADDRESSED.finditer(norm) if "@" in norm else ():
+            pos, end = m.span("name")
+            name = m.group("name")
+            named = end in self.full_names(norm, pos) or self._prefixed_nickname(norm, pos) == end
+            if named or name in self.lex.latin_given:
+                yield self.cand(pos, end, 0.75)
 
     def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
         """After 我是…的, a role (nouns and verbs of up to five characters, or Latin letters: HR) and a full
