@@ -1143,6 +1143,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("室友梓萱熬夜打游戏", "name", "梓萱"),  # ... may be followed by any verb
         ("谁的车挡住消防通道了 @韩立峰 你挪一下", "name", "韩立峰"),  # a group member @-mentioned and asked
         ("@小蒋 会议纪要发我邮箱", "name", "小蒋"),
+        ("请假条\n家长：林国栋\n电话：13605718842", "name", "林国栋"),  # 家长： as a form's field (not 双方家长和…)
         ("我在永辉超市做收银，一个月三千八", "org", "永辉超市"),
     ],
 )

@@ -654,13 +654,13 @@ class NameRecognizer(Recognizer):
         if norm[start - 1 : start].isascii() and norm[start - 1 : start].isalnum():
             return False
         introduced = norm.endswith("我是", 0, start) and self._closed(norm, end)  # 我是Amy，上次展会加过你的
-        # a note or message opening with the name and a comma, that speaks to someone (便签：Lily，明天…你的QQ…;
-        # not Kelly，之前看图片觉得她…: a character the text is about)
+        # a note or message opening with the name and a comma, that speaks to someone or gives contact details
+        # (便签：Lily，明天…你的QQ…; not Kelly，之前看图片觉得她…: a character the text is about)
         opening = (
             (start == 0 or norm[start - 1] in "\n：:")
             and norm[end : end + 1] in "，,"
             and not norm[end + 1 : end + 2].isascii()
-            and bool(_ADDRESSEE.search(norm, end))
+            and bool(_ADDRESSEE.search(norm, end) or _PRIVATE_ERRAND.search(norm, end))
         )
         return (
             introduced
