@@ -163,7 +163,7 @@ _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
     rf"(?:{'|'.join(_MODALS)})?"
 )
-# right after a name: its age (四岁, 今年12岁) or a verb of going or doing with 了/过 (去了, 考上了, 赌博输了)
+# right after a name: its age (四岁, 今年12岁) or a verb of going or doing with 了 (去了, 考上了, 赌博了)
 _AGE_OR_DEED = re.compile(r"(?:今年)?[\d一二三四五六七八九十两]{1,3}岁|(?:去|来|回|走|考上|考进|赌博|生)了")
 _PLACE_GAP = re.compile(r"在[\u4e00-\u9fff]{1,5}?[上里中]")  # 在微信上, 在群里, 在宿舍里, 在课上
 _VERB_ME = re.compile(r"([\u4e00-\u9fff]{1,2}?)了?我")
@@ -268,7 +268,6 @@ _VOCATIVE_CHAR_ODDS = -1.0
 # jieba tags many frequent words nr (原谅, 阳光, 华裔, 向东): such a word counts as a name only this much likelier
 # as surname + given name than as text (李强 7.1, 高强 3.6; 阳光 1.8, 华裔 0.3, 原谅 -2.1)
 _TAGGED_NAME_ODDS = 2.5
-_FREQUENT = 100
 # a product's model code right after a brand (柯岚A52, 柯岚 W550C, 华为P40): letters then digits, or digits and
 # letters, as one token
 _MODEL_CODE = re.compile(r" ?(?![Qq]{2}|[VvWw][Xx]|[Tt]el)(?:[A-Za-z]{1,4}-?\d{2,}|\d{2,}[A-Za-z]{1,3})(?![A-Za-z])")
@@ -505,8 +504,8 @@ class NameRecognizer(Recognizer):
         surname and given name than as text (李强, 张宁; not 原谅, 阳光, 华裔: ``_TAGGED_NAME_ODDS``)."""
         if not self.seg.tags.get(w, "").startswith("nr"):
             return False
-        if self.seg.freq.get(w, 0) < _FREQUENT:
-            return True
+        if not self.seg.is_word(w):
+            return True  # a rare word jieba tags nr (孙悦): ``Segmenter.is_word`` already reads it as a name
         s_end = self._surname_end(w, 0)
         return bool(s_end) and s_end < len(w) and self.odds.name(w[:s_end], w[s_end:]) >= _TAGGED_NAME_ODDS
 

@@ -260,17 +260,17 @@ def profile_item(norm: str, start: int, end: int) -> bool:
     return len(_PROFILE_MARK.findall(sentence)) >= 2
 
 
-_SUBJECT = re.compile(
-    r"我|你|他|她|孩子|儿子|女儿|闺女|娃|宝|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象"
+# people around the writer who may study or work somewhere (孩子, 老公, 表妹 …)
+_PEOPLE = (
+    r"孩子|儿子|女儿|闺女|娃|宝|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象"
     r"|本人|自己"
 )
+_SUBJECT = re.compile(r"我|你|他|她|" + _PEOPLE)
 
 
 # after a school or workplace: a relative clause naming who studies or works there (读书的表妹, 上班的老公)
 _ATTENDING_WHO = re.compile(
-    r"(?:读书|上学|念书|读[小初高大研博][一二三四五六]?|上班|工作|实习)的[表堂]?(?:"
-    + _SUBJECT.pattern.replace("我|你|他|她|", "")
-    + ")"
+    r"(?:读书|上学|念书|读[小初高大研博][一二三四五六]?|上班|工作|实习)的[表堂]?(?:" + _PEOPLE + ")"
 )
 
 
@@ -448,9 +448,9 @@ class OrgRecognizer(Recognizer):
             norm[c.end : c.end + 1] == "生"
             or _PSEUDONYM.search(span)  # 某公司, 化名A公司
             or _BARE_NUMBER.search(span)
+            or _place_and_kind(span)
             or not _has_subject(norm, c.start, c.end)
             or _named_in_general(norm, c.start, c.end)  # 在…大学附近: a landmark, not where the poster studies
-            or _place_and_kind(span)
         ):
             return False
         head, plain = "", False
@@ -847,10 +847,10 @@ class WorkplaceSlotRecognizer(Recognizer):
         """The name agrees with word segmentation, is said of someone and not in general, and is more than a place
         and a kind (在广东高校工作)."""
         return (
-            segmenter().agrees(norm, c.start, c.end)
+            not _place_and_kind(norm[c.start : c.end])
+            and segmenter().agrees(norm, c.start, c.end)
             and _has_subject(norm, c.start, c.end)
             and not _named_in_general(norm, c.start, c.end)
-            and not _place_and_kind(norm[c.start : c.end])
         )
 
     def candidates(self, ctx: Context) -> Iterator[Candidate]:
