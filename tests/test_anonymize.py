@@ -473,6 +473,12 @@ def test_no_false_positive(text):
         "妈：\n我走了，别找我。\n再见",  # a letter's last line that is no name
         "通知：\n周五停水。\n物业",
         "我在微信上看到一个链接，copy_this 这个词",
+        "我们高三（2）班主任人很好",  # 班主任 is a word: no name after the class label
+        "这次又是第一名，高兴不起来",
+        "赶上最后一班车回家",
+        "财务部长说下个月发奖金",  # 部长 is a word: no name after the department
+        "他脾气暴躁，有暴力倾向",
+        "订单号：123456789，明天发货",  # a label beside a number, not a name
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1145,6 +1151,12 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("@小蒋 会议纪要发我邮箱", "name", "小蒋"),
         ("请假条\n家长：林国栋\n电话：13605718842", "name", "林国栋"),  # 家长： as a form's field (not 双方家长和…)
         ("我在永辉超市做收银，一个月三千八", "org", "永辉超市"),
+        ("表扬高一（5）班宁思远同学拾金不昧", "name", "宁思远"),  # a class label, then a full name
+        ("请假条\n初二(1)班 谭雨泽", "name", "谭雨泽"),
+        ("期中考试年级排名：第二名 崔浩然，第三名 邵雨晴", "name", "邵雨晴"),  # a rank
+        ("有问题找市场部邬海涛，电话见群公告", "name", "邬海涛"),  # a department, then its person
+        ("我爸暴振华喝醉了就打人", "name", "暴振华"),  # a rare surname that is mostly an ordinary character
+        ("请大家报一下QQ方便建群\n庞子轩：834726195", "name", "庞子轩"),  # a name beside a QQ number
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -144,19 +144,27 @@ _FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
 _ROSTER = re.compile(
     r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下|(?P<chain>接龙)"
 )
+# a class label or a rank that a full name follows in notices, slips and letters (高一（5）班宁思远同学, 五年级一班的
+# 学生蒲子涵, 初二(1)班 谭雨泽; 第二名 崔浩然): the person is a member of that class or holds that place
+_CLASS_OR_RANK = re.compile(
+    r"(?:(?:[一二三四五六七八九]年级|[初高][一二三]|大[一二三四])[（(]?[\d一二三四五六七八九十]{1,2}[)）]?班"
+    r"|[（(][\d一二三四五六七八九十]{1,2}[)）]班|第[一二三四五六七八九十\d]{1,2}名[：:]?)(?:的)?(?:学生|同学)? ?"
+)
+# what may close a class member's name: a clause end, or how the class calls the student or a parent
+_CLASS_MEMBER_END = ("同学", "的", "家长", "妈妈", "爸爸")
 _ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}[.、)] *)?")
 _ROSTER_SEP = re.compile(r" *[，,、;；\n()（）] *| +")
 # a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
 _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
 # a name set off on its own right before a long number or a date, a contact word between them or not
-# (身份证（郑凯，3201…）, 核对：小王 6230…, 叫陈强，手机 1359…, 我先带个头：周子墨 2017年3月5日): the holder of an ID,
-# a card or a phone, or the person born that day, in a form, a list or a message
+# (身份证（郑凯，3201…）, 核对：小王 6230…, 叫陈强，手机 1359…, 我先带个头：周子墨 2017年3月5日, 庞子轩：834726195):
+# the holder of an ID, a card, a phone or a QQ number, or the person born that day, in a form, a list or a message
 _BESIDE_NUMBER = re.compile(
     rf"(?:^|(?<=[{_CLAUSE_START}]))(?:叫|是)?(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}"
-    r"(?:(?:手机|电话|微信|身份证号?|卡号)[ :：]*)?(?=\d{11,19}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
+    r"(?:(?:手机|电话|微信|QQ|qq|身份证号?|卡号)[ :：]*)?(?=\d{9,19}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
     re.M,
 )
-_NUMBER_OR_YEAR = re.compile(r"\d{11}|\d{4}年")  # what _BESIDE_NUMBER needs, found cheaply first
+_NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年")  # what _BESIDE_NUMBER needs, found cheaply first
 _OPENING_END = "，,：:!！"  # what follows a name opening a reply or a sentence (小雨，…)
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
@@ -908,6 +916,7 @@ class NameRecognizer(Recognizer):
         yield from self._copula_named(norm)
         yield from self._vocatives(norm)
         yield from self._rostered(norm)
+        yield from self._class_or_ranked(norm)
         yield from self._beside_number(norm)
         yield from self._mentioned(norm)
 
@@ -1158,6 +1167,14 @@ class NameRecognizer(Recognizer):
                 if not sep or any(c in "。！？!?" for c in norm[pos : sep.start()]):
                     break
                 pos = sep.end()
+
+    def _class_or_ranked(self, norm: str) -> Iterator[Candidate]:
+        """A full name right after a class label or a rank (``_CLASS_OR_RANK``), closing its clause or followed by
+        how a class calls a student or a parent (宁思远同学, 柴梦琪的家长)."""
+        for m in _CLASS_OR_RANK.finditer(norm) if "班" in norm or "名" in norm else ():
+            e = self._after_cue(norm, m.end(), strong=True)
+            if e and (e == len(norm) or norm[e] in _CLAUSE_END or norm.startswith(_CLASS_MEMBER_END, e)):
+                yield self.cand(m.end(), e, 0.8)
 
     def _saluted(self, norm: str) -> Iterator[Candidate]:
         """A name set off by a salutation: after one that opens the clause (早上好，雨桐！, 致张子轩：) or before one,
