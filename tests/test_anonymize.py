@@ -479,6 +479,9 @@ def test_no_false_positive(text):
         "财务部长说下个月发奖金",  # 部长 is a word: no name after the department
         "他脾气暴躁，有暴力倾向",
         "订单号：123456789，明天发货",  # a label beside a number, not a name
+        "老公短信说今晚加班",  # a thing, not a nickname, before the verb
+        "孩子的例子说明了一切",
+        "女儿嗓子一直疼",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1157,6 +1160,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("有问题找市场部邬海涛，电话见群公告", "name", "邬海涛"),  # a department, then its person
         ("我爸暴振华喝醉了就打人", "name", "暴振华"),  # a rare surname that is mostly an ordinary character
         ("请大家报一下QQ方便建群\n庞子轩：834726195", "name", "庞子轩"),  # a name beside a QQ number
+        ("舍友饺子偷偷帮我交了网费", "name", "饺子"),  # a nickname's shape, then what the person does for the writer
+        ("我发小石头跟我说他要结婚了", "name", "石头"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

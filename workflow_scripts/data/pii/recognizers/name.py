@@ -244,6 +244,11 @@ _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老�
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _GENERIC_PERSONS = frozenset(("男生", "女生", "男孩", "女孩", "男人", "女人", "小伙子", "姑娘"))
 _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
+# a person speaking to or acting on the writer right after a word (舍友饺子偷偷帮我…, 发小石头跟我说): where a relation
+# word of the writer's stands before it, the word is what the writer calls that person
+_ACTS_ON_WRITER = re.compile(
+    r"(?:刚才|刚刚|昨天|今天|又|也|还|就|总是|一直|偷偷)?(?:说|告诉|问我|对我|跟我|和我|给我|帮我|找我|约我|陪我|劝我|骂我|发现)"
+)
 # naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
 _NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
 _CHILD_CALLED = tuple(c + de + cue for c in _CHILD for de in ("", "的") for cue in _NAMING_CUES)
@@ -823,7 +828,21 @@ class NameRecognizer(Recognizer):
             or self._tagged_word(norm, pos)
             or given_alone
             or self._word_given(norm, pos)
+            or (self._nicknamed_word(norm, pos) if owned and not generic else 0)
         )
+
+    def _nicknamed_word(self, norm: str, pos: int) -> int:
+        """Right after a relation word of the writer's own, a word of a nickname's shape, a doubled character (甜甜)
+        or a noun ending in 子 or 头 (饺子, 石头), when that person speaks to or acts on the writer right after it
+        (``_ACTS_ON_WRITER``); 0 otherwise. Words of other shapes (短信, 电话: 老公短信说) are things, not people."""
+        w = norm[pos : pos + 2]
+        if len(w) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or norm[pos - 1] == "的":
+            return 0  # 孩子的例子说事: what belongs to the person, not what they are called
+        if not (w[0] == w[1] or w[1] in "子头") or w in self.lex.relations or w in self.lex.famous:
+            return 0
+        if self.seg.tags.get(w, "n")[:1] not in ("n", "a"):
+            return 0  # 刚刚, 常常: an adverb or a time word
+        return pos + 2 if _ACTS_ON_WRITER.match(norm, pos + 2) else 0
 
     def _given_run(self, norm: str, pos: int, weak: bool) -> int:
         """After 我叫: a full name, a Latin name, or a given name closing the clause (雨桐, 涵涵, 浩然)."""
