@@ -482,6 +482,7 @@ def test_no_false_positive(text):
         "老公短信说今晚加班",  # a thing, not a nickname, before the verb
         "孩子的例子说明了一切",
         "女儿嗓子一直疼",
+        "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1162,6 +1163,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("请大家报一下QQ方便建群\n庞子轩：834726195", "name", "庞子轩"),  # a name beside a QQ number
         ("舍友饺子偷偷帮我交了网费", "name", "饺子"),  # a nickname's shape, then what the person does for the writer
         ("我发小石头跟我说他要结婚了", "name", "石头"),
+        ("小侄子豆包在临江路实验小学读二年级，天天哭着不想去", "org", "临江路实验小学"),  # the grade read there
+        ("您说外孙在金苹果幼儿园上大班，总被老师罚站", "org", "金苹果幼儿园"),  # a reply recounting with 您说
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -135,6 +135,9 @@ _MEMBERSHIP = re.compile(
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
 _ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，。！!]|$)")
+# the grade or class someone is in there, or boarding there (在…小学读五年级, 在…幼儿园上中班, 在…中学住校): only a
+# pupil is, so the school is someone's, whoever the clause names
+_PUPIL_THERE = re.compile(r"(?:读|上|念)(?:[一二三四五六]年级|初[一二三]|高[一二三]|[大中小]班)|住校")
 _TIME_IN = re.compile(
     r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这]?[几两三四五六七八九十些]年"
     r"|的那个(?:夏天|冬天|春天|秋天)"
@@ -145,7 +148,7 @@ _PUBLIC = re.compile(
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
 # (毕业后进了…, 结婚以后在…: what happened first, then the frame verb)
-_RECOUNTED = re.compile(r"^你(?:提到|说|说过|讲到|提过)(?:你|自己)?")
+_RECOUNTED = re.compile(r"^[你您](?:提到|说|说过|讲到|提过)(?:你|您|自己)?")
 _TIME_LEAD = re.compile(
     r"^(?:去年|今年|前年|当年|那年|后来|最后|终于|刚刚|已经|之前|以前|现在|目前|[\u4e00-\u9fff]{1,3}?(?:以后|之后|后))"
 )
@@ -294,8 +297,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True
     if norm.endswith(_SPECIFIC_UNITS, start, end) and in_writers_sentence(norm, start, end):
         return True  # …支行的领导经常骂人，我每天上班都心慌: a branch in the writer's sentence
-    if _job_of(norm, start, end) or _ADMITTED.match(norm, end):
-        return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there
+    if _job_of(norm, start, end) or _ADMITTED.match(norm, end) or _PUPIL_THERE.match(norm, end):
+        return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there; 读五年级
     if _history_line(norm, start, end):
         return True  # 2015—2019 上海仁济医院 住院医师: a line of the writer's CV
     if _ATTENDING_WHO.match(right):
