@@ -1165,6 +1165,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我发小石头跟我说他要结婚了", "name", "石头"),
         ("小侄子豆包在临江路实验小学读二年级，天天哭着不想去", "org", "临江路实验小学"),  # the grade read there
         ("您说外孙在金苹果幼儿园上大班，总被老师罚站", "org", "金苹果幼儿园"),  # a reply recounting with 您说
+        # a reply that recounts the asker's words is about a private life, even where it works out an age (岁了)
+        ("雨泽你好，你提到妈妈总翻你的日记。你已经16岁了，想要隐私很正常。", "name", "雨泽"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
