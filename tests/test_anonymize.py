@@ -482,6 +482,8 @@ def test_no_false_positive(text):
         "老公短信说今晚加班",  # a thing, not a nickname, before the verb
         "孩子的例子说明了一切",
         "女儿嗓子一直疼",
+        "楼主你好，你说的情况很常见",  # how a reply greets an asker it does not name
+        "亲爱的你好，你提到的问题我很理解",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1167,6 +1169,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("您说外孙在金苹果幼儿园上大班，总被老师罚站", "org", "金苹果幼儿园"),  # a reply recounting with 您说
         # a reply that recounts the asker's words is about a private life, even where it works out an age (岁了)
         ("雨泽你好，你提到妈妈总翻你的日记。你已经16岁了，想要隐私很正常。", "name", "雨泽"),
+        ("毅然你好，你说室友总在半夜打游戏", "name", "毅然"),  # greeted and recounted: an adverb as a name
+        ("三妞你好！关于你说的婆媳矛盾，我想先问问", "name", "三妞"),  # ... and characters of any kind
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

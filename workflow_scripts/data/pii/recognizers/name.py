@@ -182,6 +182,9 @@ _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 # a reply recounting what the person it greets wrote (你说…, 你提到…, 关于你…)
 _HELLO_THEN_NAME = re.compile(r"\s*(?:你好|您好)[，,] ?(?P<name>[\u4e00-\u9fff]{2})[。，！,!]")
 _RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
+# how a reply greets an asker it does not name (楼主你好，你说…): a title, not a name
+_REPLY_ADDRESSEES = ("楼主", "题主", "博主", "亲亲", "姐妹", "网友", "美女", "帅哥", "小姐", "女士", "先生", "各位", "大家",
+                     "童鞋", "同志", "少年", "宝贝", "宝宝", "家长", "亲爱", "朋友", "同学", "老师")  # fmt: skip
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
@@ -1054,12 +1057,20 @@ class NameRecognizer(Recognizer):
         return pos + len(w) if named and self.seg.agrees(norm, pos, pos + len(w)) else 0
 
     def _replied_to(self, norm: str, pos: int) -> int:
-        """A reply opening with a given name that is also a word, greeted, then recounting the person's words
-        (晨曦你好，你说爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0. Not a time word (明天你好,
-        春天你好), a frequent word or a relation word."""
+        """A reply opening with a name of two characters, greeted, then recounting the person's words (晨曦你好，你说
+        爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0. Not a time word (明天你好, 春天你好), a
+        frequent word, a relation word or how a reply greets an asker it does not name (楼主你好)."""
         if (pos and norm[pos - 1] != "\n") or not _HELLO_AFTER.match(norm, pos + 2):
             return 0
-        return pos + 2 if self._recounted_name(norm, pos) else 0
+        w = norm[pos : pos + 2]
+        if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in _REPLY_ADDRESSEES:
+            return 0
+        # greeted and recounted, a name of any characters (二丫) or part of speech (欣然, an adverb) is a name
+        if self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations or w in self.lex.famous:
+            return 0
+        if self.seg.tags.get(w, "")[:1] in ("t", "m", "r", "q"):
+            return 0
+        return pos + 2 if _RECOUNTING.search(norm, pos + 2, pos + 20) else 0
 
     def _hailed_after_hello(self, norm: str) -> Iterator[Candidate]:
         """A reply opening with a greeting, then a given name that is also a word closing the clause, then the
