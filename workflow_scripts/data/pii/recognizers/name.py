@@ -183,8 +183,10 @@ _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 _HELLO_THEN_NAME = re.compile(r"\s*(?:你好|您好)[，,] ?(?P<name>[\u4e00-\u9fff]{2})[。，！,!]")
 _RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
 # how a reply greets an asker it does not name (楼主你好，你说…): a title, not a name
-_REPLY_ADDRESSEES = ("楼主", "题主", "博主", "亲亲", "姐妹", "网友", "美女", "帅哥", "小姐", "女士", "先生", "各位", "大家",
-                     "童鞋", "同志", "少年", "宝贝", "宝宝", "家长", "亲爱", "朋友", "同学", "老师")  # fmt: skip
+_REPLY_ADDRESSEES = frozenset(
+    ("楼主", "题主", "博主", "亲亲", "姐妹", "网友", "美女", "帅哥", "小姐", "女士", "先生", "各位",
+     "大家", "童鞋", "同志", "少年", "宝贝", "宝宝", "家长", "亲爱", "朋友", "同学", "老师")
+)  # fmt: skip
 _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without them no text is scanned for one
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
