@@ -484,6 +484,9 @@ def test_no_false_positive(text):
         "女儿嗓子一直疼",
         "楼主你好，你说的情况很常见",  # how a reply greets an asker it does not name
         "亲爱的你好，你提到的问题我很理解",
+        "他在比赛中得了一等奖，全家都很高兴",
+        "护士长说明天可以出院",
+        "他的新女友Quinn如何？",  # news: a capitalised word not in the given-name list must close the clause
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1171,6 +1174,16 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("雨泽你好，你提到妈妈总翻你的日记。你已经16岁了，想要隐私很正常。", "name", "雨泽"),
         ("毅然你好，你说室友总在半夜打游戏", "name", "毅然"),  # greeted and recounted: an adverb as a name
         ("三妞你好！关于你说的婆媳矛盾，我想先问问", "name", "三妞"),  # ... and characters of any kind
+        ("我室友Rachel是韩国人，总在半夜打电话", "name", "Rachel"),  # an English given name after a relation word
+        ("你好呀，Stella。你提到入职半年还没转正", "name", "Stella"),  # greeted, then the asker's words recounted
+        ("你好，其其格。你说搬到城里后总想家", "name", "其其格"),
+        ("你好，二妞。你在信里说爸妈偏心弟弟", "name", "二妞"),
+        ("通讯录\n鲍俊熙 家长电话 0512-6688 1234", "name", "鲍俊熙"),  # a name beside a parent's landline
+        ("三等奖：廖子墨（实验小学）", "name", "廖子墨"),  # an award
+        ("作业交给班委邵佳琪统一收", "name", "邵佳琪"),
+        ("住院那几天护士小乔特别照顾我", "name", "小乔"),
+        ("回执\n家长签字：卢建军", "name", "卢建军"),
+        ("有事加我vx：dm_2201 ——汤明哲", "name", "汤明哲"),  # a full name signing a message with contacts
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -148,7 +148,8 @@ _ROSTER = re.compile(
 # 学生蒲子涵, 初二(1)班 谭雨泽; 第二名 崔浩然): the person is a member of that class or holds that place
 _CLASS_OR_RANK = re.compile(
     r"(?:(?:[一二三四五六七八九]年级|[初高][一二三]|大[一二三四])[（(]?[\d一二三四五六七八九十]{1,2}[)）]?班"
-    r"|[（(][\d一二三四五六七八九十]{1,2}[)）]班|第[一二三四五六七八九十\d]{1,2}名[：:]?)(?:的)?(?:学生|同学)? ?"
+    r"|[（(][\d一二三四五六七八九十]{1,2}[)）]班|第[一二三四五六七八九十\d]{1,2}名[：:]?|[一二三特]等奖[：:]?)"
+    r"(?:的)?(?:学生|同学)? ?"
 )
 # what may close a class member's name: a clause end, or how the class calls the student or a parent
 _CLASS_MEMBER_END = ("同学", "的", "家长", "妈妈", "爸爸")
@@ -161,10 +162,11 @@ _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
 # the holder of an ID, a card, a phone or a QQ number, or the person born that day, in a form, a list or a message
 _BESIDE_NUMBER = re.compile(
     rf"(?:^|(?<=[{_CLAUSE_START}]))(?:叫|是)?(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}"
-    r"(?:(?:手机|电话|微信|QQ|qq|身份证号?|卡号)[ :：]*)?(?=\d{9,19}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
+    r"(?:(?:家长|本人)?(?:手机|电话|微信|QQ|qq|身份证号?|卡号)[ :：]*)?"
+    r"(?=\d{9,19}(?!\d)|0\d{2,3}-\d{3,4} ?\d{4}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
     re.M,
 )
-_NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年")  # what _BESIDE_NUMBER needs, found cheaply first
+_NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年|0\d{2,3}-\d")  # what _BESIDE_NUMBER needs, found cheaply first
 _OPENING_END = "，,：:!！"  # what follows a name opening a reply or a sentence (小雨，…)
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
@@ -180,7 +182,9 @@ _GREETING_CHARS = re.compile("[你您谢感]")
 # spoken to in commentary (老X，你脑子…)
 _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 # a reply recounting what the person it greets wrote (你说…, 你提到…, 关于你…)
-_HELLO_THEN_NAME = re.compile(r"\s*(?:你好|您好)[，,] ?(?P<name>[\u4e00-\u9fff]{2})[。，！,!]")
+_HELLO_THEN_NAME = re.compile(
+    r"\s*(?:你好|您好)[呀啊]?[，,] ?(?P<name>[\u4e00-\u9fff]{2,3}|[A-Z][a-z]{1,11})[。，！,!]"
+)
 _RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
 # how a reply greets an asker it does not name (楼主你好，你说…): a title, not a name
 _REPLY_ADDRESSEES = frozenset(
@@ -191,7 +195,9 @@ _ADDRESSEE = re.compile("[你您]")  # each greeting above holds one: without th
 _SPEAKER = re.compile("[你您我]")  # a text that speaks to someone or of its writer
 # a message giving the writer's contact details or asking an errand of its addressee: a private one, so a nickname
 # opening it (老钱，…; 陈姐，…) names someone the writer knows, not a public figure greeted by fans (东哥，新年快乐)
-_PRIVATE_ERRAND = re.compile(r"\d{5,}|微信|邮箱|QQ|qq|身份证|地址|手机号|座机|电话|邮件|卡号|替我|帮我")
+_PRIVATE_ERRAND = re.compile(
+    r"\d{5,}|微信|[wWvV][xX][:：]|邮箱|QQ|qq|身份证|地址|手机号|座机|电话|邮件|卡号|替我|帮我"
+)
 _GREETING_BEFORE = ("亲爱的", "Dear ", "dear ", "Hi ", "hi ", "Hello ", "hello ", "Hey ", "hey ", "嗨，", "嗨,")
 # words a reply addresses someone after (抱抱小雨。): the name then closes the clause
 _VOCATIVE_BEFORE = ("抱抱", "亲爱的", "谢谢", "加油", "你好", "您好", "嗨", "在吗")
@@ -899,7 +905,10 @@ class NameRecognizer(Recognizer):
             pos = m.end()
             if "A" <= norm[pos] <= "Z":  # 我男朋友Kevin说
                 latin = self.latin_re.match(norm, pos)
-                if latin and self._closed(norm, latin.end()):
+                # an English given name of the list (男朋友Jason是…) need not close the clause; other capitalised
+                # words must (news speaks of foreigners by relation too: 他的新女友Quinn如何)
+                listed = latin and latin.group() in self.lex.latin_given
+                if latin and (listed or self._closed(norm, latin.end())):
                     yield self.cand(pos, latin.end(), 0.8)
                 continue
             if self._surnamed_role(norm, m.start()):
@@ -1060,31 +1069,33 @@ class NameRecognizer(Recognizer):
 
     def _replied_to(self, norm: str, pos: int) -> int:
         """A reply opening with a name of two characters, greeted, then recounting the person's words (晨曦你好，你说
-        爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0. Not a time word (明天你好, 春天你好), a
-        frequent word, a relation word or how a reply greets an asker it does not name (楼主你好)."""
+        爸爸管得很严; 欣然你好：关于你想退学的想法): the name's end, or 0."""
         if (pos and norm[pos - 1] != "\n") or not _HELLO_AFTER.match(norm, pos + 2):
             return 0
-        w = norm[pos : pos + 2]
-        if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in _REPLY_ADDRESSEES:
-            return 0
-        # greeted and recounted, a name of any characters (二丫) or part of speech (欣然, an adverb) is a name
-        if self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations or w in self.lex.famous:
-            return 0
-        if self.seg.tags.get(w, "")[:1] in ("t", "m", "r", "q"):
-            return 0
-        return pos + 2 if _RECOUNTING.search(norm, pos + 2, pos + 20) else 0
+        return pos + 2 if self._recounted_asker(norm, pos, pos + 2) else 0
 
     def _hailed_after_hello(self, norm: str) -> Iterator[Candidate]:
-        """A reply opening with a greeting, then a given name that is also a word closing the clause, then the
-        person's words recounted (你好，宇航。你说读博…)."""
+        """A reply opening with a greeting, then a name closing the clause, then the person's words recounted (你好，
+        宇航。你说读博…; 你好呀，Lucy。你提到…)."""
         m = _HELLO_THEN_NAME.match(norm)
-        if m and self._recounted_name(norm, m.start("name")):
+        if m and self._recounted_asker(norm, *m.span("name")):
             yield self.cand(*m.span("name"), 0.75)
 
-    def _recounted_name(self, norm: str, pos: int) -> bool:
-        """The two characters at ``pos`` are a given name (``_word_name``) in a reply that recounts the person's
-        words."""
-        return self._word_name(norm[pos : pos + 2]) and bool(_RECOUNTING.search(norm, pos + 2, pos + 20))
+    def _recounted_asker(self, norm: str, pos: int, end: int) -> bool:
+        """``norm[pos:end]``, greeted by a reply that recounts the person's words right after (你说…, 关于你…), is the
+        asker's name: greeted and recounted, a name of any characters (二丫) or part of speech (欣然, an adverb), a
+        Latin given name of any spelling; not a time word (明天你好), a frequent word, a relation word or how a reply
+        greets an asker it does not name (楼主你好)."""
+        w = norm[pos:end]
+        if not _RECOUNTING.search(norm, end, end + 20):
+            return False
+        if w.isascii():
+            return w.istitle()
+        if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in _REPLY_ADDRESSEES:
+            return False
+        if self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations or w in self.lex.famous:
+            return False
+        return self.seg.tags.get(w, "")[:1] not in ("t", "m", "r", "q")
 
     def _word_name(self, w: str) -> bool:
         """Two name characters that may be a given name where something else says a person is named (晨曦, 宇航):
@@ -1203,7 +1214,7 @@ class NameRecognizer(Recognizer):
     def _class_or_ranked(self, norm: str) -> Iterator[Candidate]:
         """A full name right after a class label or a rank (``_CLASS_OR_RANK``), closing its clause or followed by
         how a class calls a student or a parent (宁思远同学, 柴梦琪的家长)."""
-        for m in _CLASS_OR_RANK.finditer(norm) if "班" in norm or "名" in norm else ():
+        for m in _CLASS_OR_RANK.finditer(norm) if "班" in norm or "名" in norm or "奖" in norm else ():
             e = self._after_cue(norm, m.end(), strong=True)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END or norm.startswith(_CLASS_MEMBER_END, e)):
                 yield self.cand(m.end(), e, 0.8)
