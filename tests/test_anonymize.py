@@ -487,6 +487,8 @@ def test_no_false_positive(text):
         "他在比赛中得了一等奖，全家都很高兴",
         "护士长说明天可以出院",
         "他的新女友Quinn如何？",  # news: a capitalised word not in the given-name list must close the clause
+        "每天工作十二小时，累死了",
+        "只吃了一小口就饱了",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1184,6 +1186,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("住院那几天护士小乔特别照顾我", "name", "小乔"),
         ("回执\n家长签字：卢建军", "name", "卢建军"),
         ("有事加我vx：dm_2201 ——汤明哲", "name", "汤明哲"),  # a full name signing a message with contacts
+        ("该生就读于江汉大学，品学兼优", "org", "江汉大学"),  # a reference letter's student
+        ("我爸在柳林三小当了二十年体育老师", "org", "柳林三小"),  # a primary school by its number
+        ("我在华润万家理货，一站就是一天", "org", "华润万家"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -45,7 +45,10 @@ _CONTINUATION = re.compile(
     r"|(?:[\u4e00-\u9fff]{2,4}?)?(?:事业部|研发中心|办事处|分部|总部|工厂|门店|分店)"  # 蚂蚁集团|事业部
     r"|信用卡中心|客服中心|数据中心|呼叫中心"  # 招商银行|信用卡中心
 )
-_NUM_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}中(?![午间心文国学途期年级])")
+# a school named by its number after a place: …四中 (middle), …二小 (primary); not 中午, 一小时, 一小部分
+_NUM_SCHOOL = re.compile(
+    r"[一二三四五六七八九十]{1,2}(?:中(?![午间心文国学途期年级])|小(?![时部会口块段步半点姐孩朋伙组学便型号心些儿的子时]))"
+)
 _DETERMINERS = set("一某各本该此每这那")
 _FUNCTION_TAGS = {
     "c",
@@ -266,7 +269,7 @@ def profile_item(norm: str, start: int, end: int) -> bool:
 # people around the writer who may study or work somewhere (孩子, 老公, 表妹 …)
 _PEOPLE = (
     r"孩子|儿子|女儿|闺女|娃|宝|老公|老婆|丈夫|妻子|爸|妈|哥|姐|弟|妹|亲戚|朋友|同学|室友|同事|男友|女友|对象"
-    r"|本人|自己"
+    r"|本人|自己|该生"
 )
 _SUBJECT = re.compile(r"我|你|他|她|" + _PEOPLE)
 
@@ -623,7 +626,7 @@ class OrgRecognizer(Recognizer):
             opens = opens or sentence.endswith(("我", "我们", "我的"))  # 我们公司叫…: the writer's own kind word
             if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
-        for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中: a place, a numeral, 中
+        for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中, 城关二小: a place, a numeral, 中 or 小
             s = _place_start(norm, left_start(norm, m.start(), 10), m.start())
             prefix = norm[s : m.start()]
             if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
@@ -738,7 +741,7 @@ class BrandEmployerRecognizer(Recognizer):
     context_after = ("上班", "工作", "实习", "裁员", "辞退", "开除", "的员工", "的同事", "的领导", "员工", "面试",
                      "离职", "辞职", "总部", "当", "做", "任职", "骑手", "司机", "店员", "外卖员",
                      "快递员", "程序员", "工程师", "销售", "实习生", "优化", "送外卖", "跑外卖", "送快递",
-                     "打工", "的HR", "的hr", "的绩效", "的工牌", "的工号")  # fmt: skip
+                     "打工", "的HR", "的hr", "的绩效", "的工牌", "的工号", "理货", "站柜台")  # fmt: skip
     window = (3, 6)
 
     lexicon = "employer_brands.txt"
