@@ -489,6 +489,11 @@ def test_no_false_positive(text):
         "他的新女友Quinn如何？",  # news: a capitalised word not in the given-name list must close the clause
         "每天工作十二小时，累死了",
         "只吃了一小口就饱了",
+        "扎西德勒！祝大家新年快乐",
+        "暑假去了乌兰察布和呼和浩特",
+        "我看了皇太极和努尔哈赤的画像",
+        "这才让我明白她的苦心",
+        "拉萨的格桑花开了",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1189,6 +1194,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("该生就读于江汉大学，品学兼优", "org", "江汉大学"),  # a reference letter's student
         ("我爸在柳林三小当了二十年体育老师", "org", "柳林三小"),  # a primary school by its number
         ("我在华润万家理货，一站就是一天", "org", "华润万家"),
+        ("同桌央金是从那曲转学来的", "name", "央金"),  # a Tibetan, Uyghur or Mongolian given name, framed
+        ("我叫其木格，今年大三", "name", "其木格"),
+        ("我跟热娜古丽吵了一架", "name", "热娜古丽"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -320,6 +320,7 @@ class _Lex:
         self.nick_stop = set(read_lexicon("nickname_stopwords.txt"))
         self.famous = set(read_lexicon("famous_names.txt"))
         self.latin_given = frozenset(read_lexicon("latin_given_names.txt"))
+        self.minority_given = read_lexicon("name_minority_given.txt")
         self.place_heads = read_lexicon("name_place_heads.txt")
         self.public_roles = read_lexicon("name_public_roles.txt")
         self.public_works = read_lexicon("name_public_works.txt")
@@ -408,6 +409,10 @@ class NameRecognizer(Recognizer):
         self.latin_re = re.compile(
             r"(?<![A-Za-z])(?!(?:Hi|Hello|Hey|Dear) )[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])"
         )
+        # a Tibetan, Uyghur or Mongolian name: one or two given-name parts (索南卓玛), not inside a place name or a
+        # historical one (格桑花, 呼和浩特, 努尔哈赤)
+        part = alternation(lex.minority_given)
+        self.minority_re = re.compile(rf"(?:{part})(?:{part})?(?!花|浩特|察布|巴托|哈赤)")
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """Without a cue word: not a place (唐山打人这事), 祝 wishing someone well (``_wishing``), a public figure's
@@ -695,6 +700,20 @@ class NameRecognizer(Recognizer):
             or bool(self.frame_after_re.match(norm, end))
         )
 
+    def _minority_framed(self, norm: str, start: int, end: int) -> float:
+        """The score of a Tibetan, Uyghur or Mongolian name with a person frame (0.0 without one): a relation word
+        right before it (室友扎西), or a naming word or a field's colon right before it with the clause closed after
+        it (她叫索南卓玛，, 尤其是卓玛，, 周二：巴图), as strong as a naming cue; a frame an English given name would
+        need (``_latin_framed``), as a one-frame name."""
+        if "\u4e00" <= norm[start - 1 : start] <= "\u9fff" and not norm.endswith(
+            (*self.lex.relations, "叫", "是", "和", "跟", "与", "给", "让", "被"), 0, start
+        ):
+            return 0.0  # inside a longer word (很多吉祥): a part must start a word
+        named = norm.endswith(("叫", "是", ":", "："), 0, start) and self._closed(norm, end)
+        if named or norm.endswith(self.lex.relations, 0, start):
+            return 0.9
+        return 0.75 if self._latin_framed(norm, start, end) else 0.0
+
     def _doubled_nickname(self, norm: str, pos: int) -> int:
         """凡凡, 娟娟: a doubled character likely in names that is no ordinary word (刚刚, 天天); its end or 0."""
         c = norm[pos : pos + 1]
@@ -897,6 +916,10 @@ class NameRecognizer(Recognizer):
         for m in self.latin_re.finditer(norm) if _LATIN_START.search(norm) else ():
             if m.group() in self.lex.latin_given and self._latin_framed(norm, m.start(), m.end()):
                 yield self.cand(m.start(), m.end(), 0.75)  # 跟Amy吵了一架, Kevin是我最好的朋友
+        for m in self.minority_re.finditer(norm):
+            framed = 0.0 if m.group() in self.lex.famous else self._minority_framed(norm, m.start(), m.end())
+            if framed:
+                yield self.cand(m.start(), m.end(), framed)  # 室友扎西, 她叫索南卓玛，
         for m in self.intro_re.finditer(norm):
             e = self._after_cue(norm, m.end(), strong=True)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END):
