@@ -494,6 +494,9 @@ def test_no_false_positive(text):
         "我看了皇太极和努尔哈赤的画像",
         "这才让我明白她的苦心",
         "拉萨的格桑花开了",
+        "天啊你怎么来了",
+        "我自己叫外卖吃",
+        "包裹已签收",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1197,6 +1200,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("同桌央金是从那曲转学来的", "name", "央金"),  # a Tibetan, Uyghur or Mongolian given name, framed
         ("我叫其木格，今年大三", "name", "其木格"),
         ("我跟热娜古丽吵了一架", "name", "热娜古丽"),
+        ("女儿：\n钥匙在门口鞋柜里，记得喂猫。\n——淑芬", "name", "淑芬"),  # a letter signed after a dash
+        ("她说自己叫邹雅琴，是做保险的", "name", "邹雅琴"),
+        ("有问题找唐姐 QQ 2208817364", "name", "唐姐"),  # a nickname beside a QQ number after 找
+        ("[语音转文字] 小蒋啊你明天早点来店里", "name", "小蒋"),  # a nickname hailed without punctuation
+        ("寄到城南路88号2栋301 龚雪梅 收", "name", "龚雪梅"),  # a parcel's addressee after the address
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

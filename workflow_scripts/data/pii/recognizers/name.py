@@ -75,7 +75,7 @@ _NAMING = [
 _HANDLE = re.compile(r"(?:网名|昵称|游戏名|ID|id)(?:叫|是|为)?[:：]?[“\"「『](?P<handle>[^”\"」』\n]{1,12})[”\"」』]")
 # these also give orders (他叫我等下, 叫我交电费): a given name after them must be made of name
 # characters
-_WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她", "你叫", "，叫", ",叫")
+_WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她", "你叫", "自己叫", "，叫", ",叫")
 # before ，叫: a clause describing someone (认识了一个男生，叫…, 对方是副总，叫…), not an answer (知道，叫…)
 _DESCRIBED = re.compile(
     r"个|对方|[男女]生|[男女]孩|[男女]人|同事|同学|朋友|姑娘|小伙子|学生|邻居|总|经理|老板|主管|领导|老师|医生|中介"
@@ -128,6 +128,9 @@ FRAME_AFTER = re.compile(
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
+# a 小X/老X/阿X nickname called without punctuation, as a voice message is transcribed (小蒋啊你明天…; not 海涛啊 你…:
+# fans call stars by given name)
+_NICK_HAILED = re.compile(r"(?:^|(?<=[\s，。！？,!?]))(?=[小老阿][\u4e00-\u9fff][啊呀] ?[你您])", re.M)
 _NAME_DOT = ("·", "•", "・")
 # how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
 # (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
@@ -161,11 +164,13 @@ _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
 # (身份证（郑凯，3201…）, 核对：小王 6230…, 叫陈强，手机 1359…, 我先带个头：周子墨 2017年3月5日, 庞子轩：834726195):
 # the holder of an ID, a card, a phone or a QQ number, or the person born that day, in a form, a list or a message
 _BESIDE_NUMBER = re.compile(
-    rf"(?:^|(?<=[{_CLAUSE_START}]))(?:叫|是)?(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}"
+    rf"(?:^|(?<=[{_CLAUSE_START}])|(?<=联系)|(?<=找)|(?<=加))(?:叫|是)?(?P<name>[{CJK}]{{2,4}})[ ，,:：]{{1,2}}"
     r"(?:(?:家长|本人)?(?:手机|电话|微信|QQ|qq|身份证号?|卡号)[ :：]*)?"
     r"(?=\d{9,19}(?!\d)|0\d{2,3}-\d{3,4} ?\d{4}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
     re.M,
 )
+# the addressee of a parcel or letter after its address (…3幢1506室 谢青 收, …号 李明收): a name set off before 收
+_ENVELOPE = re.compile(rf"[\d号室楼栋幢座] ?(?P<name>[{CJK}]{{2,4}}) ?(?:收|亲启)(?=[\s，。,/]|$)", re.M)
 _NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年|0\d{2,3}-\d")  # what _BESIDE_NUMBER needs, found cheaply first
 _OPENING_END = "，,：:!！"  # what follows a name opening a reply or a sentence (小雨，…)
 _MODALS = ("在", "要", "会", "想", "能")
@@ -211,7 +216,7 @@ _SALUTED_END = re.compile(r"[啊呀哦]?(?:[，,。！!？?～~：:…\n]|$)")
 # name alone or after the writer's relation to the addressee (学生 林沐阳 敬上, 弟 子健, 女儿 琪琪)
 _LETTER_OPEN = re.compile(r"\A\s*[^\n：:。！？!?]{1,12}[：:]\s*\n")
 _SIGNER = re.compile(
-    r"^(?:(?:爱你的|想你的|你的|您的)?"
+    r"^(?:——|—|--)? ?(?:(?:爱你的|想你的|你的|您的)?"
     r"(?:学生|弟弟|弟|妹妹|妹|兄|姐|孙子|孙女|孙|外孙女?|女儿|儿子|侄子|侄女|朋友|小弟)?) ?"
 )
 # what precedes a signature at a text's end: 此致敬礼, or a dash and the writer's unit, or workplace and unit
@@ -973,6 +978,7 @@ class NameRecognizer(Recognizer):
         yield from self._vocatives(norm)
         yield from self._rostered(norm)
         yield from self._class_or_ranked(norm)
+        yield from self._envelope(norm)
         yield from self._beside_number(norm)
         yield from self._mentioned(norm)
 
@@ -1164,6 +1170,10 @@ class NameRecognizer(Recognizer):
             e = self._addressed(norm, m.end())
             if e and self._closed(norm, e):
                 yield self.cand(m.end(), e, 0.75)
+        for m in _NICK_HAILED.finditer(norm) if "啊" in norm or "呀" in norm else ():
+            e = self._prefixed_nickname(norm, m.end())
+            if e == m.end() + 2:
+                yield self.cand(m.end(), e, 0.75)
         yield from self._saluted(norm)
         yield from self._hailed_after_hello(norm)
         if _WRITER_TURN.search(norm):  # a pasted chat (我：… 叶子：…): the other speakers' labels name them
@@ -1213,6 +1223,13 @@ class NameRecognizer(Recognizer):
             pos, end = m.span("name")
             if self._listed_name(norm, pos) == end:
                 yield self.cand(pos, end, 0.75)
+
+    def _envelope(self, norm: str) -> Iterator[Candidate]:
+        """The addressee written after an address, then 收 or 亲启 (…1506室 谢青 收)."""
+        for m in _ENVELOPE.finditer(norm) if "收" in norm or "亲启" in norm else ():
+            pos, end = m.span("name")
+            if self._listed_name(norm, pos) == end:
+                yield self.cand(pos, end, 0.8)
 
     def _rostered(self, norm: str) -> Iterator[Candidate]:
         """Names a roster, a notice or a sign-up chain (接龙) lists (值班表：周一 老赵，周二 小蒋; 请以下同学…：X、Y):
