@@ -497,6 +497,7 @@ def test_no_false_positive(text):
         "天啊你怎么来了",
         "我自己叫外卖吃",
         "包裹已签收",
+        "北大的第一年招生只有两百人",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1205,6 +1206,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("有问题找唐姐 QQ 2208817364", "name", "唐姐"),  # a nickname beside a QQ number after 找
         ("[语音转文字] 小蒋啊你明天早点来店里", "name", "小蒋"),  # a nickname hailed without punctuation
         ("寄到城南路88号2栋301 龚雪梅 收", "name", "龚雪梅"),  # a parcel's addressee after the address
+        ("我在安永的第二年，升了高级审计", "org", "安永"),  # the year of one's time there
+        ("在川大的第一年我几乎没交到朋友", "org", "川大"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

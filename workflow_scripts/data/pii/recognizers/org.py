@@ -143,7 +143,7 @@ _ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[�
 _PUPIL_THERE = re.compile(r"(?:读|上|念)(?:[一二三四五六]年级|初[一二三]|高[一二三]|[大中小]班)|住校")
 _TIME_IN = re.compile(
     r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这]?[几两三四五六七八九十些]年"
-    r"|的那个(?:夏天|冬天|春天|秋天)"
+    r"|的那个(?:夏天|冬天|春天|秋天)|的第[一二三四五六七八九十\d]年"
 )
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -883,7 +883,7 @@ class SchoolShortNameRecognizer(Recognizer):
     kind = "org"
     AFTER = re.compile(
         r"(?:大[一二三四]|研[一二三]|博[一二三四]|毕业|在读|读研|读博|读书|念书|上学|的学生|的研究生|的本科|本科|硕士|博士"
-        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导)"
+        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导|的第[一二三四五六七八]年)"
     )
     BEFORE = re.compile(
         r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到|(?:读|上|念)的是)$"
