@@ -498,6 +498,9 @@ def test_no_false_positive(text):
         "我自己叫外卖吃",
         "包裹已签收",
         "北大的第一年招生只有两百人",
+        "两个孩子老大四岁，今年刚上幼儿园",  # which child, not its name
+        "女儿现在在幼儿园，儿子已经上一年级了",
+        "儿子成绩一直在班里前五",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1208,6 +1211,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("寄到城南路88号2栋301 龚雪梅 收", "name", "龚雪梅"),  # a parcel's addressee after the address
         ("我在安永的第二年，升了高级审计", "org", "安永"),  # the year of one's time there
         ("在川大的第一年我几乎没交到朋友", "org", "川大"),
+        ("我女儿豆芽读三年级，最近不肯去学校", "name", "豆芽"),  # a child's age or school year after its name
+        ("儿子土豆才八个月，我每晚只睡三个小时", "name", "土豆"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -265,6 +265,13 @@ _CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", 
 _ACTS_ON_WRITER = re.compile(
     r"(?:刚才|刚刚|昨天|今天|又|也|还|就|总是|一直|偷偷)?(?:说|告诉|问我|对我|跟我|和我|给我|帮我|找我|约我|陪我|劝我|骂我|发现)"
 )
+# words for a child by birth order (老大, 老二, 大宝, 二宝, 小宝, 大的): which child, not a name
+_BIRTH_ORDER = re.compile(r"老[大二三四五幺小]|[大二三小]宝|[大小]的|[大二三]娃")
+# a child's age or school year right after the child's name (才三个月, 读五年级, 在幼儿园)
+_CHILDS_AGE_OR_YEAR = re.compile(
+    r"(?:今年|才|刚|刚刚|已经)?(?:[\d一二三四五六七八九十两]{1,3}(?:个月|岁|周岁)"
+    r"|(?:读|上|念)(?:[一二三四五六]年级|幼儿园|小学|初[一二三]|高[一二三]|[大中小]班)|在(?:幼儿园|小学|托班))"
+)
 # naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
 _NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
 _CHILD_CALLED = tuple(c + de + cue for c in _CHILD for de in ("", "的") for cue in _NAMING_CUES)
@@ -864,7 +871,21 @@ class NameRecognizer(Recognizer):
             or given_alone
             or self._word_given(norm, pos)
             or (self._nicknamed_word(norm, pos) if owned and not generic else 0)
+            or (self._childs_word_name(norm, pos) if norm.endswith(_CHILD, 0, pos) else 0)
         )
+
+    def _childs_word_name(self, norm: str, pos: int) -> int:
+        """Right after a child word (女儿, 儿子), a word of two characters that is the child's name because a
+        child's age or school year follows it (女儿米粒在幼儿园…, 儿子小满才三个月, 女儿心怡读五年级): no time word,
+        adverb, pronoun or numeral (女儿现在在幼儿园, 儿子已经上一年级). 0 otherwise."""
+        w = norm[pos : pos + 2]
+        if len(w) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w):
+            return 0
+        if w in self.lex.relations or w in self.lex.famous or self.seg.tags.get(w, "n")[:1] in "tdmrpcqf":
+            return 0
+        if _BIRTH_ORDER.fullmatch(w):
+            return 0  # 孩子老大四岁, 二宝才三个月: which child, not its name
+        return pos + 2 if _CHILDS_AGE_OR_YEAR.match(norm, pos + 2) else 0
 
     def _nicknamed_word(self, norm: str, pos: int) -> int:
         """Right after a relation word of the writer's own, a word of a nickname's shape, a doubled character (甜甜)
