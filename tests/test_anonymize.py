@@ -501,6 +501,10 @@ def test_no_false_positive(text):
         "两个孩子老大四岁，今年刚上幼儿园",  # which child, not its name
         "女儿现在在幼儿园，儿子已经上一年级了",
         "儿子成绩一直在班里前五",
+        "新手妈妈：宝宝一直哭怎么办",  # a kind of parent, not a child's name
+        "全职妈妈：每天都好累",
+        "各位家长：明天开家长会",
+        "二宝妈妈：求推荐绘本",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1213,6 +1217,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("在川大的第一年我几乎没交到朋友", "org", "川大"),
         ("我女儿豆芽读三年级，最近不肯去学校", "name", "豆芽"),  # a child's age or school year after its name
         ("儿子土豆才八个月，我每晚只睡三个小时", "name", "土豆"),
+        ("团团妈妈：谁捡到一个粉色水杯？", "name", "团团"),  # a parent's label in a class group
+        ("小豆包爸爸：周六的亲子活动我们报名", "name", "小豆包"),
+        ("永安的家长您好：孩子最近上课总走神", "name", "永安"),  # a place name as a child's name, labelled
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

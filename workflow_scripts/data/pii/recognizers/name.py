@@ -1272,6 +1272,27 @@ class NameRecognizer(Recognizer):
                     break
                 pos = sep.end()
 
+    def _parent_label(self, norm: str, start: int, end: int) -> int:
+        """Where a line opens with a child's name and a parent word as a chat label or a greeting (果果妈妈：…,
+        嘉禾的家长您好, 小米粒爸爸：…), the start of the child's name, or -1: two or three characters of any kind
+        but a relation word, a pronoun, a time word, a numeral or a frequent word (各位家长：, 新生家长您好)."""
+        if not (norm.startswith((":", "："), end) or _HELLO_AFTER.match(norm, end)):
+            return -1
+        for pos in (start - 3, start - 2):
+            if pos < 0 or (pos and norm[pos - 1] != "\n"):
+                continue
+            w = norm[pos:start]
+            if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in self.lex.relations:
+                continue
+            doubled = w[-1] == w[-2]
+            if not doubled and (self.seg.freq.get(w, 0) >= 1000 or self.seg.tags.get(w, "n")[:1] in "rtmq"):
+                continue
+            # shaped as a child's name (果果, 小米粒, 嘉禾), not a kind of parent (新手妈妈, 全职妈妈, 二宝妈妈)
+            shaped = doubled or w[0] in "小阿" or all(c in self.given for c in w)
+            if shaped and w not in _CHILD and not _BIRTH_ORDER.fullmatch(w) and w[0] not in "一二三四五六七八九十":
+                return pos
+        return -1
+
     def _class_or_ranked(self, norm: str) -> Iterator[Candidate]:
         """A full name right after a class label or a rank (``_CLASS_OR_RANK``), closing its clause or followed by
         how a class calls a student or a parent (宁思远同学, 柴梦琪的家长)."""
@@ -1291,6 +1312,10 @@ class NameRecognizer(Recognizer):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.childs_kin_re.finditer(norm):
             if m.start() < 2 or not all("\u4e00" <= c <= "\u9fff" for c in norm[m.start() - 2 : m.start()]):
+                continue
+            labelled = self._parent_label(norm, m.start(), m.end())
+            if labelled >= 0:  # a label says whose parent writes: as strong as a relation word
+                yield self.cand(labelled, m.start(), 0.8)
                 continue
             # a full name wherever it stands (三年二班罗一诺的家长), a given name or nickname where a phrase opens
             full = m.start() - 3 if self._surname_end(norm, m.start() - 3) else -1
