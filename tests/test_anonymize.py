@@ -505,6 +505,7 @@ def test_no_false_positive(text):
         "全职妈妈：每天都好累",
         "各位家长：明天开家长会",
         "二宝妈妈：求推荐绘本",
+        "Note：截图里的字太小了\n我：好的",  # a Latin label opening one turn only, not a given name
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1220,6 +1221,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("团团妈妈：谁捡到一个粉色水杯？", "name", "团团"),  # a parent's label in a class group
         ("小豆包爸爸：周六的亲子活动我们报名", "name", "小豆包"),
         ("永安的家长您好：孩子最近上课总走神", "name", "永安"),  # a place name as a child's name, labelled
+        ("乔小柠：周末去爬山吗\n我：好啊，几点？", "name", "乔小柠"),  # a chat's speaker by full name
+        ("Wendy：记得带伞\n我：收到", "name", "Wendy"),  # ... or by an English given name
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -88,6 +88,7 @@ _CLAUSE_END = "，。！？；：、,.!?;:…～~ \n（(）)”」』"
 # a chat pasted as turns: the writer's own label (我：), and a speaker's label opening a turn (… 叶子：…)
 _WRITER_TURN = re.compile(r"(?:^|(?<=[\s。！？!?]))我[：:]")
 _TURN_LABEL = re.compile(r"(?:^|(?<=[\s。！？!?]))(?P<label>[\u4e00-\u9fff]{2,3})[：:]")
+_LATIN_TURN = re.compile(r"(?:^|(?<=[\s。！？!?]))(?P<label>[A-Z][a-z]{1,11})[：:]", re.M)
 _CLAUSE_START = _CLAUSE_END + "“「『\"'"  # a name may open a quoted line: “王芳，你……”
 _FRAME_BEFORE = ("和", "跟", "与", "被", "给", "让", "找", "陪", "嫁给", "娶了", "爱上", "喜欢", "昨天",
                  "今天", "上周", "自从和", "我和", "发现", "认识了", "只有", "还有", "问", "帮", "请", "见",
@@ -1201,8 +1202,16 @@ class NameRecognizer(Recognizer):
             for m in _TURN_LABEL.finditer(norm):
                 pos, e = m.start("label"), m.end("label")
                 label = norm[pos:e]  # 晨曦：… beside 我：…: a speaker, even one whose name is also a word
-                if self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e or self._word_name(label):
+                named = self._addressed(norm, pos) == e or self._doubled_nickname(norm, pos) == e
+                # a full name or a 小X/老X/阿X nickname as a speaker (乔小柠：…, 小蒋：…)
+                named = named or e in (self._after_cue(norm, pos, strong=True), self._prefixed_nickname(norm, pos))
+                if named or self._word_name(label):
                     yield self.cand(pos, e, 0.75)
+            latin = list(_LATIN_TURN.finditer(norm))
+            for m in latin:  # Cindy：… beside 我：…: a given name of the list, or a label that opens two turns
+                label = m.group("label")
+                if label in self.lex.latin_given or sum(n.group("label") == label for n in latin) > 1:
+                    yield self.cand(*m.span("label"), 0.75)
         yield from self._letter_signature(norm)
         for m in self.signoff_re.finditer(norm) if "—" in norm or "-" in norm or "~" in norm else ():
             pos = m.end()
