@@ -506,6 +506,7 @@ def test_no_false_positive(text):
         "各位家长：明天开家长会",
         "二宝妈妈：求推荐绘本",
         "Note：截图里的字太小了\n我：好的",  # a Latin label opening one turn only, not a given name
+        "大哥：\n钱收到了，谢谢。",  # a kin word, not a nickname
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1223,6 +1224,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("永安的家长您好：孩子最近上课总走神", "name", "永安"),  # a place name as a child's name, labelled
         ("乔小柠：周末去爬山吗\n我：好啊，几点？", "name", "乔小柠"),  # a chat's speaker by full name
         ("Wendy：记得带伞\n我：收到", "name", "Wendy"),  # ... or by an English given name
+        ("老温：\n我去菜市场了，汤在炉子上。", "name", "老温"),  # a note to someone called by a nickname
+        ("远航你好，你问自己是不是太矫情", "name", "远航"),  # a reply recounting the asker's question
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

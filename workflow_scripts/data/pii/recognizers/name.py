@@ -191,7 +191,7 @@ _HELLO_AFTER = re.compile(r"[，, ]?(?:你好|您好)")
 _HELLO_THEN_NAME = re.compile(
     r"\s*(?:你好|您好)[呀啊]?[，,] ?(?P<name>[\u4e00-\u9fff]{2,3}|[A-Z][a-z]{1,11})[。，！,!]"
 )
-_RECOUNTING = re.compile(r"你说|你提到|你讲|关于你|你在信里|你在帖子里")
+_RECOUNTING = re.compile(r"你说|你提到|你讲|你问|关于你|你在信里|你在帖子里|你在留言里")
 # how a reply greets an asker it does not name (楼主你好，你说…): a title, not a name
 _REPLY_ADDRESSEES = frozenset(
     ("楼主", "题主", "博主", "亲亲", "姐妹", "网友", "美女", "帅哥", "小姐", "女士", "先生", "各位",
@@ -1233,6 +1233,10 @@ class NameRecognizer(Recognizer):
                 yield self.cand(m.end(), e, 0.75)
         if "\n" not in norm or not _LETTER_OPEN.match(norm):
             return
+        head = len(norm) - len(norm.lstrip())
+        nick = self._prefixed_nickname(norm, head) or self._kin_nickname(norm, head)
+        if nick and norm.startswith((":", "："), nick):
+            yield self.cand(head, nick, 0.75)  # 老陈：\n…: a letter or note to someone called by a nickname
         line_start = norm.rstrip().rfind("\n") + 1
         line = norm[line_start:]
         pos = line_start + _SIGNER.match(line).end()
