@@ -1226,6 +1226,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("Wendy：记得带伞\n我：收到", "name", "Wendy"),  # ... or by an English given name
         ("老温：\n我去菜市场了，汤在炉子上。", "name", "老温"),  # a note to someone called by a nickname
         ("远航你好，你问自己是不是太矫情", "name", "远航"),  # a reply recounting the asker's question
+        # a CV is a private person's even where it lists works (作品集), which alone would make it a biography
+        ("个人简历\n姓名：房嘉树\n出生日期：1995-03-02\n作品集：见附件", "name", "房嘉树"),
+        ("个人简历\n姓名：房嘉树\n出生日期：1995-03-02\n作品集：见附件", "birthday", "1995-03-02"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

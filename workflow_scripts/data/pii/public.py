@@ -55,8 +55,14 @@ _RELATIONS = (
     r"|同事|同学|朋友|家人|亲戚|领导|老板|哥哥|姐姐|弟弟|妹妹|我哥|我姐|我弟|我妹|婆婆|公公|岳父|岳母|男神|女神|宝宝"
 )
 _CLAUSE_OPEN = r"(?<![^\s，。！？、；：,.!?;:“”\"'（(…~])"
-# a reply recounting what the person it speaks to wrote (你说…, 您提到…) is about that person's life too
-_PERSONAL = re.compile(rf"我|本人|俺|咱|自己|{_CLAUSE_OPEN}(?:{_RELATIONS})|[你您](?:说|提到)(?!的)")
+# a reply recounting what the person it speaks to wrote (你说…, 您提到…) is about that person's life too, and so is a
+# form filled in with a name or a private contact (a CV, a class list: 姓名：…, 手机：…; a public figure's profile
+# gives neither)
+_PERSONAL = re.compile(
+    rf"我|本人|俺|咱|自己|{_CLAUSE_OPEN}(?:{_RELATIONS})|[你您](?:说|提到)(?!的)"
+    r"|(?:^|(?<=\s))(?:姓名|手机|邮箱|微信)[:：]",  # a form's field opening a line
+    re.M,
+)
 # the writer's own people: a relation word opening a clause or after 我 (not 他哥哥, 她老公: another's)
 _WRITERS_RELATION = re.compile(rf"(?:{_CLAUSE_OPEN}|我的?|咱|俺)(?:{_RELATIONS})")
 # right before a phone number or address: the writer's or their people's own (家住, 寄到, 收货)
