@@ -507,6 +507,9 @@ def test_no_false_positive(text):
         "二宝妈妈：求推荐绘本",
         "Note：截图里的字太小了\n我：好的",  # a Latin label opening one turn only, not a given name
         "大哥：\n钱收到了，谢谢。",  # a kin word, not a nickname
+        "这是个老大难问题",
+        "他老大不小了，还不结婚",
+        "我们老大说明天加班",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1229,6 +1232,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         # a CV is a private person's even where it lists works (作品集), which alone would make it a biography
         ("个人简历\n姓名：房嘉树\n出生日期：1995-03-02\n作品集：见附件", "name", "房嘉树"),
         ("个人简历\n姓名：房嘉树\n出生日期：1995-03-02\n作品集：见附件", "birthday", "1995-03-02"),
+        ("两个孩子，老大朵朵五岁，老二刚满月", "name", "朵朵"),  # a child by birth order, then its name
+        ("工地上的工友老彭劝我别干了", "name", "老彭"),  # companions of work or study
+        ("备考那年多亏研友小棠天天监督我", "name", "小棠"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -260,7 +260,7 @@ _LIST_CLOSE = re.compile("[两三四五六七八九十几]个人")  # a list of 
 _TOGETHER = re.compile("一起")  # after a name the writer is with (我和老吴一起进的公司): a person frame
 # relation words of a child, after which a doubled noun is a pet name (豆豆, 果果)
 _GENERIC_PERSONS = frozenset(("男生", "女生", "男孩", "女孩", "男人", "女人", "小伙子", "姑娘"))
-_CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女")
+_CHILD = ("儿子", "女儿", "孩子", "闺女", "宝宝", "小孩", "外孙", "孙子", "孙女", "侄子", "侄女", "老大", "老二")
 # a person speaking to or acting on the writer right after a word (舍友饺子偷偷帮我…, 发小石头跟我说): where a relation
 # word of the writer's stands before it, the word is what the writer calls that person
 _ACTS_ON_WRITER = re.compile(
