@@ -1235,6 +1235,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("两个孩子，老大朵朵五岁，老二刚满月", "name", "朵朵"),  # a child by birth order, then its name
         ("工地上的工友老彭劝我别干了", "name", "老彭"),  # companions of work or study
         ("备考那年多亏研友小棠天天监督我", "name", "小棠"),
+        ("我在武汉理工，实验室的氛围让我很压抑", "org", "武汉理工"),  # a university's short name
+        ("我在大连理工读大二，总觉得跟不上", "org", "大连理工"),
+        ("我在饿了么跑单快三年了", "org", "饿了么"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
