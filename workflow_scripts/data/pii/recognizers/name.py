@@ -314,6 +314,11 @@ _ROLE_CUED = 0.78
 _COMMON = 5000  # a run this frequent in jieba's dictionary after 我叫 is a word (我叫什么), not a name
 
 
+def _name_chars(w: str) -> bool:
+    """Every character of ``w`` is a Chinese character that may be part of a name: no function word (的, 了, 在)."""
+    return all("\u4e00" <= c <= "\u9fff" and c not in _NOT_NAME for c in w)
+
+
 def _bare_score(frames: int, margin: float) -> float:
     """A cue-less reading's score: two frames above one; a weaker surname lower, so that 和|文涛 yields to 文涛
     where the two readings overlap."""
@@ -512,7 +517,7 @@ class NameRecognizer(Recognizer):
         out = []
         for n in (2, 1):
             given = norm[s_end : s_end + n]
-            if len(given) != n or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
+            if len(given) != n or not _name_chars(given):
                 continue
             if not is_given(given[0]) and not (given[0] == "小" and n == 2):
                 continue
@@ -839,7 +844,7 @@ class NameRecognizer(Recognizer):
         if x not in self.lex.single or x in self.lex.ambiguous:
             return 0
         given, e = norm[pos + 1 : pos + 3], pos + 3
-        if len(given) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in given):
+        if len(given) < 2 or not _name_chars(given):
             return 0
         if not self.seg.freq.get(given) or self.seg.is_word(norm[pos:e]) or norm[pos:e] in self.lex.famous:
             return 0
@@ -880,7 +885,7 @@ class NameRecognizer(Recognizer):
         child's age or school year follows it (女儿米粒在幼儿园…, 儿子小满才三个月, 女儿心怡读五年级): no time word,
         adverb, pronoun or numeral (女儿现在在幼儿园, 儿子已经上一年级). 0 otherwise."""
         w = norm[pos : pos + 2]
-        if len(w) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w):
+        if len(w) < 2 or not _name_chars(w):
             return 0
         if w in self.lex.relations or w in self.lex.famous or self.seg.tags.get(w, "n")[:1] in "tdmrpcqf":
             return 0
@@ -893,7 +898,7 @@ class NameRecognizer(Recognizer):
         or a noun ending in 子 or 头 (饺子, 石头), when that person speaks to or acts on the writer right after it
         (``_ACTS_ON_WRITER``); 0 otherwise. Words of other shapes (短信, 电话: 老公短信说) are things, not people."""
         w = norm[pos : pos + 2]
-        if len(w) < 2 or any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or norm[pos - 1] == "的":
+        if len(w) < 2 or not _name_chars(w) or norm[pos - 1] == "的":
             return 0  # 孩子的例子说事: what belongs to the person, not what they are called
         if not (w[0] == w[1] or w[1] in "子头") or w in self.lex.relations or w in self.lex.famous:
             return 0
@@ -1142,7 +1147,7 @@ class NameRecognizer(Recognizer):
             return False
         if w.isascii():
             return w.istitle()
-        if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in _REPLY_ADDRESSEES:
+        if not _name_chars(w) or w in _REPLY_ADDRESSEES:
             return False
         if self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations or w in self.lex.famous:
             return False
@@ -1295,7 +1300,7 @@ class NameRecognizer(Recognizer):
             if pos < 0 or (pos and norm[pos - 1] != "\n"):
                 continue
             w = norm[pos:start]
-            if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in w) or w in self.lex.relations:
+            if not _name_chars(w) or w in self.lex.relations:
                 continue
             doubled = w[-1] == w[-2]
             if not doubled and (self.seg.freq.get(w, 0) >= 1000 or self.seg.tags.get(w, "n")[:1] in "rtmq"):
