@@ -510,6 +510,9 @@ def test_no_false_positive(text):
         "这是个老大难问题",
         "他老大不小了，还不结婚",
         "我们老大说明天加班",
+        "把他拉进黑名单\n高兴不起来",  # a blacklist is no roster
+        "班上同学给他起的外号叫大头",  # a nickname in running text
+        "他声音洪亮，洪水般的掌声",
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1238,6 +1241,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我在武汉理工，实验室的氛围让我很压抑", "org", "武汉理工"),  # a university's short name
         ("我在大连理工读大二，总觉得跟不上", "org", "大连理工"),
         ("我在饿了么跑单快三年了", "org", "饿了么"),
+        ("初一新生名单\n1 贝思远 2 洪雨桐\n请于周一报到", "name", "洪雨桐"),  # a list after 名单; 洪 a surname
+        ("部门通讯录\n梁嘉明 邮箱 ljm@example.com\n蒲文静 邮箱 pwj@example.com", "name", "蒲文静"),
+        ("女儿小名叫板栗，今年刚上幼儿园", "name", "板栗"),  # a child's pet name, an ordinary word
+        ("儿子乳名是馒头，今年三岁", "name", "馒头"),
+        ("同学录\n姓名：丁一凡\n外号：麻花", "name", "麻花"),  # a form's nickname field
+        ("兹证明欧阳志远同志系我单位职工", "name", "欧阳志远"),
+        ("我是这套房子的租客邝子健，房东一直不退押金", "name", "邝子健"),
+        ("妈：\n我在学校一切都好。\n永远爱你的 思琪", "name", "思琪"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -80,6 +80,14 @@ _WEAK_NAMING = ("叫我", "她叫", "他叫", "叫他", "叫她", "你叫", "自
 _DESCRIBED = re.compile(
     r"个|对方|[男女]生|[男女]孩|[男女]人|同事|同学|朋友|姑娘|小伙子|学生|邻居|总|经理|老板|主管|领导|老师|医生|中介"
 )
+# a child's pet name (小名叫汤圆, 乳名是豆豆), or a form's nickname or pen-name field opening its item (外号：麻花):
+# a pet name is often an ordinary word, so any word of two or three characters closing the clause is taken (not
+# 外号叫大头 in running text: nicknames of stars, teams and jokes)
+_ALIAS = re.compile(
+    r"(?:(?:小名|乳名)(?:叫|是)?[:：]?|(?:^|(?<=\s))(?:外号|绰号|笔名|昵称)[:：]) ?[“\"「『]?"
+    r"(?P<alias>[\u4e00-\u9fff]{2,3})[”\"」』]?(?=[，。！？,.!?；;\s]|$)",
+    re.M,
+)
 _INTRO = ("我是", "本人", "实名", "署名")
 _NOT_NAME = set(
     "的了是在我你他她它们就都也还又很不没有这那什么怎说会要想去来到把被给让和跟与对从为以及而但个吧呢啊吗才"
@@ -146,7 +154,8 @@ _ADDRESSED_TITLES = ("妈妈", "爸爸", "家长", "同学")
 _FOREIGN_TAIL = "尔斯姆兹茨夫克特德"
 # a roster or a list of people a notice calls (值班表：周一 X，周二 Y; 请以下同学…：X、Y、Z): its names are private
 _ROSTER = re.compile(
-    r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下|(?P<chain>接龙)"
+    r"(?:值班|值日|排班|轮值)(?:表|安排|人员|名单)?|以下(?:同学|家长|人员|同事|员工|学生)|名单如下"
+    r"|(?P<chain>接龙|(?<![黑白])名单(?!如下)|通讯录|同学录)"
 )
 # a class label or a rank that a full name follows in notices, slips and letters (高一（5）班宁思远同学, 五年级一班的
 # 学生蒲子涵, 初二(1)班 谭雨泽; 第二名 崔浩然): the person is a member of that class or holds that place
@@ -157,7 +166,7 @@ _CLASS_OR_RANK = re.compile(
 )
 # what may close a class member's name: a clause end, or how the class calls the student or a parent
 _CLASS_MEMBER_END = ("同学", "的", "家长", "妈妈", "爸爸")
-_ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}[.、)] *)?")
+_ROSTER_ITEM = re.compile(r"[ \n]*(?:(?:周|星期|礼拜)[一二三四五六日天][ :]*|\d{1,2}(?:[.、)] *| +))?")
 _ROSTER_SEP = re.compile(r" *[，,、;；\n()（）] *| +")
 # a writer introducing themselves by workplace and role, then name (我是恒通供应链的HR赵敏, 我是…的实习律师沈佳怡)
 _INTRO_ROLE = re.compile(r"我是[^，。！？!?\n,]{2,30}?的")
@@ -217,7 +226,7 @@ _SALUTED_END = re.compile(r"[啊呀哦]?(?:[，,。！!？?～~：:…\n]|$)")
 # name alone or after the writer's relation to the addressee (学生 林沐阳 敬上, 弟 子健, 女儿 琪琪)
 _LETTER_OPEN = re.compile(r"\A\s*[^\n：:。！？!?]{1,12}[：:]\s*\n")
 _SIGNER = re.compile(
-    r"^(?:——|—|--)? ?(?:(?:爱你的|想你的|你的|您的)?"
+    r"^(?:——|—|--)? ?(?:(?:永远)?(?:爱你的|想你的|你的|您的)?"
     r"(?:学生|弟弟|弟|妹妹|妹|兄|姐|孙子|孙女|孙|外孙女?|女儿|儿子|侄子|侄女|朋友|小弟)?) ?"
 )
 # what precedes a signature at a text's end: 此致敬礼, or a dash and the writer's unit, or workplace and unit
@@ -943,6 +952,10 @@ class NameRecognizer(Recognizer):
                 e = self._given_run(norm, m.end(), weak)
                 if e and not self.seg.is_word(norm[m.end() - 1 : m.end() + 1]):  # 我叫醒了: 叫醒 is one word
                     yield self.cand(m.end(), e, 0.9)
+        for m in _ALIAS.finditer(norm):
+            w = m.group("alias")
+            if _name_chars(w) and self.seg.freq.get(w, 0) < _COMMON and w not in self.lex.relations:
+                yield self.cand(*m.span("alias"), 0.9)
         for m in _HANDLE.finditer(norm) if "“" in norm or '"' in norm or "「" in norm else ():
             yield self.cand(*m.span("handle"), 0.9)  # 网名叫“北风不语”: an online identity the writer knows
         for m in self.latin_re.finditer(norm) if _LATIN_START.search(norm) else ():
@@ -1274,7 +1287,7 @@ class NameRecognizer(Recognizer):
         """Names a roster, a notice or a sign-up chain (接龙) lists (值班表：周一 老赵，周二 小蒋; 请以下同学…：X、Y):
         each item a full name, a nickname or a given name, with a weekday or number before it; an item of another
         shape (燕子: a word) is skipped, and the list ends with its sentence (a chain's lines are one list)."""
-        for m in _ROSTER.finditer(norm) if ":" in norm or "接龙" in norm else ():
+        for m in _ROSTER.finditer(norm) if ":" in norm or "接龙" in norm or "名单" in norm or "录" in norm else ():
             # the list opens after a colon, or, in a sign-up chain (接龙), on the line after its title
             colon = norm.find("\n" if m.group("chain") else ":", m.end(), m.end() + 30)
             if colon < 0 or any(c in SENTENCE_STOPS for c in norm[m.end() : colon]):
