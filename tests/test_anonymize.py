@@ -513,6 +513,7 @@ def test_no_false_positive(text):
         "把他拉进黑名单\n高兴不起来",  # a blacklist is no roster
         "班上同学给他起的外号叫大头",  # a nickname in running text
         "他声音洪亮，洪水般的掌声",
+        "他1957年1月出生，五十多啦，是个老演员",  # a year and month in running text: not a form's birth field
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
     ],
 )
@@ -1249,6 +1250,11 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("兹证明欧阳志远同志系我单位职工", "name", "欧阳志远"),
         ("我是这套房子的租客邝子健，房东一直不退押金", "name", "邝子健"),
         ("妈：\n我在学校一切都好。\n永远爱你的 思琪", "name", "思琪"),
+        # a CV's lines: the organisation after a field and a span of years, a field naming the school, a birth month
+        ("简历\n工作经历：2018至今 蓝海信息技术有限公司 测试工程师", "org", "蓝海信息技术有限公司"),
+        ("简历\n教育经历：2014-2018 湖南工程学院 机械设计", "org", "湖南工程学院"),
+        ("报名表\n毕业院校：江西财经大学\n专业：会计", "org", "江西财经大学"),
+        ("报名表\n姓名：吕思彤\n出生年月：1998年7月\n籍贯：湖北", "birthday", "1998年7月"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

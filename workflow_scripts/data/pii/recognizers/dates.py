@@ -29,6 +29,11 @@ class BirthDateRecognizer(Recognizer):
         rf"|[一二〇零○九八七六五四三]{{2,4}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}[日号]?"
     )
 
+    # a year and month alone is a birth date only in a form's birth field (出生年月：1997年5月): in running text
+    # (1957年1月出生，五十多啦) it is as often a public figure's, recited
+    YEAR_MONTH = re.compile(
+        rf"(?:(?<=出生年月:)|(?<=出生年月：)|(?<=出生年月: ))(?:19|20)\d{{2}} ?年 ?{_M} ?月(?![0-9{_CN}])"
+    )
     BORN = r"生(?:[的，。,.!！]|$)"  # 我1990年1月1日生。(not 生病, 生活)
     CUE = re.compile("|".join(sorted(set(context_before + context_after))) + "|" + BORN)
     BORN_RE = re.compile(BORN)
@@ -38,3 +43,5 @@ class BirthDateRecognizer(Recognizer):
         if ("月" in ctx.norm or ctx.has_digit) and self.CUE.search(ctx.norm):
             for m in self.RX.finditer(ctx.norm):
                 yield self.cand(*m.span(), 0.6 if self.BORN_RE.match(ctx.norm, m.end()) else 0.3)
+            for m in self.YEAR_MONTH.finditer(ctx.norm):
+                yield self.cand(*m.span(), 0.6)

@@ -89,6 +89,8 @@ _WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕
 _OWN_PLACE = re.compile(
     r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校|小学|初中|高中|大学|本科)"
     r"(?:是|叫|\(|：|:)$"  # 我们公司(…), 学校：… (a form's field)
+    # a CV's or form's field (毕业院校：…, 实习经历：…)
+    r"|^(?:毕业院校|就读学校|就读院校|教育背景|工作单位|实习单位|就职单位|工作经历|实习经历|教育经历)[:：] ?$"
 )
 _ROAD_WORDS = {"路", "街", "大街", "大道", "巷"}
 _SCHOOL = re.compile(r"(?:中学|小学|学校|幼儿园|附中|附小)$")
@@ -283,7 +285,9 @@ _ATTENDING_WHO = re.compile(
 # a line of a CV's work or study history: a span of years, the organisation, then at most a role
 # (2015—2019 上海仁济医院 住院医师; 2019.9-至今 …)
 _CV_YEAR = r"(?:19|20)\d{2}(?:[./年]\d{1,2}月?)?"
-_YEARS_LEAD = re.compile(rf"(?:^|\n)[ \t]*{_CV_YEAR} ?[—–\-~～至到]+ ?(?:{_CV_YEAR}|至今|今|现在) ?$")
+_YEARS_LEAD = re.compile(
+    rf"(?:^|\n)[ \t]*(?:[\u4e00-\u9fff]{{2,6}}[:：] ?)?{_CV_YEAR} ?[—–\-~～至到]+ ?(?:{_CV_YEAR}|至今|今|现在) ?$"
+)  # the years may follow the line's field (工作经历：2016至今 …)
 _LINE_TAIL = re.compile(r"[ \t]*[\u4e00-\u9fffA-Za-z]{0,8}[ \t]*(?=\n|$)")
 
 
@@ -593,6 +597,7 @@ class OrgRecognizer(Recognizer):
                 framed = attends or own or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e)
                 framed = framed or profile_item(norm, s, e)
                 framed = framed or _job_of(norm, s, e)  # 我妈是宁乡县税务局的科长, 我爸是岳阳市公安局的。
+                framed = framed or _history_line(norm, s, e)  # 2016至今 …有限公司 线路工程师: a line of a CV
                 # 我和…有限公司签了三年合同, 离开…支行以后我…: a registered name or a branch in the writer's sentence
                 specific = norm.endswith(_SPECIFIC_UNITS, s, e) and not norm.startswith(("售后", "客服"), e)
                 framed = framed or (specific and in_writers_sentence(norm, s, e))  # not …公司售后部: a customer's
