@@ -515,6 +515,9 @@ def test_no_false_positive(text):
         "他声音洪亮，洪水般的掌声",
         "他1957年1月出生，五十多啦，是个老演员",  # a year and month in running text: not a form's birth field
         "据说在衡水中学读高三的人都很拼",  # who studies there in general
+        "我在招商证券深圳分公司办了个账户",  # a customer at a unit
+        "朋友在海底捞春熙路店吃饭",  # a shop, where customers go
+        "明白巴特尔的意思了",  # a Mongolian name part inside a word
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1255,6 +1258,14 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("简历\n教育经历：2014-2018 湖南工程学院 机械设计", "org", "湖南工程学院"),
         ("报名表\n毕业院校：江西财经大学\n专业：会计", "org", "江西财经大学"),
         ("报名表\n姓名：吕思彤\n出生年月：1998年7月\n籍贯：湖北", "birthday", "1998年7月"),
+        # a unit of a brand only its staff are in, after 在 or 进了 (a construction bureau, an audit firm's office)
+        ("我爸在中铁十二局，一年到头在工地", "org", "中铁十二局"),
+        ("她毕业后进了普华永道北京分所，天天熬夜", "org", "普华永道北京分所"),
+        ("分数出来后，我被浙大录取了", "org", "浙大"),  # admitted: a short name
+        ("能感觉出来你在川大的这两年很辛苦", "org", "川大"),  # 能 of perceiving is no wish
+        ("我在滴滴跑了三年单，腰坏了", "org", "滴滴"),
+        ("报名表\n工作经历：2019-2022 晨光教育科技有限公司 研究所助理", "org", "晨光教育科技有限公司"),  # 研究所 a unit
+        ("室友白乌力吉说周末回家", "name", "白乌力吉"),  # a Mongolian given name after a Han surname
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

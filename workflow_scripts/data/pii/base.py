@@ -148,6 +148,9 @@ def digits(s: str) -> str:
 
 SENTENCE_STOPS = "。！？!?\n"  # sentence ends
 CLAUSE_STOPS = SENTENCE_STOPS + "，,；;"  # sentence and clause ends
+# a pupil's school year after 读/上/念 (五年级, 初二, 高三, 大班): names a child (name.py) and the school they attend
+# (org.py)
+SCHOOL_YEAR = "[一二三四五六]年级|初[一二三]|高[一二三]|[大中小]班"
 
 
 def clause_before(norm: str, start: int, width: int, stops: str = CLAUSE_STOPS) -> str:

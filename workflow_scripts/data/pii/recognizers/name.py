@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from workflow_scripts.data.pii.base import (
     CJK,
     MENTION_ADDRESSED,
+    SCHOOL_YEAR,
     SENTENCE_STOPS,
     Candidate,
     Context,
@@ -277,10 +278,13 @@ _ACTS_ON_WRITER = re.compile(
 )
 # words for a child by birth order (老大, 老二, 大宝, 二宝, 小宝, 大的): which child, not a name
 _BIRTH_ORDER = re.compile(r"老[大二三四五幺小]|[大二三小]宝|[大小]的|[大二三]娃")
+# Han surnames common among Mongolians, written before a Mongolian given name (包其其格, 韩乌力吉); from general
+# knowledge
+_MONGOLIAN_SURNAMES = "包白宝鲍韩奇云"
 # a child's age or school year right after the child's name (才三个月, 读五年级, 在幼儿园)
 _CHILDS_AGE_OR_YEAR = re.compile(
     r"(?:今年|才|刚|刚刚|已经)?(?:[\d一二三四五六七八九十两]{1,3}(?:个月|岁|周岁)"
-    r"|(?:读|上|念)(?:[一二三四五六]年级|幼儿园|小学|初[一二三]|高[一二三]|[大中小]班)|在(?:幼儿园|小学|托班))"
+    rf"|(?:读|上|念)(?:{SCHOOL_YEAR}|幼儿园|小学)|在(?:幼儿园|小学|托班))"
 )
 # naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
 _NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
@@ -437,9 +441,9 @@ class NameRecognizer(Recognizer):
             r"(?<![A-Za-z])(?!(?:Hi|Hello|Hey|Dear) )[A-Za-z][a-z'-]{1,19}(?: [A-Z][a-z'-]{1,19})?(?![A-Za-z0-9])"
         )
         # a Tibetan, Uyghur or Mongolian name: one or two given-name parts (索南卓玛), not inside a place name or a
-        # historical one (格桑花, 呼和浩特, 努尔哈赤)
+        # historical one (格桑花, 呼和浩特, 努尔哈赤); Mongolians often add a Han surname (包其其格, 白巴特尔)
         part = alternation(lex.minority_given)
-        self.minority_re = re.compile(rf"(?:{part})(?:{part})?(?!花|浩特|察布|巴托|哈赤)")
+        self.minority_re = re.compile(rf"[{_MONGOLIAN_SURNAMES}]?(?:{part})(?:{part})?(?!花|浩特|察布|巴托|哈赤)")
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """Without a cue word: not a place (唐山打人这事), 祝 wishing someone well (``_wishing``), a public figure's
@@ -889,6 +893,11 @@ class NameRecognizer(Recognizer):
             or (self._childs_word_name(norm, pos) if norm.endswith(_CHILD, 0, pos) else 0)
         )
 
+    def _taken_word(self, w: str, tags: str = "") -> bool:
+        """``w`` already means something other than a private person's name: a relation word (妈妈), a public
+        figure, or a word jieba tags with one of ``tags`` (t time, m numeral, r pronoun ...)."""
+        return w in self.lex.relations or w in self.lex.famous or self.seg.tags.get(w, "n")[:1] in tags
+
     def _childs_word_name(self, norm: str, pos: int) -> int:
         """Right after a child word (女儿, 儿子), a word of two characters that is the child's name because a
         child's age or school year follows it (女儿米粒在幼儿园…, 儿子小满才三个月, 女儿心怡读五年级): no time word,
@@ -896,7 +905,7 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if len(w) < 2 or not _name_chars(w):
             return 0
-        if w in self.lex.relations or w in self.lex.famous or self.seg.tags.get(w, "n")[:1] in "tdmrpcqf":
+        if self._taken_word(w, "tdmrpcqf"):
             return 0
         if _BIRTH_ORDER.fullmatch(w):
             return 0  # 孩子老大四岁, 二宝才三个月: which child, not its name
@@ -909,7 +918,7 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if len(w) < 2 or not _name_chars(w) or norm[pos - 1] == "的":
             return 0  # 孩子的例子说事: what belongs to the person, not what they are called
-        if not (w[0] == w[1] or w[1] in "子头") or w in self.lex.relations or w in self.lex.famous:
+        if not (w[0] == w[1] or w[1] in "子头") or self._taken_word(w):
             return 0
         if self.seg.tags.get(w, "n")[:1] not in ("n", "a"):
             return 0  # 刚刚, 常常: an adverb or a time word
@@ -1162,9 +1171,7 @@ class NameRecognizer(Recognizer):
             return w.istitle()
         if not _name_chars(w) or w in _REPLY_ADDRESSEES:
             return False
-        if self.seg.freq.get(w, 0) >= 1000 or w in self.lex.relations or w in self.lex.famous:
-            return False
-        return self.seg.tags.get(w, "")[:1] not in ("t", "m", "r", "q")
+        return self.seg.freq.get(w, 0) < 1000 and not self._taken_word(w, "tmrq")
 
     def _word_name(self, w: str) -> bool:
         """Two name characters that may be a given name where something else says a person is named (晨曦, 宇航):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from workflow_scripts.data.pii.base import (
+    SCHOOL_YEAR,
     SENTENCE_STOPS,
     Candidate,
     Context,
@@ -47,7 +48,7 @@ _CONTINUATION = re.compile(
 )
 # a school named by its number after a place: …四中 (middle), …二小 (primary); not 中午, 一小时, 一小部分
 _NUM_SCHOOL = re.compile(
-    r"[一二三四五六七八九十]{1,2}(?:中(?![午间心文国学途期年级])|小(?![时部会口块段步半点姐孩朋伙组学便型号心些儿的子时]))"
+    r"[一二三四五六七八九十]{1,2}(?:中(?![午间心文国学途期年级])|小(?![时部会口块段步半点姐孩朋伙组学便型号心些儿的子]))"
 )
 _DETERMINERS = set("一某各本该此每这那")
 _FUNCTION_TAGS = {
@@ -84,7 +85,10 @@ _INDEFINITE = re.compile(r"[一某](?:家|所|个|间|座)$")
 _OWN_WORKPLACE = re.compile(r"(?:^|[，。！？；,.!?;\s]|我|我们|我的)(?:公司|单位|厂|工厂)(?:是|叫|\(|：|:)$|我们$")
 _SPEAKER = re.compile(r"^(?:回复|咨询师|来访者|楼主|答|我)[：:]")
 # a school one hopes for, would or did not get into (希望能考上…, 没能考进…, 就算考上…): not where anyone studies
-_WISH = re.compile(r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能")
+# (能 not before a verb of perceiving: 能感受到你在复旦的…)
+_WISH = re.compile(
+    r"希望|想|梦想|目标|如果|要是|就算|即使|哪怕|没能|没有|没|不能|能不能|能否|争取|打算|准备|能(?!感受|感觉|看出|看到|理解|体会|想象)"
+)
 # the writer's own school or workplace named by a generic word right before it (实习单位是…, 我们学校(…))
 _OWN_PLACE = re.compile(
     r"(?:^|我|我们|我的|实习|工作|现在的|以前的|之前的)(?:公司|单位|厂|工厂|学校|母校|小学|初中|高中|大学|本科)"
@@ -121,13 +125,13 @@ _CLAUSE_END = SENTENCE_STOPS + "，,；;"
 _ROLES = (
     r"经理|主管|员工|职工|老师|医生|护士|会计|出纳|客服|司机|保安|店长|工程师|程序员|实习生|学生|研究生|博士生|本科生"
     r"|住院医|规培生|护工|厨师|前台|文员|保洁|教练|销售|收银员|柜员|HR|hr|人事|老板|辅导员|班主任|公务员|科员|职员"
-    r"|民警|辅警|麻醉师|药剂师|设计师|会计师|技术员|业务员|营业员|检验师|治疗师|工人|普工|演职人员|主播|店员"
+    r"|站长|厂长|民警|辅警|麻醉师|药剂师|设计师|会计师|技术员|业务员|营业员|检验师|治疗师|工人|普工|演职人员|主播|店员"
     r"|空乘|空姐|乘务员|地勤|安检员|机长|飞行员|骑手|快递员|外卖员|分拣员|内勤|理赔员|新生|钳工|电工|焊工|车工|木工"
 )
 _WORK = (
     r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|转正|试用期|辞了|跳槽|实习|打工|干了|干过"
     r"|[干做]到(?:了|过)?(?:" + _ROLES + r")|教(?:书|课|英语|数学|语文|物理|化学|钢琴|美术|体育|舞蹈)"
-    r"|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
+    r"|跑了?[一两二三四五六七八九十几半\d]*(?:个月|年)?的?单|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
     r"|(?:做|当)了?(?:一辈子|大半辈子|[一两二三四五六七八九十几\d多]+年的?)?(?:"
     + _ROLES
     + "|服务员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
@@ -139,17 +143,17 @@ _MEMBERSHIP = re.compile(
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
 _EMPLOYMENT = re.compile(_WORK)
-_ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，。！!]|$)")
+_ADMITTED = re.compile(r"的录取通知书|的录取短信|录取了?(?:我|[，,。！!]|$)")
 # the grade or class someone is in there, or boarding there (在…小学读五年级, 在…幼儿园上中班, 在…中学住校): only a
 # pupil is, so the school is someone's, whoever the clause names
-_PUPIL_THERE = re.compile(r"(?:读|上|念)(?:[一二三四五六]年级|初[一二三]|高[一二三]|[大中小]班)|住校")
+_PUPIL_THERE = re.compile(rf"(?:读|上|念)(?:{SCHOOL_YEAR})|住校")
 _TIME_IN = re.compile(
     r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这]?[几两三四五六七八九十些]年"
     r"|的那个(?:夏天|冬天|春天|秋天)|的第[一二三四五六七八九十\d]年"
 )
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
-    r"教授|专家|学者|研究(?!生)|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
+    r"教授|专家|学者|研究(?![生所院])|新闻|报道|排名|分数线|录取线|招生|官网|发布|听说|据说|附近|旁边|对面|门口|周边|周围|边上|想考|(?<!不)想去|梦想|目标|向往|比如"
     r"|例如|推荐|建议|之类|这样的|有名|著名|知名"
 )
 # (毕业后进了…, 结婚以后在…: what happened first, then the frame verb)
@@ -778,6 +782,13 @@ class BrandEmployerRecognizer(Recognizer):
     STAFF = re.compile(r"的一名(?!(?:忠实|普通|老)?(?:会员|用户|顾客|客户|粉丝|消费者|买家|乘客|股民))")
     COLLEAGUE = re.compile(r"的(?:同事|领导|上司|主管|组长)[^。！？!?\n]{0,12}我")
     MEMBER = re.compile(r"会员|[Pp][Ll][Uu][Ss]|[Vv][Ii][Pp]")  # 加入了京东会员: a customer
+    # a unit of the brand that only its staff are in (中建|三局, 德勤|上海分所, 华为|研发中心; not …店 or 总部, where
+    # customers and visitors go), after 在 or 进了 with a person as subject (老公在中建三局，常年…; 我回国进了…)
+    UNIT = re.compile(
+        r"[\u4e00-\u9fff]{0,4}?(?:分公司|子公司|分所|研发中心|办事处|分部|事业部|油田)|[一二三四五六七八九十]{1,3}局"
+    )
+    INSIDE = re.compile(r"(?:在|进了|进入)$")
+    VISIT = re.compile(r"办|买|吃|玩|逛|参观|看|面试|开会|培训|交流|考察|附近|门口|对面|旁边")
     OFFER = re.compile(
         r"的(?:[A-Za-z]{1,12} ?)?(?:offer|Offer|OFFER)|的(?:录用|实习机会|面试|工作机会)|报到"
         r"|的(?:HR|hr|人事)[^，。！？,!?]{0,6}我"
@@ -815,6 +826,7 @@ class BrandEmployerRecognizer(Recognizer):
                 or self.COLLEAGUE.match(norm, e)  # 华为的同事都不理我: the writer's workplace
                 or topic_of_writer(norm, s, e)  # 链家这边天天加班…，我…
                 or profile_item(norm, s, e)  # 坐标杭州，阿里P6
+                or self._in_unit(norm, left, m.end(), e)
             )
             if self.strict:
                 if own or (left.endswith("在") and self.WORKS.match(norm, e)):
@@ -824,6 +836,17 @@ class BrandEmployerRecognizer(Recognizer):
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
             yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
+
+
+    def _in_unit(self, norm: str, left: str, brand_end: int, end: int) -> bool:
+        """Someone (``left``: 老公在, 我回国进了) is in a unit of the brand that only its staff are in (``UNIT``)."""
+        return (
+            end > brand_end
+            and bool(self.UNIT.fullmatch(norm, brand_end, end))
+            and bool(self.INSIDE.search(left))
+            and bool(_SUBJECT.search(left))
+            and not self.VISIT.match(norm, end)
+        )
 
 
 class PlatformEmployerRecognizer(BrandEmployerRecognizer):
@@ -929,6 +952,10 @@ class SchoolShortNameRecognizer(Recognizer):
         for m in self.rx.finditer(norm):
             s, e = m.span()
             framed = (
-                self.AFTER.match(norm, e) or self.BEFORE.search(norm, max(0, s - 5), s) or profile_item(norm, s, e)
+                self.AFTER.match(norm, e)
+                or self.BEFORE.search(norm, max(0, s - 5), s)
+                or _ADMITTED.match(norm, e)  # 被华东师大录取了
+                or (norm.endswith("在", 0, s) and _TIME_IN.match(norm, e))  # 你在川大的这两年
+                or profile_item(norm, s, e)
             )
             yield self.cand(s, e, 0.6 if framed else 0.3)  # unframed: counts only listed with another (coordinated)
