@@ -150,6 +150,7 @@ _PUPIL_THERE = re.compile(rf"(?:读|上|念)(?:{SCHOOL_YEAR})|住校")
 _TIME_IN = re.compile(
     r"的(?:那|这)?(?:几年|些年|时候|日子|压力|最后一天|第一天)|(?:的)?[那这]?[几两三四五六七八九十些]年"
     r"|的那个(?:夏天|冬天|春天|秋天)|的第[一二三四五六七八九十\d]年"
+    r"|的(?:收入|工资|薪水|月薪|年薪|待遇|岗位)"  # or the pay and post one has there (你在永辉超市的收入)
 )
 # the organisation is named in general, not as the poster's: what it publishes or ranks, what people hope or hear of
 _PUBLIC = re.compile(
@@ -409,9 +410,11 @@ def _specific(prefix: str, generic: set[str]) -> bool:
     if len(prefix) < 2 or re.search(r"\d岁|[男女]$", prefix):
         return False
     seg = segmenter()
+    last, last_tag = seg.tagged_words(prefix)[-1]
     if prefix[-1] in _VERB_BEFORE and seg.tags.get(prefix, "") not in _PROPER_TAGS and not seg.is_place(prefix):
-        # 南开 is a name, 隆回 a county
-        return False
+        # 南开 is a name, 隆回 a county, and so is 重庆|南开 (a proper word closing the prefix)
+        if len(last) < 2 or last_tag not in _PROPER_TAGS:
+            return False
     rest = prefix
     changed = True
     while rest and changed:
@@ -521,7 +524,10 @@ class OrgRecognizer(Recognizer):
 
     def _trim(self, norm: str, s: int, end: int) -> tuple[int, bool]:
         """Start of the name once a person word and a verb before it are cut off (孩子|上|育英学校: 上 is no stop
-        character, 上海 starts names), and whether the verb says the person attends it (上, 读, 念, 进, 转)."""
+        character, 上海 starts names), and whether the verb says the person attends it (上, 读, 念, 进, 转; 母校
+        says it too)."""
+        if norm.startswith("母校", s) and end - s >= 4:
+            return s + 2, True  # 母校|青州二中: the school someone went to
         person = next((k for k in (3, 2) if norm[s : s + k] in self.generic), 0)
         verb = norm[s + person : s + person + 1]
         word = segmenter().is_word(norm[s + person : s + person + 2])
@@ -636,11 +642,11 @@ class OrgRecognizer(Recognizer):
             if _MEMBERSHIP.search(sentence) or _JOINED.search(sentence) or opens:
                 yield self.cand(s, e, 0.6)
         for m in _NUM_SCHOOL.finditer(norm):  # 北京四中, 成都七中, 城关二小: a place, a numeral, 中 or 小
-            s = _place_start(norm, left_start(norm, m.start(), 10), m.start())
+            s, attends = self._trim(norm, _place_start(norm, left_start(norm, m.start(), 10), m.start()), m.start())
             prefix = norm[s : m.start()]
             if len(prefix) >= 2 and prefix[-1] not in "高初" and _specific(prefix, self.generic):
                 e = m.end()
-                framed = _clause_frame(norm, s, e) or topic_of_writer(norm, s, e) or _job_of(norm, s, e)
+                framed = attends or _clause_frame(norm, s, e) or topic_of_writer(norm, s, e) or _job_of(norm, s, e)
                 yield self.cand(s, e, 0.6 if framed else 0.3)
 
 
