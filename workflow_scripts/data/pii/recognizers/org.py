@@ -411,10 +411,9 @@ def _specific(prefix: str, generic: set[str]) -> bool:
         return False
     seg = segmenter()
     last, last_tag = seg.tagged_words(prefix)[-1]
-    if prefix[-1] in _VERB_BEFORE and seg.tags.get(prefix, "") not in _PROPER_TAGS and not seg.is_place(prefix):
-        # 南开 is a name, 隆回 a county, and so is 重庆|南开 (a proper word closing the prefix)
-        if len(last) < 2 or last_tag not in _PROPER_TAGS:
-            return False
+    proper = seg.tags.get(prefix, "") in _PROPER_TAGS or seg.is_place(prefix)  # 南开 is a name, 隆回 a county
+    if prefix[-1] in _VERB_BEFORE and not proper and (len(last) < 2 or last_tag not in _PROPER_TAGS):
+        return False  # 考上|学校; but 重庆|南开 closes on a proper word
     rest = prefix
     changed = True
     while rest and changed:
