@@ -1271,6 +1271,13 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("回到母校汉阳一中，看见当年的老师", "org", "汉阳一中"),  # 母校 is no part of the name, and says whose
         ("母校长沙市第一中学建校一百二十年了", "org", "长沙市第一中学"),
         ("他在顺丰的待遇还不错", "org", "顺丰"),  # the pay one has there
+        ("【聚会】育英中学2009届高三(2)班十五周年聚会定在国庆", "org", "育英中学"),  # a class of the school
+        ("我爸在湘潭钢铁厂干到退休", "org", "湘潭钢铁厂"),
+        ("我在恒远物流做了三年，老板一直压工资", "org", "恒远物流"),  # years worked there
+        ("北大读了四年，我还是很自卑", "org", "北大"),  # a short name opening the text with years studied there
+        ("南大读博第三年，论文还没发", "org", "南大"),
+        ("我是武大的，想认识同校的朋友", "org", "武大"),
+        ("我们都是华中师大毕业的", "org", "华中师大"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

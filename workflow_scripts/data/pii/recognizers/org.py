@@ -131,7 +131,8 @@ _ROLES = (
 _WORK = (
     r"上班|上[夜白早晚中]班|值班|加班|倒班|报到|工作(?!人员)|就职|任职|供职|入职|离职|辞职|转正|试用期|辞了|跳槽|实习|打工|干了|干过"
     r"|[干做]到(?:了|过)?(?:" + _ROLES + r")|教(?:书|课|英语|数学|语文|物理|化学|钢琴|美术|体育|舞蹈)"
-    r"|跑了?[一两二三四五六七八九十几半\d]*(?:个月|年)?的?单|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
+    r"|跑了?[一两二三四五六七八九十几半\d]*(?:个月|年)?的?单|[做待呆][了过][一两二三四五六七八九十几半\d多]+(?:个月|年)"
+    r"|[干做]到退休|辞退|裁员|裁了|裁掉|开除|分配到|调到|调入|上了[一两二三四五六七八九十半几\d个多年月天辈子]{1,5}班|流水线|后厨|教了|催收"
     r"|(?:做|当)了?(?:一辈子|大半辈子|[一两二三四五六七八九十几\d多]+年的?)?(?:"
     + _ROLES
     + "|服务员|质检|仓管|跟单|采购|行政|财务|运营|导购|美工|编辑"
@@ -139,6 +140,7 @@ _WORK = (
 )
 _MEMBERSHIP = re.compile(
     _WORK + r"|读书|念书|上学|就读|在读|读研|读博|读的|复读|转学|规培|辍学|退学|休学|(?:上|读|念)的是"
+    r"|(?<!\d)(?:19|20)?\d{2}届"  # 2005届: a class of the school (黄冈中学2005届高三(4)班)
 )
 # an occupation in it said right after the name (…分行的客户经理, …公司的一名会计); not 的领导 (a public body's)
 _ROLE_AFTER = re.compile(r"的.{0,3}?(?:" + _ROLES + "|宿舍)|的(?:同事|上司)")
@@ -874,7 +876,7 @@ class WorkplaceSlotRecognizer(Recognizer):
     kind = "org"
     SLOT = re.compile(
         r"在(?:[\u4e00-\u9fff]{2,4}的)?(?P<name>[^\W\d_和跟与及或、]{2,8}?)"
-        r"(?=上班|工作(?!人员)|干了|干过|打工|实习|任职|就职|值班|加班|待了|呆了"
+        r"(?=上班|工作(?!人员)|干了|干过|打工|实习|任职|就职|值班|加班|待了|呆了|待过|做了[一两二三四五六七八九十几半\d]+(?:个月|年)"
         r"|当(?:了|过)?(?![中时天地年初然作成场面下做])[\u4e00-\u9fff])"
     )
 
@@ -916,7 +918,8 @@ class SchoolShortNameRecognizer(Recognizer):
     kind = "org"
     AFTER = re.compile(
         r"(?:读?大[一二三四]|研[一二三]|博[一二三四]|毕业|在读|读研|读博|读书|念书|上学|的学生|的研究生|的本科|本科|硕士|博士"
-        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导|的第[一二三四五六七八]年)"
+        r"|的保研|保研|的宿舍|宿舍|的辅导员|的老师|的同学|学生|的同事|的领导|的第[一二三四五六七八]年"
+        r"|读了[一二三四五六七八九十两几\d]+年)"
     )
     BEFORE = re.compile(
         r"(?:考上了?|考进了?|考入了?|考到了?|考研报了?|考研考了?|就读于|毕业于|我们|我在|母校是?|转学到|(?:读|上|念)的是)$"
@@ -929,6 +932,7 @@ class SchoolShortNameRecognizer(Recognizer):
     # 郑大毕业三年了): the writer describing themself; not a headline (…大三学生坠楼)
     SELF = re.compile(
         r"(?:大[一二三四]|研[一二三]|博[一二三四])(?:[，,。！!？?\s]|$)|毕业[一二三四五六七八九十两几\d]+年"
+        r"|读[博研](?:第[一二三四五六七八九十]年|[一二三四])|读了[一二三四五六七八九十两几\d]+年"  # 中科大读博第四年
     )
 
     # the writer heard or asked someone there (听|北大的老师说, 问|川大的同学): a source, not the writer's school
@@ -960,6 +964,7 @@ class SchoolShortNameRecognizer(Recognizer):
                 self.AFTER.match(norm, e)
                 or self.BEFORE.search(norm, max(0, s - 5), s)
                 or _ADMITTED.match(norm, e)  # 被华东师大录取了
+                or (norm.endswith("我是", 0, s) and norm.startswith("的", e))  # 我是川大的…
                 or (norm.endswith("在", 0, s) and _TIME_IN.match(norm, e))  # 你在川大的这两年
                 or profile_item(norm, s, e)
             )
