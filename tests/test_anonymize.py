@@ -518,6 +518,7 @@ def test_no_false_positive(text):
         "我在招商证券深圳分公司办了个账户",  # a customer at a unit
         "朋友在海底捞春熙路店吃饭",  # a shop, where customers go
         "明白巴特尔的意思了",  # a Mongolian name part inside a word
+        "找中介租房子，课代表收作业，副班长说明天不上课",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1278,6 +1279,9 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("南大读博第三年，论文还没发", "org", "南大"),
         ("我是武大的，想认识同校的朋友", "org", "武大"),
         ("我们都是华中师大毕业的", "org", "华中师大"),
+        ("我爸的钓友老彭最近老来家里喝酒", "name", "老彭"),  # companions of pastimes, class roles, an agent
+        ("数学课代表思远把我的作业弄丢了", "name", "思远"),
+        ("房子是中介叫孙立强的带我看的", "name", "孙立强"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
