@@ -519,6 +519,7 @@ def test_no_false_positive(text):
         "朋友在海底捞春熙路店吃饭",  # a shop, where customers go
         "明白巴特尔的意思了",  # a Mongolian name part inside a word
         "找中介租房子，课代表收作业，副班长说明天不上课",
+        "女儿天天上幼儿园，儿子刚刚考上了大学",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1282,6 +1283,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我爸的钓友老彭最近老来家里喝酒", "name", "老彭"),  # companions of pastimes, class roles, an agent
         ("数学课代表思远把我的作业弄丢了", "name", "思远"),
         ("房子是中介叫孙立强的带我看的", "name", "孙立强"),
+        ("女儿朵朵上二年级了，还不会系鞋带", "name", "朵朵"),  # a doubled word tagged as a classifier
+        ("儿子浩浩考上了县一中，我们全家都高兴", "name", "浩浩"),  # a child's admission
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -281,10 +281,10 @@ _BIRTH_ORDER = re.compile(r"老[大二三四五幺小]|[大二三小]宝|[大小
 # Han surnames common among Mongolians, written before a Mongolian given name (包其其格, 韩乌力吉); from general
 # knowledge
 _MONGOLIAN_SURNAMES = "包白宝鲍韩奇云"
-# a child's age or school year right after the child's name (才三个月, 读五年级, 在幼儿园)
+# a child's age, school year or admission right after the child's name (才三个月, 读五年级, 在幼儿园, 去年考上了)
 _CHILDS_AGE_OR_YEAR = re.compile(
     r"(?:今年|才|刚|刚刚|已经)?(?:[\d一二三四五六七八九十两]{1,3}(?:个月|岁|周岁)"
-    rf"|(?:读|上|念)(?:{SCHOOL_YEAR}|幼儿园|小学)|在(?:幼儿园|小学|托班))"
+    rf"|(?:读|上|念)(?:{SCHOOL_YEAR}|幼儿园|小学)|在(?:幼儿园|小学|托班)|(?:去年|前年)?考(?:上|进|入)了?)"
 )
 # naming cues after a relation word (我男朋友叫…, 女儿小名叫…, 同事的名字叫…)
 _NAMING_CUES = ("小名叫", "大名叫", "名字叫", "叫做", "名叫", "叫")
@@ -905,8 +905,8 @@ class NameRecognizer(Recognizer):
         w = norm[pos : pos + 2]
         if len(w) < 2 or not _name_chars(w):
             return 0
-        if self._taken_word(w, "tdmrpcqf"):
-            return 0
+        if self._taken_word(w, "tdr" if w[0] == w[1] else "tdmrpcqf"):
+            return 0  # a doubled word is a pet name whatever jieba's tag (朵朵: q), unless an adverb (天天, 刚刚)
         if _BIRTH_ORDER.fullmatch(w):
             return 0  # 孩子老大四岁, 二宝才三个月: which child, not its name
         return pos + 2 if _CHILDS_AGE_OR_YEAR.match(norm, pos + 2) else 0
