@@ -1284,7 +1284,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("数学课代表思远把我的作业弄丢了", "name", "思远"),
         ("房子是中介叫孙立强的带我看的", "name", "孙立强"),
         ("女儿朵朵上二年级了，还不会系鞋带", "name", "朵朵"),  # a doubled word tagged as a classifier
-        ("儿子浩浩考上了县一中，我们全家都高兴", "name", "浩浩"),  # a child's admission
+        ("女儿可馨前年考进了省实验中学", "name", "可馨"),  # a child's admission
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
