@@ -1285,6 +1285,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("房子是中介叫孙立强的带我看的", "name", "孙立强"),
         ("女儿朵朵上二年级了，还不会系鞋带", "name", "朵朵"),  # a doubled word tagged as a classifier
         ("女儿可馨前年考进了省实验中学", "name", "可馨"),  # a child's admission
+        # an e-mail or letter signed by a name after 此致敬礼, then the writer's workplace and department
+        ("此致\n敬礼！\n邱晓岚\n蓝鲸互娱 市场部\n电话：0571-88012345", "name", "邱晓岚"),
+        ("此致\n敬礼！\n邱晓岚\n蓝鲸互娱 市场部\n电话：0571-88012345", "org", "蓝鲸互娱"),
+        ("在职证明\n兹证明本公司员工一切正常。\n杭州青禾文化传媒有限公司 人事部", "org", "杭州青禾文化传媒有限公司"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -234,7 +234,7 @@ _SIGNER = re.compile(
 _SIGNED_AFTER = re.compile(
     r"(?:此致[ \n]*敬礼[！!。]?"
     r"|(?:——|—|--) ?(?:[\u4e00-\u9fff\d]{1,6}|[\u4e00-\u9fffA-Za-z]{2,14} [\u4e00-\u9fff]{2,6}) )"
-    r"[ \n]*(?=\S{2,4}\s*$)"
+    r"[ \n]*(?=\S{2,4}[ \t]*(?:\n|$))"  # the name's line may be followed by the writer's unit and contacts
 )
 _SIGN_CLOSE = re.compile(r" ?(?:敬上|拜上|谨上|上|留|字|书)?\s*$")
 # words by which a reply or a quoted line points back at someone the text is about (你提到的X, 看看人家X): like a
@@ -1251,9 +1251,11 @@ class NameRecognizer(Recognizer):
     def _letter_signature(self, norm: str) -> Iterator[Candidate]:
         """The name signing a letter: the last line of a text that opens with an addressee and a colon, once the
         writer's relation to the addressee (学生, 弟, 孙) and a closing word (敬上) are set aside; the name after
-        此致敬礼 closing a text; a name after a dash and the writer's unit or room (——信息部 王磊, ——302 小鹏)."""
+        此致敬礼 on a line of its own (the writer's unit and contacts may follow); a name after a dash and the writer's
+        unit or room (——信息部 王磊, ——302 小鹏)."""
         for m in _SIGNED_AFTER.finditer(norm) if "敬礼" in norm or "-" in norm or "—" in norm else ():
-            e = len(norm.rstrip())
+            line_end = norm.find("\n", m.end())
+            e = len(norm[: line_end if line_end >= 0 else len(norm)].rstrip())
             if 2 <= e - m.end() <= 4 and self._saluted_name(norm, m.end()) == e:
                 yield self.cand(m.end(), e, 0.75)
         if "\n" not in norm or not _LETTER_OPEN.match(norm):

@@ -112,12 +112,14 @@ _JOINED = re.compile(r"进了|进入|去了|入职|考上|考进|考入|(?:我|�
 # the writer's own workplace or school named in brackets after its kind (我们公司(恒远物流), 我们厂（…）)
 _BRACKETED = re.compile(r"(?:我|我们|我的)(?:公司|单位|厂|工厂|学校)\((?P<name>[^()，。,.]{2,14})\)")
 _PSEUDONYM = re.compile(r"某|化名|匿名|保密|不便")
-# a notice signed by the writer's workplace and department (——鑫源物流运营部, —— 苏州恒信精工 行政部 何琳)
-_SIGNED_BY = re.compile(
-    r"(?:——|—|--) ?(?P<name>[\u4e00-\u9fffA-Za-z]{2,14}?) ?"
-    r"(?:行政部|人力资源部|人事部|财务部|运营部|市场部|销售部|技术部|研发部|综合部|后勤部|客服部|采购部|生产部|办公室"
-    r"|总经办|工会|财务|人事|行政)(?: [\u4e00-\u9fff]{2,3})?\s*$"
+# a notice signed by the writer's workplace and department (——鑫源物流运营部, —— 苏州恒信精工 行政部 何琳), after a
+# dash or on a line of its own (an e-mail's signature: …有限公司 人力资源部\n电话：…)
+_SIGNATURE_TAIL = (
+    r" ?(?:行政部|人力资源部|人事部|财务部|运营部|市场部|销售部|技术部|研发部|综合部|后勤部|客服部|采购部|生产部"
+    r"|办公室|总经办|工会|财务|人事|行政)(?: [\u4e00-\u9fff]{2,3})?[ \t]*(?:\n|$)"
 )
+_SIGNED_BY = re.compile(r"(?:(?:——|—|--) ?|^|(?<=\n))(?P<name>[\u4e00-\u9fffA-Za-z]{2,14}?)" + _SIGNATURE_TAIL)
+_SIGNED = re.compile(_SIGNATURE_TAIL)
 _BARE_NUMBER = re.compile(r"(?<!第)\d")  # 211大学, 2B学校 name a rank, not a school
 _CLAUSE_END = SENTENCE_STOPS + "，,；;"
 # membership in an organisation, said anywhere in the clause around its name, not only next to it (我爸在…干了二十年,
@@ -201,6 +203,7 @@ _WRITER = re.compile(
 _INNER_UNITS = ("研发中心", "分公司", "子公司", "事业部", "办事处", "项目部")
 _ENVY = re.compile(r"羡慕|向往|想进|想去|梦想|听说|据说|出了名|新闻|报道|怎么样|如何|好不好")
 _REGISTERED = ("有限公司", "有限责任公司", "事务所")
+_REGISTERED_END = re.compile(f"(?:{alternation(_REGISTERED)})$")
 _LEAD_WORDS = ("作为", "离开", "身为")
 _KNOWING = re.compile(
     r"(?:也|都|还|就|只)?(?:知道|以为|觉得|认为|记得|听说|猜|估计|了解|想问|问你|告诉你)"
@@ -315,6 +318,8 @@ def _has_subject(norm: str, start: int, end: int) -> bool:
         return True  # 我妈是…的科长; 收到…的录取通知书, 被…录取了: someone's admission there; 读五年级
     if _history_line(norm, start, end):
         return True  # 2015—2019 上海仁济医院 住院医师: a line of the writer's CV
+    if _SIGNED.match(norm, end):
+        return True  # …有限公司 人力资源部\n: a letter or e-mail signed by its writer's workplace
     if _ATTENDING_WHO.match(right):
         return True  # 在…读书的表妹, 在…上班的老公: the person who studies or works there follows
     sentence_after = norm[end : end + 30]
@@ -623,9 +628,10 @@ class OrgRecognizer(Recognizer):
                     or topic_of_writer(norm, s, e)
                 ):
                     yield self.cand(s, e, 0.6)
-        for m in _SIGNED_BY.finditer(norm) if "—" in norm or "--" in norm else ():
+        for m in _SIGNED_BY.finditer(norm):
             s, e = m.span("name")
-            if _specific(m.group("name"), self.generic) and not any(c in LEFT_STOP_CHARS for c in m.group("name")):
+            trade = _REGISTERED_END.sub("", m.group("name"))  # 有 of 有限公司 is no stop character here
+            if _specific(m.group("name"), self.generic) and not any(c in LEFT_STOP_CHARS for c in trade):
                 yield self.cand(s, e, 0.6)
         for m in _BRACKETED.finditer(norm) if "(" in norm else ():  # 我们公司(恒远物流): the writer names it
             s, e = m.span("name")
