@@ -1289,6 +1289,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("此致\n敬礼！\n邱晓岚\n蓝鲸互娱 市场部\n电话：0571-88012345", "name", "邱晓岚"),
         ("此致\n敬礼！\n邱晓岚\n蓝鲸互娱 市场部\n电话：0571-88012345", "org", "蓝鲸互娱"),
         ("在职证明\n兹证明本公司员工一切正常。\n杭州青禾文化传媒有限公司 人事部", "org", "杭州青禾文化传媒有限公司"),
+        ("请把报销单交上来。——HR 郑思远", "name", "郑思远"),  # a Latin role before the signer
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

@@ -233,7 +233,7 @@ _SIGNER = re.compile(
 # what precedes a signature at a text's end: 此致敬礼, or a dash and the writer's unit, or workplace and unit
 _SIGNED_AFTER = re.compile(
     r"(?:此致[ \n]*敬礼[！!。]?"
-    r"|(?:——|—|--) ?(?:[\u4e00-\u9fff\d]{1,6}|[\u4e00-\u9fffA-Za-z]{2,14} [\u4e00-\u9fff]{2,6}) )"
+    r"|(?:——|—|--) ?(?:[\u4e00-\u9fffA-Za-z\d]{1,6}|[\u4e00-\u9fffA-Za-z]{2,14} [\u4e00-\u9fff]{2,6}) )"
     r"[ \n]*(?=\S{2,4}[ \t]*(?:\n|$))"  # the name's line may be followed by the writer's unit and contacts
 )
 _SIGN_CLOSE = re.compile(r" ?(?:敬上|拜上|谨上|上|留|字|书)?\s*$")
