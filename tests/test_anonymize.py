@@ -520,6 +520,7 @@ def test_no_false_positive(text):
         "明白巴特尔的意思了",  # a Mongolian name part inside a word
         "找中介租房子，课代表收作业，副班长说明天不上课",
         "女儿天天上幼儿园，儿子刚刚考上了大学",
+        "我们班主任很凶，人事变动很大，行政部通知明天停电，我和女儿说过了",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1290,6 +1291,10 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("此致\n敬礼！\n邱晓岚\n蓝鲸互娱 市场部\n电话：0571-88012345", "org", "蓝鲸互娱"),
         ("在职证明\n兹证明本公司员工一切正常。\n杭州青禾文化传媒有限公司 人事部", "org", "杭州青禾文化传媒有限公司"),
         ("请把报销单交上来。——HR 郑思远", "name", "郑思远"),  # a Latin role before the signer
+        ("宣传委员 唐灵儿负责出黑板报", "name", "唐灵儿"),  # 儿 closing a girl's given name after a cue
+        ("隔壁组新来的阿涛总抢我的客户", "name", "阿涛"),  # the newcomer, the class, admin and HR staff
+        ("我喜欢我们班的小蔓，可是不敢说", "name", "小蔓"),
+        ("报销的事找人事小姚", "name", "小姚"),
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

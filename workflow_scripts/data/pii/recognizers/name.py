@@ -534,8 +534,9 @@ class NameRecognizer(Recognizer):
                 continue
             if not is_given(given[0]) and not (given[0] == "小" and n == 2):
                 continue
-            if n == 2 and not is_given(given[1]):
-                continue  # 周俊欠了: a third character that is no name character ends the name before it
+            if n == 2 and not is_given(given[1]) and not (cued and given[1] == "儿"):
+                continue  # 周俊欠了: a third character that is no name character ends the name before it (after a
+                # cue, 儿 closes a girl's given name: 宋可儿, 林婉儿)
             if given[0] == norm[s_end - 1]:
                 continue  # 蒙蒙的, 乐乐: a doubled character is a word or a nickname, not surname + given name
             if given == "家" or given in _CHILD:
