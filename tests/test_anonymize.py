@@ -521,6 +521,9 @@ def test_no_false_positive(text):
         "找中介租房子，课代表收作业，副班长说明天不上课",
         "女儿天天上幼儿园，儿子刚刚考上了大学",
         "我们班主任很凶，人事变动很大，行政部通知明天停电，我和女儿说过了",
+        "小时候你最喜欢我了",
+        "宝贝你真好，明天你来吗",
+        "志龙你太帅了",  # a given name hailed so is a star's as often as a friend's
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1295,6 +1298,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("隔壁组新来的阿涛总抢我的客户", "name", "阿涛"),  # the newcomer, the class, admin and HR staff
         ("我喜欢我们班的小蔓，可是不敢说", "name", "小蔓"),
         ("报销的事找人事小姚", "name", "小姚"),
+        ("小芮你的表还没交，下班前发我", "name", "小芮"),  # a nickname opening a line, spoken to with no comma
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

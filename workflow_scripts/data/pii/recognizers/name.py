@@ -405,7 +405,7 @@ class NameRecognizer(Recognizer):
         # greeting, or closing one after a word of address
         self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
         # a reply's or a sentence's first word: 小雨，… / …。小雨，…
-        self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}[{_OPENING_END}])", re.M)
+        self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}(?:[{_OPENING_END}]|你))", re.M)
         # a signature closing a text or line: ——老王, -- 小李
         self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
         # a clause opening with two or three characters said to be one of the writer's people (晨曦是我女儿, 小胖是
@@ -1212,7 +1212,11 @@ class NameRecognizer(Recognizer):
                 continue
             if not inner and not _SPEAKER.search(norm):
                 continue  # a text that speaks to no one and of no writer opens with a brand or topic (X，自带系统)
-            if e and norm[e : e + 1] in _OPENING_END:
+            # or a nickname opening a line, spoken to right after it with no comma (小贺你的还没发; not a given name:
+            # fans hail stars so, 志龙你…)
+            nickname = e and (norm[m.end()] in "小阿" or norm[e - 1] == norm[e - 2])
+            hailed = nickname and not inner and norm.startswith("你", e) and not norm.startswith("你们", e)
+            if e and (norm[e : e + 1] in _OPENING_END or hailed):
                 yield self.cand(m.end(), e, 0.75)
         for m in self.addressed_re.finditer(norm):
             e = self._addressed(norm, m.end())
