@@ -524,6 +524,7 @@ def test_no_false_positive(text):
         "小时候你最喜欢我了",
         "宝贝你真好，明天你来吗",
         "志龙你太帅了",  # a given name hailed so is a star's as often as a friend's
+        "我是打不死的小强，谁怕谁",  # an idiom's nickname after 我是…的
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1299,6 +1300,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我喜欢我们班的小蔓，可是不敢说", "name", "小蔓"),
         ("报销的事找人事小姚", "name", "小姚"),
         ("小芮你的表还没交，下班前发我", "name", "小芮"),  # a nickname opening a line, spoken to with no comma
+        ("我是财大的邵明远，想问问大家考研的事", "name", "邵明远"),  # 我是…的 + a full name, no role
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):

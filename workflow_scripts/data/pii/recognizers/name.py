@@ -1044,7 +1044,11 @@ class NameRecognizer(Recognizer):
 
     def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
         """After 我是…的, a role (nouns and verbs of up to five characters, or Latin letters: HR) and a full
-        name or a given name alone (我是您资助的学生卓玛，) closing the clause: the writer's own name; None if none."""
+        name or a given name alone (我是您资助的学生卓玛，) closing the clause, or a full name with no role (我是川大的
+        林一然，; not a nickname: 我是打不死的小强): the writer's own name; None if none."""
+        e = self._after_cue(norm, pos, strong=True)
+        if e and (e == len(norm) or norm[e] in _CLAUSE_END):
+            return pos, e
         for k in range(1, 6):
             role = norm[pos : pos + k]
             words = self.seg.tagged_words(role)
