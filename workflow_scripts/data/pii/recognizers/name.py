@@ -180,6 +180,8 @@ _BESIDE_NUMBER = re.compile(
     r"(?=\d{9,19}(?!\d)|0\d{2,3}-\d{3,4} ?\d{4}(?!\d)|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)",
     re.M,
 )
+# …or right after an ID or card number, closing the line or clause (我：4403…3628 吴嘉欣): its holder
+_AFTER_NUMBER = re.compile(rf"(?<!\d)\d{{15,19}}[Xx]? (?P<name>[{CJK}]{{2,4}})(?=[ \t]*(?:\n|$)|[，,；;])", re.M)
 # the addressee of a parcel or letter after its address (…3幢1506室 谢青 收, …号 李明收): a name set off before 收
 _ENVELOPE = re.compile(rf"[\d号室楼栋幢座] ?(?P<name>[{CJK}]{{2,4}}) ?(?:收|亲启)(?=[\s，。,/]|$)", re.M)
 _NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年|0\d{2,3}-\d")  # what _BESIDE_NUMBER needs, found cheaply first
@@ -1287,9 +1289,10 @@ class NameRecognizer(Recognizer):
         return self._after_cue(norm, pos, strong=True) or self._addressed(norm, pos)
 
     def _beside_number(self, norm: str) -> Iterator[Candidate]:
-        """A name set off on its own right before a long number or a date: the holder of the phone, ID or card,
-        or the person born that day."""
-        for m in _BESIDE_NUMBER.finditer(norm) if _NUMBER_OR_YEAR.search(norm) else ():
+        """A name set off on its own right before a long number or a date, or right after an ID or card number:
+        the holder of the phone, ID or card, or the person born that day."""
+        numbered = _NUMBER_OR_YEAR.search(norm)
+        for m in (*_BESIDE_NUMBER.finditer(norm), *_AFTER_NUMBER.finditer(norm)) if numbered else ():
             pos, end = m.span("name")
             if self._listed_name(norm, pos) == end:
                 yield self.cand(pos, end, 0.75)
