@@ -1301,7 +1301,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("报销的事找人事小姚", "name", "小姚"),
         ("小芮你的表还没交，下班前发我", "name", "小芮"),  # a nickname opening a line, spoken to with no comma
         ("我是财大的邵明远，想问问大家考研的事", "name", "邵明远"),  # 我是…的 + a full name, no role
-        ("报名信息：\n110101199003077214 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
+        ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )
 def test_pii_in_real_looking_contexts(text, kind, value):
