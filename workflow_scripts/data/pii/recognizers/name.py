@@ -21,6 +21,7 @@ A surname that is mostly an ordinary character (surnames_ambiguous.txt: 连, 宿
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 
@@ -186,6 +187,8 @@ _AFTER_NUMBER = re.compile(rf"(?<!\d)\d{{15,19}}[Xx]? (?P<name>[{CJK}]{{2,4}})(?
 _ENVELOPE = re.compile(rf"[\d号室楼栋幢座] ?(?P<name>[{CJK}]{{2,4}}) ?(?:收|亲启)(?=[\s，。,/]|$)", re.M)
 _NUMBER_OR_YEAR = re.compile(r"\d{9}|\d{4}年|0\d{2,3}-\d")  # what _BESIDE_NUMBER needs, found cheaply first
 _OPENING_END = "，,：:!！"  # what follows a name opening a reply or a sentence (小雨，…)
+# a line's label (a chat turn's speaker, a note's kind: 妈：, 便签：) before a name addressed with a comma (圆圆，你…)
+_AFTER_LABEL = re.compile(rf"^(?:[{CJK}]{{1,4}}|[A-Za-z]{{2,10}})[：:] ?(?=[{CJK}]{{2,3}}[，,])", re.M)
 _MODALS = ("在", "要", "会", "想", "能")
 _ADVERB_RUN = re.compile(
     r"(?:也|都|就|还|又|刚才|刚刚|一直|总|先|才|已经|竟然|居然|突然|偷偷|经常|每天|天天|老是|总是)+"
@@ -1205,7 +1208,8 @@ class NameRecognizer(Recognizer):
             nick = e and (norm[m.end()] in "老大" or norm[e - 1] in KIN_NICK)
             if e and (_HELLO_AFTER.match(norm, e) if nick else _GREETING_AFTER.match(norm, e)):
                 yield self.cand(m.end(), e, 0.75)
-        for m in self.opening_re.finditer(norm):  # a text may open with a public figure's name (蔡振华，…)
+        # a text may open with a public figure's name (蔡振华，…); a line may open with a label first (妈：圆圆，你…)
+        for m in itertools.chain(self.opening_re.finditer(norm), _AFTER_LABEL.finditer(norm) if ":" in norm else ()):
             e = self._addressed(norm, m.end(), full=False)
             if not e and norm[m.end()] == "小":
                 e = self._prefixed_nickname(norm, m.end())  # 小宋，明早…帮我交社保: 小 and a surname
@@ -1213,7 +1217,7 @@ class NameRecognizer(Recognizer):
             if not opens and _PRIVATE_ERRAND.search(norm):  # 陈姐，…我的邮箱是…; 老钱，…你替我开一下
                 e = self._kin_nickname(norm, m.end()) or self._prefixed_nickname(norm, m.end()) or e
             # inside a text, the sentence must speak to someone (…。欣芳，如果你看到…; not …。庚寅，皇太子即位)
-            inner = m.end() > 0 and norm[m.end() - 1] != "\n"
+            inner = m.end() > 0 and norm[m.end() - 1] not in "\n：:"
             if inner and not _ADDRESSEE.search(re.split(r"[。！？!?\n]", norm[e + 1 :], maxsplit=1)[0]):
                 continue
             if not inner and not _SPEAKER.search(norm):
