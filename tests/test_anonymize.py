@@ -526,6 +526,7 @@ def test_no_false_positive(text):
         "志龙你太帅了",  # a given name hailed so is a star's as often as a friend's
         "我是打不死的小强，谁怕谁",  # an idiom's nickname after 我是…的
         "备注：小心，地滑",
+        "周三下午开会，周五放假",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1303,6 +1304,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("小芮你的表还没交，下班前发我", "name", "小芮"),  # a nickname opening a line, spoken to with no comma
         ("我是财大的邵明远，想问问大家考研的事", "name", "邵明远"),  # 我是…的 + a full name, no role
         ("留言：小冉，明天帮我去快递站取个件，我在开会", "name", "小冉"),  # addressed after a line's label
+        ("卫生值日表\n周一：雷子轩\n周二：全组", "name", "雷子轩"),  # a duty roster's day
+        ("值班安排：周四 小蔡，周五 老郭", "name", "小蔡"),
         ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )
