@@ -1306,6 +1306,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("留言：小冉，明天帮我去快递站取个件，我在开会", "name", "小冉"),  # addressed after a line's label
         ("卫生值日表\n周一：雷子轩\n周二：全组", "name", "雷子轩"),  # a duty roster's day
         ("值班安排：周四 小蔡，周五 老郭", "name", "小蔡"),
+        ("@阿Joy 你昨天说的那本书叫什么？", "name", "阿Joy"),  # @-mentioned then spoken to: 阿 and a Latin name
         ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )

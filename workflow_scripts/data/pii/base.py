@@ -38,7 +38,7 @@ PLACEHOLDER_RE = re.compile(r"\[(" + "|".join(LABELS.values()) + r")(\d+)\]")
 # shows, not an account's public handle in a repost chain or reply (//@X:, 回复@X:); the name recogniser judges
 # whether it is shaped like a person's name
 MENTION_ADDRESSED = re.compile(
-    r"(?<!//)(?<!回复)@(?P<name>[\u4e00-\u9fff]{2,3}|[A-Za-z]{2,12})"
+    r"(?<!//)(?<!回复)@(?P<name>[\u4e00-\u9fff]{2,3}|阿?[A-Za-z]{2,12})"
     r"(?=[ ，,：:]+(?:你|您|麻烦|请|帮|把|会议|明天|今天))"
 )
 # spans whose names are public, not the writer's PII: a 《book》, a social-media #topic# (not 3#楼5#单元; topics may

@@ -1039,12 +1039,14 @@ class NameRecognizer(Recognizer):
 
     def _mentioned(self, norm: str) -> Iterator[Candidate]:
         """A group member @-mentioned and then spoken to (``MENTION_ADDRESSED``), when the handle is shaped like a
-        name: a surname and a given name, a 小X/老X nickname or a Latin given name (not @江迷, @cp龙: screen names)."""
+        name: a surname and a given name, a 小X/老X nickname, a Latin given name or 阿 and a Latin name (not @江迷,
+        @cp龙: screen names)."""
         for m in MENTION_ADDRESSED.finditer(norm) if "@" in norm else ():
             pos, end = m.span("name")
             name = m.group("name")
             named = end in self.full_names(norm, pos) or self._prefixed_nickname(norm, pos) == end
-            if named or name in self.lex.latin_given:
+            prefixed = name.startswith("阿") and name[1:].istitle()  # @阿May 你…: 阿 and a Latin name, any spelling
+            if named or prefixed or name in self.lex.latin_given:
                 yield self.cand(pos, end, 0.75)
 
     def _introduced_with_role(self, norm: str, pos: int) -> tuple[int, int] | None:
