@@ -527,6 +527,7 @@ def test_no_false_positive(text):
         "我是打不死的小强，谁怕谁",  # an idiom's nickname after 我是…的
         "备注：小心，地滑",
         "周三下午开会，周五放假",
+        "堂姐叫爸妈，老公叫外卖，",  # kin words and verbs after 叫
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1307,6 +1308,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("卫生值日表\n周一：雷子轩\n周二：全组", "name", "雷子轩"),  # a duty roster's day
         ("值班安排：周四 小蔡，周五 老郭", "name", "小蔡"),
         ("@阿Joy 你昨天说的那本书叫什么？", "name", "阿Joy"),  # @-mentioned then spoken to: 阿 and a Latin name
+        ("我儿子叫一航，今年上大班", "name", "一航"),  # a rare word closing the clause after relation + 叫
         ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )

@@ -248,6 +248,7 @@ _REFERRING = ("你说的", "你提到的", "你说到的", "你口中的", "人�
 # kin words by which a younger person or a colleague addresses someone (王哥, 谢姐, 琳姐): after a surname or a given
 # name character they make a nickname
 KIN_NICK = "哥姐"
+_KIN_CHARS = set("爸妈爷奶公婆哥姐弟妹叔伯姨舅姑嫂")  # kin words (爸妈, 姑姑): whom someone calls, not a name
 # the writer together with someone (我和X、Y是室友): a list of names after one is the writer's people
 _WRITER_AND = ("我和", "我跟", "我与")
 # what one wishes someone after 祝 (祝妮今年更加美好): 祝 is the verb there, not the surname
@@ -899,6 +900,16 @@ class NameRecognizer(Recognizer):
             or (self._childs_word_name(norm, pos) if norm.endswith(_CHILD, 0, pos) else 0)
         )
 
+    def _called_word(self, norm: str, pos: int) -> int:
+        """After a relation word and 叫, two characters closing the clause that are no frequent word, relation,
+        kin word (堂姐叫爸妈), verb (老公叫外卖) or time, numeral or pronoun word: what the person is called
+        (儿子叫一诺，); 0 if not."""
+        w, e = norm[pos : pos + 2], pos + 2
+        if len(w) < 2 or not _name_chars(w) or self.seg.freq.get(w, 0) >= 1000 or any(c in _KIN_CHARS for c in w):
+            return 0
+        closes = e == len(norm) or norm[e] in _CLAUSE_END
+        return e if closes and not self._taken_word(w, "tdr" if w[0] == w[1] else "tdmrqvp") else 0
+
     def _taken_word(self, w: str, tags: str = "") -> bool:
         """``w`` already means something other than a private person's name: a relation word (妈妈), a public
         figure, or a word jieba tags with one of ``tags`` (t time, m numeral, r pronoun ...)."""
@@ -1004,7 +1015,8 @@ class NameRecognizer(Recognizer):
                 continue  # 小伙子的阳光帅: what belongs to a man or girl, not their name
             e = self._after_relation(norm, pos, owned, generic)
             if not e and m.group().endswith("叫"):
-                e = self._closed_word_name(norm, pos)  # 我的初恋叫方圆，: a name that is also a word, named
+                # 我的初恋叫方圆，: a name that is also a word, named; 儿子叫一诺，: any rare word closing the clause
+                e = self._closed_word_name(norm, pos) or self._called_word(norm, pos)
             # a role an official also holds (主任, 医生) finds a name, but is no proof that the person is the writer's
             # own, as 同事 or 我男朋友 is: a mention showing a public person (疾控中心主任X回应称) still outweighs it
             official = m.group("rel") in self.lex.official_roles
