@@ -361,12 +361,15 @@ def _named_in_general(norm: str, start: int, end: int) -> bool:
     return bool(_PUBLIC.search(left) or _PUBLIC.search(right))
 
 
-def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP) -> bool:
+def _clause_frame(
+    norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP, anyone: bool = False
+) -> bool:
     """The clause around a name says someone works or studies there, and its latest subject is no third person
-    (我只知道他毕业于…: often a public figure)."""
+    (我只知道他毕业于…: often a public figure) unless ``anyone`` may be (a shop's or a factory's staff: 她晚上在
+    …咖啡打工)."""
     sentence = norm[max(0, start - 30) : start]
     subjects = _SUBJECT.findall(sentence[max(sentence.rfind(ch) for ch in SENTENCE_STOPS) + 1 :])
-    if subjects and subjects[-1] in ("他", "她"):
+    if subjects and subjects[-1] in ("他", "她") and not anyone:
         return False
     left, right = _clause(norm, start, end)
     if left.endswith("在") and _TIME_IN.match(right):  # 在…的那几年, 你在…的压力: time spent there
@@ -623,7 +626,7 @@ class OrgRecognizer(Recognizer):
             if named and m.end() == named[1] and self._proper_head(norm[named[0] : m.start()]):
                 s, e, _attends = named
                 if (
-                    _clause_frame(norm, s, e, _EMPLOYMENT)
+                    _clause_frame(norm, s, e, _EMPLOYMENT, anyone=True)
                     or _OWN_WORKPLACE.search(norm, max(0, s - 6), s)
                     or topic_of_writer(norm, s, e)
                 ):
