@@ -1310,6 +1310,7 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("@阿Joy 你昨天说的那本书叫什么？", "name", "阿Joy"),  # @-mentioned then spoken to: 阿 and a Latin name
         ("我儿子叫一航，今年上大班", "name", "一航"),  # a rare word closing the clause after relation + 叫
         ("表妹放假了，她每天下午在青柠奶茶店打工", "org", "青柠奶茶店"),  # a shop's staff: a third person may be
+        ("我老公话很少。他在中石油的一个加油站当站长。", "org", "中石油"),  # a brand's staff: 他 may be
         ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )

@@ -850,7 +850,7 @@ class BrandEmployerRecognizer(Recognizer):
                 continue
             # not hired, but a word before it (在, 被, 从) and employment said in the clause (在肯德基干了二十年)
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
-            employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT)  # scores 0.6 with its context word
+            employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT, anyone=True)  # 0.6 with its context word
             yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
 
 
