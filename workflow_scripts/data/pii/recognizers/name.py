@@ -449,7 +449,7 @@ class NameRecognizer(Recognizer):
         # a Tibetan, Uyghur or Mongolian name: one or two given-name parts (索南卓玛), not inside a place name or a
         # historical one (格桑花, 呼和浩特, 努尔哈赤); Mongolians often add a Han surname (包其其格, 白巴特尔)
         part = alternation(lex.minority_given)
-        self.minority_re = re.compile(rf"[{_MONGOLIAN_SURNAMES}]?(?:{part})(?:{part})?(?!花|浩特|察布|巴托|哈赤)")
+        self.minority_re = re.compile(rf"(?:{part})(?:{part})?(?!花|浩特|察布|巴托|哈赤)")
 
     def validate(self, norm: str, c: Candidate) -> bool:
         """Without a cue word: not a place (唐山打人这事), 祝 wishing someone well (``_wishing``), a public figure's
@@ -988,9 +988,10 @@ class NameRecognizer(Recognizer):
             if m.group() in self.lex.latin_given and self._latin_framed(norm, m.start(), m.end()):
                 yield self.cand(m.start(), m.end(), 0.75)  # 跟Amy吵了一架, Kevin是我最好的朋友
         for m in self.minority_re.finditer(norm):
-            framed = 0.0 if m.group() in self.lex.famous else self._minority_framed(norm, m.start(), m.end())
+            start = m.start() - (norm[m.start() - 1 : m.start()] in _MONGOLIAN_SURNAMES and m.start() > 0)
+            framed = 0.0 if m.group() in self.lex.famous else self._minority_framed(norm, start, m.end())
             if framed:
-                yield self.cand(m.start(), m.end(), framed)  # 室友扎西, 她叫索南卓玛，
+                yield self.cand(start, m.end(), framed)  # 室友扎西, 她叫索南卓玛，, 姓名：包其其格
         for m in self.intro_re.finditer(norm):
             e = self._after_cue(norm, m.end(), strong=True)
             if e and (e == len(norm) or norm[e] in _CLAUSE_END):

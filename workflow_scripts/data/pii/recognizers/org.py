@@ -631,7 +631,7 @@ class OrgRecognizer(Recognizer):
                     or topic_of_writer(norm, s, e)
                 ):
                     yield self.cand(s, e, 0.6)
-        for m in _SIGNED_BY.finditer(norm):
+        for m in _SIGNED_BY.finditer(norm) if "\n" in norm or "—" in norm or "--" in norm else ():
             s, e = m.span("name")
             trade = _REGISTERED_END.sub("", m.group("name"))  # 有 of 有限公司 is no stop character here
             if _specific(m.group("name"), self.generic) and not any(c in LEFT_STOP_CHARS for c in trade):
