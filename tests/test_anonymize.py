@@ -528,6 +528,7 @@ def test_no_false_positive(text):
         "备注：小心，地滑",
         "周三下午开会，周五放假",
         "堂姐叫爸妈，老公叫外卖，",  # kin words and verbs after 叫
+        "他说：“小心，你后面有车”",
     ],
 )
 def test_real_usage_phrases_stay_unchanged(text):
@@ -1311,6 +1312,8 @@ def test_a_name_with_one_frame_is_kept_only_where_the_post_speaks_of_no_one():
         ("我儿子叫一航，今年上大班", "name", "一航"),  # a rare word closing the clause after relation + 叫
         ("表妹放假了，她每天下午在青柠奶茶店打工", "org", "青柠奶茶店"),  # a shop's staff: a third person may be
         ("我老公话很少。他在中石油的一个加油站当站长。", "org", "中石油"),  # a brand's staff: 他 may be
+        ("[语音转文字] 喂阿旺啊，你下午记得去接孩子", "name", "阿旺"),  # a nickname hailed in a voice message
+        ("组长在群里说：“小滕，周报你又忘交了”", "name", "小滕"),  # addressed at a quotation's start
         ("报名信息：\n110101199003077213 梁子墨\n收到请回复", "name", "梁子墨"),  # a name after an ID number
     ],
 )

@@ -139,9 +139,9 @@ FRAME_AFTER = re.compile(
     # 舒畅姐，: a kin word by which a younger person addresses someone
 )
 _GREETING_AFTER = re.compile(r"[，, ]?(?:你好|您好|同学你好|老师你好|老师您好)|[啊呀]?[，,：:] ?(?:你|您|谢谢|感谢)")
-# a 小X/老X/阿X nickname called without punctuation, as a voice message is transcribed (小蒋啊你明天…; not 海涛啊 你…:
+# a 小X/老X/阿X nickname called, as a voice message is transcribed (小蒋啊你明天…, 喂阿强啊，你…; not 海涛啊 你…:
 # fans call stars by given name)
-_NICK_HAILED = re.compile(r"(?:^|(?<=[\s，。！？,!?]))(?=[小老阿][\u4e00-\u9fff][啊呀] ?[你您])", re.M)
+_NICK_HAILED = re.compile(r"(?:^|(?<=[\s，。！？,!?喂]))(?=[小老阿][\u4e00-\u9fff][啊呀][ ,，]?[你您])", re.M)
 _NAME_DOT = ("·", "•", "・")
 # how a parent is called after the child's name in school and parent groups (豆包妈妈, 思远爸爸)
 # (not 奶奶, 爷爷: 海迪奶奶, 学森爷爷 are how social media speaks of public elders)
@@ -411,7 +411,7 @@ class NameRecognizer(Recognizer):
         # greeting, or closing one after a word of address
         self.greeted_re = re.compile(rf"(?:^|[{_CLAUSE_START}])(?=[{CJK}]{{2,3}}(?:{_GREETING_AFTER.pattern}))", re.M)
         # a reply's or a sentence's first word: 小雨，… / …。小雨，…
-        self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?]))(?=[{CJK}]{{2,3}}(?:[{_OPENING_END}]|你))", re.M)
+        self.opening_re = re.compile(rf"(?:^|(?<=[。！？!?“\"「]))(?=[{CJK}]{{2,3}}(?:[{_OPENING_END}]|你))", re.M)
         # a signature closing a text or line: ——老王, -- 小李
         self.signoff_re = re.compile(rf"(?:——|—|--|~) ?(?=[{CJK}]{{2,3}} *$)", re.M)
         # a clause opening with two or three characters said to be one of the writer's people (晨曦是我女儿, 小胖是
