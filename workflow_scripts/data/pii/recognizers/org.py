@@ -361,9 +361,7 @@ def _named_in_general(norm: str, start: int, end: int) -> bool:
     return bool(_PUBLIC.search(left) or _PUBLIC.search(right))
 
 
-def _clause_frame(
-    norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP, anyone: bool = False
-) -> bool:
+def _clause_frame(norm: str, start: int, end: int, words: re.Pattern[str] = _MEMBERSHIP, anyone: bool = False) -> bool:
     """The clause around a name says someone works or studies there, and its latest subject is no third person
     (我只知道他毕业于…: often a public figure) unless ``anyone`` may be (a shop's or a factory's staff: 她晚上在
     …咖啡打工)."""
@@ -852,7 +850,6 @@ class BrandEmployerRecognizer(Recognizer):
             framed = any(w in norm[max(0, s - 3) : s] for w in self.context_before)
             employed = framed and _clause_frame(norm, s, e, _EMPLOYMENT, anyone=True)  # 0.6 with its context word
             yield self.cand(s, e, 0.6 if own else 0.3 if employed else 0.0)
-
 
     def _in_unit(self, norm: str, left: str, brand_end: int, end: int) -> bool:
         """Someone (``left``: 老公在, 我回国进了) is in a unit of the brand that only its staff are in (``UNIT``)."""
